@@ -1,0 +1,122 @@
+import type { Kernels } from './types.ts';
+
+/**
+ * Plain TypeScript kernels: the reference every faster kernel is tested against. Written for
+ * clarity first, with the i-k-j loop order so the inner loop walks memory contiguously.
+ */
+export const referenceKernels: Kernels = {
+  name: 'reference',
+
+  matmul(a, b, out, m, k, n) {
+    out.fill(0, 0, m * n);
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < k; p++) {
+        const aip = a[i * k + p];
+        if (aip === 0) continue;
+        for (let j = 0; j < n; j++) out[i * n + j] += aip * b[p * n + j];
+      }
+    }
+  },
+
+  matmulAT(a, b, out, m, k, n) {
+    out.fill(0, 0, k * n);
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < k; p++) {
+        const aip = a[i * k + p];
+        if (aip === 0) continue;
+        for (let j = 0; j < n; j++) out[p * n + j] += aip * b[i * n + j];
+      }
+    }
+  },
+
+  matmulBT(a, b, out, m, n, k) {
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < k; p++) {
+        let sum = 0;
+        for (let j = 0; j < n; j++) sum += a[i * n + j] * b[p * n + j];
+        out[i * k + p] = sum;
+      }
+    }
+  },
+
+  addRow(out, row, m, n) {
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[i * n + j] += row[j];
+  },
+
+  sumRows(a, out, m, n) {
+    out.fill(0, 0, n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j] += a[i * n + j];
+  },
+
+  reluForward(x, y, len) {
+    for (let i = 0; i < len; i++) y[i] = x[i] > 0 ? x[i] : 0;
+  },
+  reluBackward(x, dout, dx, len) {
+    for (let i = 0; i < len; i++) dx[i] = x[i] > 0 ? dout[i] : 0;
+  },
+  sigmoidForward(x, y, len) {
+    for (let i = 0; i < len; i++) y[i] = 1 / (1 + Math.exp(-x[i]));
+  },
+  sigmoidBackward(y, dout, dx, len) {
+    for (let i = 0; i < len; i++) dx[i] = dout[i] * y[i] * (1 - y[i]);
+  },
+  tanhForward(x, y, len) {
+    for (let i = 0; i < len; i++) y[i] = Math.tanh(x[i]);
+  },
+  tanhBackward(y, dout, dx, len) {
+    for (let i = 0; i < len; i++) dx[i] = dout[i] * (1 - y[i] * y[i]);
+  },
+
+  softmaxCrossEntropy(logits, targets, dlogits, m, n) {
+    let lossSum = 0;
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      let max = -Infinity;
+      for (let j = 0; j < n; j++) max = Math.max(max, logits[row + j]);
+      let sumExp = 0;
+      for (let j = 0; j < n; j++) sumExp += Math.exp(logits[row + j] - max);
+      const logSumExp = max + Math.log(sumExp);
+      const target = targets[i];
+      lossSum += logSumExp - logits[row + target];
+      for (let j = 0; j < n; j++) {
+        dlogits[row + j] = Math.exp(logits[row + j] - logSumExp) - (j === target ? 1 : 0);
+      }
+    }
+    return lossSum;
+  },
+
+  reduceSlots(slots, out, len, scale) {
+    for (let i = 0; i < len; i++) {
+      let sum = 0;
+      for (const slot of slots) sum += slot[i];
+      out[i] = sum * scale;
+    }
+  },
+
+  sgd(w, g, len, lr, weightDecay) {
+    for (let i = 0; i < len; i++) w[i] -= lr * (g[i] + weightDecay * w[i]);
+  },
+  momentum(w, g, v, len, lr, mu, weightDecay) {
+    for (let i = 0; i < len; i++) {
+      v[i] = mu * v[i] - lr * (g[i] + weightDecay * w[i]);
+      w[i] += v[i];
+    }
+  },
+  adagrad(w, g, h, len, lr, eps, weightDecay) {
+    for (let i = 0; i < len; i++) {
+      const grad = g[i] + weightDecay * w[i];
+      h[i] += grad * grad;
+      w[i] -= (lr * grad) / (Math.sqrt(h[i]) + eps);
+    }
+  },
+  adam(w, g, m, v, len, lr, beta1, beta2, eps, weightDecay, t) {
+    const correction1 = 1 - beta1 ** t;
+    const correction2 = 1 - beta2 ** t;
+    for (let i = 0; i < len; i++) {
+      const grad = g[i] + weightDecay * w[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * grad;
+      v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
+      w[i] -= (lr * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + eps);
+    }
+  },
+};

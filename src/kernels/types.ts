@@ -1,0 +1,58 @@
+/**
+ * The numeric kernels every layer and optimizer runs on. Two implementations exist:
+ * `reference.ts` (plain TypeScript, the oracle the tests compare against) and `wasm.ts`
+ * (WebAssembly SIMD over the run's shared memory). All arrays are row-major Float32Array views;
+ * outputs are written in place, never allocated. The WASM implementation requires every array
+ * to be a view of the memory it was created with.
+ *
+ * Products are named after the orientation training needs:
+ *   matmul    out[m×n] = a[m×k] · b[k×n]        forward        x · W
+ *   matmulAT  out[k×n] = a[m×k]ᵀ · b[m×n]       weight grad    xᵀ · dout
+ *   matmulBT  out[m×k] = a[m×n] · b[k×n]ᵀ       input grad     dout · Wᵀ
+ * Every product OVERWRITES `out` (no accumulation).
+ */
+export interface Kernels {
+  readonly name: 'reference' | 'wasm';
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number): void;
+  matmulAT(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number): void;
+  matmulBT(a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number): void;
+
+  /** out[i,j] += row[j] for an m×n matrix (bias add, broadcast over rows). */
+  addRow(out: Float32Array, row: Float32Array, m: number, n: number): void;
+  /** out[j] = Σ_i a[i,j] for an m×n matrix (bias gradient). Overwrites `out`. */
+  sumRows(a: Float32Array, out: Float32Array, m: number, n: number): void;
+
+  /** Elementwise activations over the first `len` elements. Backward writes dx, never touches dout. */
+  reluForward(x: Float32Array, y: Float32Array, len: number): void;
+  /** dx = dout where x > 0, else 0 (derivative at 0 is 0). */
+  reluBackward(x: Float32Array, dout: Float32Array, dx: Float32Array, len: number): void;
+  sigmoidForward(x: Float32Array, y: Float32Array, len: number): void;
+  /** dx = dout · y · (1 − y), from the cached output y. */
+  sigmoidBackward(y: Float32Array, dout: Float32Array, dx: Float32Array, len: number): void;
+  tanhForward(x: Float32Array, y: Float32Array, len: number): void;
+  /** dx = dout · (1 − y²), from the cached output y. */
+  tanhBackward(y: Float32Array, dout: Float32Array, dx: Float32Array, len: number): void;
+
+  /**
+   * Softmax with cross-entropy over m rows of n logits, targets given as class indices stored
+   * as floats (exact below 2^24). Writes dlogits = softmax − onehot (the gradient of the loss
+   * SUM, undivided) and returns the loss sum Σ_i −log softmax(x_i)[t_i], using log-sum-exp.
+   */
+  softmaxCrossEntropy(logits: Float32Array, targets: Float32Array, dlogits: Float32Array, m: number, n: number): number;
+
+  /** out[i] = scale · Σ_s slots[s][i] over i < len, summed in slot order (determinism). */
+  reduceSlots(slots: readonly Float32Array[], out: Float32Array, len: number, scale: number): void;
+
+  /** Optimizer updates over len parameters w with gradient g (already averaged). */
+  sgd(w: Float32Array, g: Float32Array, len: number, lr: number, weightDecay: number): void;
+  /** v = μ·v − lr·(g + wd·w); w += v */
+  momentum(w: Float32Array, g: Float32Array, v: Float32Array, len: number, lr: number, mu: number, weightDecay: number): void;
+  /** h += g'²; w −= lr·g' / (√h + eps), g' = g + wd·w */
+  adagrad(w: Float32Array, g: Float32Array, h: Float32Array, len: number, lr: number, eps: number, weightDecay: number): void;
+  /**
+   * Adam with bias correction at step t (1-based): m = β1·m + (1−β1)·g', v = β2·v + (1−β2)·g'²,
+   * w −= lr · m̂ / (√v̂ + eps), g' = g + wd·w.
+   */
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number,
+       lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, t: number): void;
+}
