@@ -1,0 +1,42 @@
+import type { Kernels } from '../kernels/types.ts';
+import type { Allocator, Tensor } from '../tensor.ts';
+
+/**
+ * A learnable tensor: its value and the gradient backward writes. Both are plain views, so a
+ * trainer can point `grad` at a different per-chunk slot between steps without rebuilding layers.
+ */
+export interface Param {
+  readonly name: string;
+  readonly shape: readonly number[];
+  value: Float32Array;
+  grad: Float32Array;
+}
+
+/**
+ * The contract of every layer: `forward` caches exactly what `backward` needs and writes its output
+ * into a preallocated buffer; `backward(dout)` returns the gradient of each input, in input order,
+ * never mutates `dout`, and OVERWRITES its parameters' `grad`. A layer told to skip its input
+ * gradient (the first layer of a net) returns an empty array.
+ */
+export interface Layer {
+  readonly params: readonly Param[];
+  forward(...inputs: Tensor[]): Tensor;
+  backward(dout: Tensor): Tensor[];
+}
+
+/** What a layer needs to preallocate: kernels to run, where buffers come from, how big they get. */
+export interface LayerContext {
+  readonly kernels: Kernels;
+  readonly alloc: Allocator;
+}
+
+export function param(name: string, shape: readonly number[], alloc: Allocator): Param {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return { name, shape, value: alloc.floats(size), grad: alloc.floats(size) };
+}
+
+/** Throws a clear error when forward has not run before backward (the cache would be stale). */
+export function cached<T>(value: T | undefined, layer: string): T {
+  if (value === undefined) throw new Error(`${layer}.backward called before forward`);
+  return value;
+}

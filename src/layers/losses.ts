@@ -1,0 +1,104 @@
+import type { Kernels } from '../kernels/types.ts';
+import { assertSameShape, viewOf, type Tensor } from '../tensor.ts';
+import { cached, type LayerContext } from './layer.ts';
+
+/**
+ * Targets are either class indices (one float per row, exact below 2^24) or a dense tensor of the
+ * output's shape (one-hot rows, or any distribution summing to 1 for cross-entropy).
+ */
+export type Targets = Float32Array | Tensor;
+
+/**
+ * A loss returns the SUM over rows, never the mean: a batch split into chunks across workers is
+ * divided once, by the global sample count, after the chunks are reduced. `backward()` gives the
+ * gradient of that sum with respect to the output.
+ */
+export interface Loss {
+  forward(output: Tensor, targets: Targets): number;
+  backward(): Tensor;
+}
+
+function isClassIndices(targets: Targets): targets is Float32Array {
+  return targets instanceof Float32Array;
+}
+
+/**
+ * Softmax followed by cross-entropy, fused: loss = Σ_rows (logsumexp(x) − Σ_j t_j x_j), stable for
+ * logits of ±1000. The gradient of the sum is softmax(x) − t per row (for rows of t summing to 1).
+ */
+export class SoftmaxCrossEntropy implements Loss {
+  private shape?: readonly number[];
+  private readonly kernels: Kernels;
+  private readonly dlogits: Float32Array;
+
+  constructor(capacity: number, { kernels, alloc }: LayerContext) {
+    this.kernels = kernels;
+    this.dlogits = alloc.floats(capacity);
+  }
+
+  forward(logits: Tensor, targets: Targets): number {
+    const [rows, classes] = logits.shape;
+    this.shape = logits.shape;
+    const dx = viewOf(this.dlogits, logits.shape).data;
+    if (isClassIndices(targets)) {
+      if (targets.length < rows) throw new Error(`SoftmaxCrossEntropy: ${rows} rows but ${targets.length} targets`);
+      return this.kernels.softmaxCrossEntropy(logits.data, targets, dx, rows, classes);
+    }
+    assertSameShape(logits, targets, 'SoftmaxCrossEntropy');
+    let lossSum = 0;
+    for (let i = 0; i < rows; i++) {
+      const row = i * classes;
+      let max = -Infinity;
+      for (let j = 0; j < classes; j++) max = Math.max(max, logits.data[row + j]);
+      let sumExp = 0;
+      for (let j = 0; j < classes; j++) sumExp += Math.exp(logits.data[row + j] - max);
+      const logSumExp = max + Math.log(sumExp);
+      for (let j = 0; j < classes; j++) {
+        const t = targets.data[row + j];
+        lossSum += t * (logSumExp - logits.data[row + j]);
+        dx[row + j] = Math.exp(logits.data[row + j] - logSumExp) - t;
+      }
+    }
+    return lossSum;
+  }
+
+  backward(): Tensor {
+    return viewOf(this.dlogits, cached(this.shape, 'SoftmaxCrossEntropy'));
+  }
+}
+
+/**
+ * Squared error, ½‖y − t‖² per row (the ½ makes the gradient y − t), summed over rows. Class-index
+ * targets mean one-hot rows.
+ */
+export class MeanSquaredError implements Loss {
+  private shape?: readonly number[];
+  private readonly dy: Float32Array;
+
+  constructor(capacity: number, { alloc }: LayerContext) {
+    this.dy = alloc.floats(capacity);
+  }
+
+  forward(output: Tensor, targets: Targets): number {
+    const [rows, width] = output.shape;
+    this.shape = output.shape;
+    const dy = viewOf(this.dy, output.shape).data;
+    if (!isClassIndices(targets)) assertSameShape(output, targets, 'MeanSquaredError');
+    else if (targets.length < rows) throw new Error(`MeanSquaredError: ${rows} rows but ${targets.length} targets`);
+    let lossSum = 0;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < width; j++) {
+        const at = i * width + j;
+        const t = isClassIndices(targets) ? (targets[i] === j ? 1 : 0) : targets.data[at];
+        const diff = output.data[at] - t;
+        dy[at] = diff;
+        lossSum += 0.5 * diff * diff;
+      }
+    }
+    return lossSum;
+  }
+
+  backward(): Tensor {
+    return viewOf(this.dy, cached(this.shape, 'MeanSquaredError'));
+  }
+}

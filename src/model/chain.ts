@@ -1,0 +1,85 @@
+import type { LayerConfig } from '../config/model-schema.ts';
+import { ReLU, Sigmoid, Tanh } from '../layers/activations.ts';
+import { Affine } from '../layers/affine.ts';
+import type { Layer, LayerContext, Param } from '../layers/layer.ts';
+import { MeanSquaredError, SoftmaxCrossEntropy, type Loss, type Targets } from '../layers/losses.ts';
+import { Bias, Scale } from '../layers/scale-bias.ts';
+import type { Tensor } from '../tensor.ts';
+import type { ModelPlan } from './plan.ts';
+
+/**
+ * A chain of layers plus its loss, built over a flat parameter vector and a flat gradient vector
+ * laid out by `planModel`. Buffers come from `context.alloc`, sized for `maxRows`, once: a
+ * counting allocator measures a model's scratch needs by simply building it.
+ */
+export class ChainModel {
+  readonly layers: readonly Layer[];
+  readonly loss: Loss;
+  readonly params: readonly Param[];
+
+  constructor(
+    readonly plan: ModelPlan,
+    values: Float32Array,
+    grads: Float32Array,
+    readonly maxRows: number,
+    context: LayerContext,
+  ) {
+    const params = plan.params.map((p): Param => ({
+      name: p.name,
+      shape: p.shape,
+      value: values.subarray(p.offset, p.offset + p.size),
+      grad: grads.subarray(p.offset, p.offset + p.size),
+    }));
+    const ofLayer = (index: number) => params.filter((_, i) => plan.params[i].layer === index);
+    let width = plan.inputs;
+    this.layers = plan.config.layers.map((config, index) => {
+      const layer = buildLayer(config, width, ofLayer(index), maxRows, context, index > 0);
+      width = plan.widths[index];
+      return layer;
+    });
+    const capacity = maxRows * plan.outputs;
+    this.loss = plan.config.loss === 'mse' ? new MeanSquaredError(capacity, context) : new SoftmaxCrossEntropy(capacity, context);
+    this.params = params;
+  }
+
+  /** Runs the layers; returns the output (logits for softmax-cross-entropy). */
+  forward(x: Tensor): Tensor {
+    let value = x;
+    for (const layer of this.layers) value = layer.forward(value);
+    return value;
+  }
+
+  /** Forward through layers and loss; returns the loss SUM over the rows of `x`. */
+  forwardLoss(x: Tensor, targets: Targets): { output: Tensor; lossSum: number } {
+    const output = this.forward(x);
+    return { output, lossSum: this.loss.forward(output, targets) };
+  }
+
+  /** Backpropagates the last `forwardLoss`, writing every parameter's gradient of the loss sum. */
+  backward(): void {
+    let dout = this.loss.backward();
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const grads = this.layers[i].backward(dout);
+      if (i > 0) dout = grads[0];
+    }
+  }
+
+  /** Points every parameter's gradient at the same place in another flat vector (a chunk's slot). */
+  bindGradients(grads: Float32Array): void {
+    this.plan.params.forEach((p, i) => {
+      (this.params[i] as Param).grad = grads.subarray(p.offset, p.offset + p.size);
+    });
+  }
+}
+
+function buildLayer(config: LayerConfig, inputs: number, params: Param[], maxRows: number, context: LayerContext, inputGradient: boolean): Layer {
+  const capacity = maxRows * inputs;
+  switch (config.type) {
+    case 'affine': return new Affine(inputs, config.units, params[0], params[1], maxRows, context, inputGradient);
+    case 'mul': return new Scale(inputs, params[0], maxRows, context);
+    case 'add': return new Bias(inputs, params[0], maxRows, context);
+    case 'relu': return new ReLU(capacity, context);
+    case 'sigmoid': return new Sigmoid(capacity, context);
+    case 'tanh': return new Tanh(capacity, context);
+  }
+}
