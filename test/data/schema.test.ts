@@ -72,9 +72,13 @@ s('rejects a testFraction of 1', () => {
   assert.match(problems({ source: 'csv', path: images, testFraction: 1 }), '→ at data.testFraction');
 });
 
-s('gives spiral 3 classes and xor 2 by default', () => {
-  assert.is(dataConfigSchema.parse({ source: 'synthetic', kind: 'spiral' }).classes, 3);
-  assert.is(dataConfigSchema.parse({ source: 'synthetic', kind: 'xor' }).classes, 2);
+s('fills the synthetic defaults, spiral with 3 classes', () => {
+  const defaults = { source: 'synthetic', n: 1000, noise: 0.1, testFraction: 0.2 };
+  assert.equal(dataConfigSchema.parse({ source: 'synthetic', kind: 'spiral' }), { ...defaults, kind: 'spiral', classes: 3 });
+});
+
+s('gives xor 2 classes', () => {
+  assert.equal(dataConfigSchema.parse({ source: 'synthetic', kind: 'xor' }), { source: 'synthetic', kind: 'xor', n: 1000, noise: 0.1, testFraction: 0.2, classes: 2 });
 });
 
 s('rejects classes for a kind other than spiral', () => {
