@@ -1,0 +1,74 @@
+/**
+ * Checks shared by every loader, so that bad data stops the run before training with a message
+ * naming the file and the row: non-finite inputs, labels that are not class indices, row counts
+ * that disagree, and empty files.
+ */
+import { UserError } from '../errors.ts';
+import type { Dataset, Split } from './dataset.ts';
+
+/** Names row `row` (0-based) of a file and, optionally, its feature `feature` (0-based). */
+export type Locate = (row: number, feature?: number) => string;
+
+/** IDX and generated data: "sample index 3" (0-based, as in the file's own order). */
+export const sampleIndex: Locate = (row, feature) =>
+  `sample index ${row}${feature === undefined ? '' : `, pixel ${feature}`}`;
+
+/** Labels may name at most this many classes: a bigger label is surely a wrong column. */
+export const MAX_CLASSES = 65_536;
+
+export interface RowsToCheck {
+  file: string;
+  inputs: ArrayLike<number>;
+  labels: ArrayLike<number>;
+  count: number;
+  features: number;
+  locate: Locate;
+}
+
+/** Throws unless every input is finite and every label an integer in [0, MAX_CLASSES). */
+export function checkRows(rows: RowsToCheck): void {
+  const { file, inputs, labels, count, features, locate } = rows;
+  if (count === 0) throw new UserError(`${file}: no data rows`);
+  if (inputs.length !== count * features) throw new Error(`${file}: ${inputs.length} inputs for ${count}×${features}`);
+  for (let i = 0; i < count; i++) {
+    for (let j = 0; j < features; j++) {
+      const value = inputs[i * features + j];
+      if (!Number.isFinite(value)) throw new UserError(`${file} ${locate(i, j)}: input is ${value}`);
+    }
+    const label = labels[i];
+    if (!Number.isInteger(label) || label < 0) {
+      throw new UserError(`${file} ${locate(i)}: label ${label} is not a class index (an integer ≥ 0)`);
+    }
+    if (label >= MAX_CLASSES) throw new UserError(`${file} ${locate(i)}: label ${label} is above ${MAX_CLASSES - 1}`);
+  }
+}
+
+/** Throws unless a file of inputs and its file of labels hold the same number of rows. */
+export function checkCounts(inputsFile: string, inputCount: number, labelsFile: string, labelCount: number): void {
+  if (inputCount !== labelCount) {
+    throw new UserError(`${inputsFile} holds ${inputCount} rows but ${labelsFile} holds ${labelCount} labels`);
+  }
+}
+
+/** One past the largest label: the number of classes the labels imply. */
+export function classCount(...labelArrays: ArrayLike<number>[]): number {
+  let max = -1;
+  for (const labels of labelArrays) for (let i = 0; i < labels.length; i++) max = Math.max(max, labels[i]);
+  return max + 1;
+}
+
+/** The last line of defence for every source: shapes agree, inputs finite, labels < classes. */
+export function checkDataset(dataset: Dataset): void {
+  const splits: [string, Split | null][] = [['train', dataset.train], ['test', dataset.test]];
+  for (const [part, split] of splits) {
+    if (!split) continue;
+    const file = `${dataset.name} (${part} split)`;
+    if (split.targets.length !== split.count) throw new Error(`${file}: ${split.targets.length} targets for ${split.count} rows`);
+    checkRows({ file, inputs: split.inputs, labels: split.targets, count: split.count, features: dataset.features, locate: sampleIndex });
+    for (let i = 0; i < split.count; i++) {
+      if (split.targets[i] >= dataset.classes) {
+        throw new UserError(`${file} ${sampleIndex(i)}: label ${split.targets[i]} is out of range [0, ${dataset.classes})`);
+      }
+    }
+  }
+}
