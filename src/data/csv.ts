@@ -1,9 +1,9 @@
 /**
  * The `csv` source: comma-separated numbers, one column of which holds the label (a class index
- * ≥ 0), optionally under a header line. Lines may end in \n or \r\n; one trailing newline is fine.
- * The file may be gzipped. No quoting: every cell must be a number (header names may be quoted). classes = max label + 1
- * over the train and test files. Errors name the file, the line and the column (both 1-based, as
- * editors show them; `labelColumn` itself is a 0-based index).
+ * ≥ 0), optionally under a header line. Lines may end in \n or \r\n; one trailing newline is fine;
+ * the file may be gzipped. No quoting: every cell must be a number (header names may be quoted).
+ * classes = max label + 1 over the train and test files. Errors name the file, the line and the
+ * column (both 1-based, as editors show them; `labelColumn` itself is a 0-based index).
  */
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
