@@ -64,10 +64,15 @@ export class ChainModel {
     }
   }
 
-  /** Points every parameter's gradient at the same place in another flat vector (a chunk's slot). */
-  bindGradients(grads: Float32Array): void {
-    this.plan.params.forEach((p, i) => {
-      (this.params[i] as Param).grad = grads.subarray(p.offset, p.offset + p.size);
+  /** Views of each parameter's place in another flat vector (a chunk's gradient slot); make once. */
+  gradientViews(grads: Float32Array): Float32Array[] {
+    return this.plan.params.map((p) => grads.subarray(p.offset, p.offset + p.size));
+  }
+
+  /** Points every parameter's gradient at views from `gradientViews`: no allocation per step. */
+  bindGradients(views: readonly Float32Array[]): void {
+    this.params.forEach((p, i) => {
+      (p as Param).grad = views[i];
     });
   }
 }

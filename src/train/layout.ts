@@ -1,0 +1,74 @@
+/**
+ * Where everything lives in the run's shared arena. Computed once, before training, from the
+ * model plan and the config; the same plain object goes to every worker, so all threads see one
+ * layout and no step allocates. Offsets are in bytes, lengths in elements.
+ */
+export interface Region { readonly offset: number; readonly length: number }
+
+export interface ArenaLayout {
+  readonly bytes: number;
+  readonly control: Region;          // Int32: the control block (control.ts)
+  readonly stats: Region;            // Float64: [lossSum, correct, count] per chunk
+  readonly params: Region;           // Float32: the flat parameter vector
+  readonly grads: Region;            // Float32: the reduced, averaged gradient
+  readonly optimizerState: Region[]; // Float32: e.g. Adam's m and v, same layout as params
+  readonly slots: Region[];          // Float32: one gradient SUM per chunk, same layout as params
+  readonly trainInputs: Region;
+  readonly trainTargets: Region;
+  readonly testInputs: Region;
+  readonly testTargets: Region;
+  readonly order: Region;            // Uint32: this epoch's order of the training rows
+  readonly scratch: Region[];        // Float32: one per compute thread (model buffers, gathered rows)
+}
+
+export interface LayoutSpec {
+  /** Bytes below this belong to the WebAssembly kernels module. */
+  readonly reservedBytes: number;
+  readonly paramCount: number;
+  readonly optimizerStateCount: number;
+  readonly chunks: number;
+  readonly statsEntries: number;
+  readonly features: number;
+  readonly trainCount: number;
+  readonly testCount: number;
+  readonly threads: number;
+  readonly scratchFloats: number;
+}
+
+/** Regions start on 64-byte boundaries (a cache line; also aligns SIMD loads). */
+export const ALIGN_BYTES = 64;
+const align = (bytes: number) => Math.ceil(bytes / ALIGN_BYTES) * ALIGN_BYTES;
+export const CONTROL_INTS = 64;
+/** The WebAssembly kernels module keeps its own static data below this; tensors start above. */
+export const ARENA_RESERVED_BYTES = 65536;
+
+export function layoutArena(spec: LayoutSpec): ArenaLayout {
+  let cursor = align(spec.reservedBytes);
+  const take = (length: number, bytesPerElement: number): Region => {
+    const region = { offset: cursor, length };
+    cursor = align(cursor + length * bytesPerElement);
+    return region;
+  };
+  const floats = (length: number) => take(length, 4);
+  const many = (count: number, length: number) => Array.from({ length: count }, () => floats(length));
+  const layout = {
+    control: take(CONTROL_INTS, 4),
+    stats: take(spec.statsEntries * 3, 8),
+    params: floats(spec.paramCount),
+    grads: floats(spec.paramCount),
+    optimizerState: many(spec.optimizerStateCount, spec.paramCount),
+    slots: many(spec.chunks, spec.paramCount),
+    trainInputs: floats(spec.trainCount * spec.features),
+    trainTargets: floats(spec.trainCount),
+    testInputs: floats(spec.testCount * spec.features),
+    testTargets: floats(spec.testCount),
+    order: take(spec.trainCount, 4),
+    scratch: many(spec.threads, spec.scratchFloats),
+  };
+  return { ...layout, bytes: cursor };
+}
+
+/** Rounds an allocation up to whole 64-byte lines, as the arena's bump allocator does. */
+export function alignedFloats(count: number): number {
+  return align(count * 4) / 4;
+}

@@ -1,0 +1,37 @@
+import type { ModelConfig } from '../config/model-schema.ts';
+import type { ArenaLayout } from './layout.ts';
+
+/**
+ * Everything a compute thread needs to rebuild its view of a run: plain data, sent once to each
+ * worker through workerData alongside the shared memory.
+ */
+export interface RunSetup {
+  readonly model: ModelConfig;
+  readonly features: number;
+  readonly classes: number;
+  readonly trainCount: number;
+  readonly testCount: number;
+  readonly chunks: number;
+  /** Rows of the largest chunk: ceil(batchSize / chunks). Evaluation uses chunks of this size too. */
+  readonly maxRows: number;
+  /** Pieces the parameter vector is cut into for the parallel reduce. */
+  readonly rangeCount: number;
+  readonly kernels: 'wasm' | 'reference';
+  readonly threads: number;
+  readonly layout: ArenaLayout;
+}
+
+/** Rows [start, end) of chunk c when a batch of `size` rows is cut into `chunks` near-equal pieces. */
+export function chunkBounds(size: number, chunks: number, c: number): [number, number] {
+  return [Math.floor((c * size) / chunks), Math.floor(((c + 1) * size) / chunks)];
+}
+
+/** Elements [start, end) of reduce range r; boundaries on multiples of 16 floats (64 bytes). */
+export function rangeBounds(total: number, ranges: number, r: number): [number, number] {
+  const edge = (i: number) => (i >= ranges ? total : Math.min(total, Math.floor((i * total) / ranges / 16) * 16));
+  return [edge(r), edge(r + 1)];
+}
+
+export function rangeCountFor(paramCount: number, threads: number): number {
+  return Math.max(1, Math.min(Math.ceil(paramCount / 4096), 4 * threads));
+}

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { TrainerWorkerData } from '../../workers/trainer.ts';
+
+const workerFile = fileURLToPath(new URL('../../workers/trainer.ts', import.meta.url));
+
+/**
+ * The Piscina threads of a run, each serving one long-lived task. Any failure — a task that
+ * throws, a thread that exits, a module that fails to load (Piscina then only emits 'error') —
+ * is reported once through `onFailure`, so the coordinator can stop waiting and retry.
+ */
+export class WorkerPool {
+  private readonly pool: Piscina;
+  private closing = false;
+
+  constructor(size: number, data: TrainerWorkerData, onFailure: (error: Error) => void) {
+    // minThreads = maxThreads and a long idleTimeout: Piscina's defaults would shrink the pool.
+    this.pool = new Piscina({ filename: workerFile, minThreads: size, maxThreads: size, idleTimeout: 3_600_000, workerData: data });
+    const report = (error: unknown) => {
+      if (!this.closing) onFailure(error instanceof Error ? error : new Error(String(error)));
+    };
+    this.pool.on('error', report);
+    // Thread indices 1..size: index 0 is the coordinator's own share.
+    for (let i = 1; i <= size; i++) this.pool.run({ threadIndex: i }).catch(report);
+  }
+
+  /** Terminates every thread; failures after this point are expected and not reported. */
+  async destroy(): Promise<void> {
+    this.closing = true;
+    await this.pool.destroy();
+  }
+}
