@@ -15,7 +15,8 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
     await main();
   } catch (error) {
     if (error instanceof UserError) {
-      process.stderr.write(error.message.split('\n').map((line) => (line.startsWith('✖') ? line : `✖ ${line}`)).join('\n') + '\n');
+      const message = error.message.startsWith('✖') ? error.message : `✖ ${error.message}`;
+      process.stderr.write(message + '\n');
       process.exitCode = error.exitCode;
       return;
     }

@@ -12,6 +12,11 @@ export function parseConfig(input: unknown, source = 'config'): RunConfig {
 
 /** Reads and validates a JSON config file, naming the file in every error. */
 export function loadConfig(path: string): RunConfig {
+  return parseConfig(readConfigFile(path), `config ${path}`);
+}
+
+/** Reads a JSON file without validating it (so command-line overrides can be merged first). */
+export function readConfigFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -25,5 +30,5 @@ export function loadConfig(path: string): RunConfig {
   } catch (error) {
     throw new UserError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseConfig(json, `config ${path}`);
+  return json;
 }

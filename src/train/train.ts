@@ -32,6 +32,8 @@ export interface TrainOptions {
   workers?: number;
   /** Write the run directory (config.output.dir) — default true. */
   write?: boolean;
+  /** Names the config in error messages, e.g. `config runs/x.json`. */
+  source?: string;
   /** Replace an existing run directory. */
   force?: boolean;
   onStart?: (config: RunConfig) => void;
@@ -60,7 +62,7 @@ export interface TrainResult {
 export async function train(input: RunConfig | RunConfigInput, options: TrainOptions = {}): Promise<TrainResult> {
   const raw = structuredClone(input) as RunConfigInput;
   if (options.workers !== undefined) raw.parallel = { ...raw.parallel, workers: options.workers };
-  const config = parseConfig(raw);
+  const config = parseConfig(raw, options.source);
   const { dataset, plan, setup } = prepareRun(config);
   const directory = options.write === false ? null : RunDirectory.claim(config.output.dir, options.force ?? false);
   directory?.writeJson('config.json', config);

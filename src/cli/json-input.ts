@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { UserError } from '../errors.ts';
+
+/**
+ * Reading a user's JSON file for a CLI. Every problem is a UserError (exit 2, no stack) whose
+ * lines read `✖ message → at path`: one line per issue, so `runCli` prints them unchanged.
+ */
+
+/** Reads and parses a JSON file, naming the file in every error. */
+export function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? `✖ file not found → at ${path}` : `✖ cannot read the file (${code}) → at ${path}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`✖ not valid JSON: ${(error as Error).message} → at ${path}`);
+  }
+}
+
+/** One `✖ message → at path` line per zod issue (the line form of z.prettifyError). */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: (issue: z.core.$ZodIssue) => string = () => ''): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.length ? ` → at ${z.core.toDotPath(issue.path)}` : '';
+      return `✖ ${prefix(issue)}${issue.message}${path}`;
+    })
+    .join('\n');
+}

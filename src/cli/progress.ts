@@ -1,0 +1,32 @@
+import type { EpochMetrics, StepProgress } from '../train/train.ts';
+
+const BAR_WIDTH = 24;
+
+/** A one-line progress bar per epoch for a terminal: samples/s, running loss, ETA. */
+export class ProgressBar {
+  private lastDraw = 0;
+
+  constructor(private readonly epochs: number, private readonly out: NodeJS.WriteStream = process.stdout) {}
+
+  step(p: StepProgress): void {
+    const now = performance.now();
+    if (p.step < p.steps && now - this.lastDraw < 100) return; // redraw at most 10×/s
+    this.lastDraw = now;
+    const done = p.step / p.steps;
+    const filled = Math.round(done * BAR_WIDTH);
+    const rate = p.samples / Math.max(p.seconds, 1e-9);
+    const eta = p.seconds * (1 / done - 1);
+    this.out.write(`\repoch ${p.epoch}/${this.epochs} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ` +
+      `${Math.round(rate)} samples/s  loss ${p.loss.toFixed(4)}  ETA ${eta.toFixed(1)}s   `);
+  }
+
+  epoch(m: EpochMetrics): void {
+    this.out.write(`\r${formatEpoch(m, this.epochs)}${' '.repeat(20)}\n`);
+  }
+}
+
+export function formatEpoch(m: EpochMetrics, epochs: number): string {
+  const test = m.testAccuracy === null ? '' : `  test acc ${m.testAccuracy.toFixed(4)}`;
+  return `epoch ${m.epoch}/${epochs}  loss ${m.loss.toFixed(4)}  train acc ${m.trainAccuracy.toFixed(4)}${test}  ` +
+    `${Math.round(m.samplesPerSec)} samples/s  ${m.seconds.toFixed(2)}s  (${m.workers} workers)`;
+}
