@@ -1,0 +1,51 @@
+// Bias helpers over an m×n row-major matrix, and the softmax/cross-entropy loss.
+
+/** out[i,j] += row[j] */
+export function addRow(out: usize, row: usize, m: i32, n: i32): void {
+  const width = <usize>n << 2, body = width & ~15;
+  let r = out;
+  for (let i = 0; i < m; i++) {
+    let o: usize = 0;
+    for (; o < body; o += 16) v128.store(r + o, f32x4.add(v128.load(r + o), v128.load(row + o)));
+    for (; o < width; o += 4) store<f32>(r + o, load<f32>(r + o) + load<f32>(row + o));
+    r += width;
+  }
+}
+
+/** out[j] = Σ_i a[i,j], summed in row order. */
+export function sumRows(a: usize, out: usize, m: i32, n: i32): void {
+  const width = <usize>n << 2, body = width & ~15;
+  memory.fill(out, 0, width);
+  let r = a;
+  for (let i = 0; i < m; i++) {
+    let o: usize = 0;
+    for (; o < body; o += 16) v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(r + o)));
+    for (; o < width; o += 4) store<f32>(out + o, load<f32>(out + o) + load<f32>(r + o));
+    r += width;
+  }
+}
+
+/**
+ * dlogits = softmax(logits) − onehot(targets) per row; returns Σ_i −log softmax(x_i)[t_i].
+ * Computed in f64 like the reference: the rows are short (one logit per class), so precision
+ * costs nothing measurable here. Targets are class indices stored as floats.
+ */
+export function softmaxCrossEntropy(logits: usize, targets: usize, dlogits: usize, m: i32, n: i32): f64 {
+  let loss: f64 = 0;
+  const width = <usize>n << 2;
+  for (let i = 0; i < m; i++) {
+    const x = logits + <usize>i * width, d = dlogits + <usize>i * width;
+    let max: f64 = -Infinity;
+    for (let j = 0; j < n; j++) max = Math.max(max, <f64>load<f32>(x + (<usize>j << 2)));
+    let sumExp: f64 = 0;
+    for (let j = 0; j < n; j++) sumExp += Math.exp(<f64>load<f32>(x + (<usize>j << 2)) - max);
+    const logSumExp = max + Math.log(sumExp);
+    const target = <i32>load<f32>(targets + (<usize>i << 2));
+    loss += logSumExp - <f64>load<f32>(x + (<usize>target << 2));
+    for (let j = 0; j < n; j++) {
+      const p = Math.exp(<f64>load<f32>(x + (<usize>j << 2)) - logSumExp);
+      store<f32>(d + (<usize>j << 2), <f32>(j == target ? p - 1 : p));
+    }
+  }
+  return loss;
+}

@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Kernels } from './types.ts';
+
+/**
+ * The WebAssembly SIMD kernels (source: ./assembly, built by `npm run build:wasm`), bound to the
+ * run's shared memory. Every array must be a Float32Array view of that memory: the kernels get
+ * byte offsets, not copies. The lowest WASM_RESERVED_BYTES belong to the module (its math tables
+ * and the packing panels of the matrix products); tensors must start at or above that offset.
+ */
+export const WASM_RESERVED_BYTES = 65536;
+
+const WASM_PATH = fileURLToPath(new URL('./build/kernels.wasm', import.meta.url));
+
+/** The raw exports: pointers are byte offsets, booleans are 0/1. */
+interface KernelExports {
+  matmul(a: number, b: number, out: number, m: number, k: number, n: number): void;
+  matmulAT(a: number, b: number, out: number, m: number, k: number, n: number): void;
+  matmulBT(a: number, b: number, out: number, m: number, n: number, k: number): void;
+  addRow(out: number, row: number, m: number, n: number): void;
+  sumRows(a: number, out: number, m: number, n: number): void;
+  reluForward(x: number, y: number, len: number): void;
+  reluBackward(x: number, dout: number, dx: number, len: number): void;
+  sigmoidForward(x: number, y: number, len: number): void;
+  sigmoidBackward(y: number, dout: number, dx: number, len: number): void;
+  tanhForward(x: number, y: number, len: number): void;
+  tanhBackward(y: number, dout: number, dx: number, len: number): void;
+  softmaxCrossEntropy(logits: number, targets: number, dlogits: number, m: number, n: number): number;
+  reduceSlots4(out: number, s0: number, s1: number, s2: number, s3: number, count: number,
+               len: number, first: number, last: number, scale: number): void;
+  sgd(w: number, g: number, len: number, lr: number, wd: number): void;
+  momentum(w: number, g: number, v: number, len: number, lr: number, mu: number, wd: number): void;
+  adagrad(w: number, g: number, h: number, len: number, lr: number, eps: number, wd: number): void;
+  adam(w: number, g: number, m: number, v: number, len: number, lr: number, beta1: number,
+       beta2: number, eps: number, wd: number, c1: number, c2: number): void;
+  staticDataEnd(): number;
+  panelLocks(): number;
+  panelCount(): number;
+}
+
+// Compiled once per thread; instances (one per memory) share it.
+let compiled: WebAssembly.Module | undefined;
+
+function kernelModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(WASM_PATH);
+  } catch {
+    throw new Error(`WebAssembly kernels are not built (${WASM_PATH} is missing): run \`npm run build:wasm\``);
+  }
+  compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+/** Instantiates the kernels on `memory` and returns the raw exports (tests and benchmarks). */
+export function instantiateKernels(memory: WebAssembly.Memory): KernelExports {
+  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
+  return instance.exports as unknown as KernelExports;
+}
+
+/** A Float32Array view of `length` floats at `offsetBytes` of `memory`, outside the reserved bytes. */
+export function carve(memory: WebAssembly.Memory, offsetBytes: number, length: number): Float32Array {
+  if (offsetBytes < WASM_RESERVED_BYTES || offsetBytes % 4 !== 0) {
+    throw new Error(`carve: offset ${offsetBytes} must be a multiple of 4 and at least ${WASM_RESERVED_BYTES}`);
+  }
+  return new Float32Array(memory.buffer, offsetBytes, length);
+}
+
+export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
+  const wasm = instantiateKernels(memory);
+
+  /** The byte offset of `array`, after checking it is an arena view holding `count` floats. */
+  const at = (array: Float32Array, count: number, name: string): number => {
+    // A kernel writing through a bad offset would silently corrupt a neighbouring tensor in the
+    // shared arena, so these cheap checks run on every call.
+    if (array.buffer !== memory.buffer) {
+      throw new Error(`wasm kernels: '${name}' is not a view of the run's WebAssembly.Memory ` +
+        '(arrays must be carved from the arena; after memory.grow() views must be rebuilt)');
+    }
+    if (array.byteOffset < WASM_RESERVED_BYTES) {
+      throw new Error(`wasm kernels: '${name}' starts at byte ${array.byteOffset}, inside the ${WASM_RESERVED_BYTES} bytes reserved for the module`);
+    }
+    if (array.length < count) {
+      throw new Error(`wasm kernels: '${name}' holds ${array.length} floats, the call needs ${count}`);
+    }
+    return array.byteOffset;
+  };
+
+  return {
+    name: 'wasm',
+    matmul(a, b, out, m, k, n) {
+      wasm.matmul(at(a, m * k, 'a'), at(b, k * n, 'b'), at(out, m * n, 'out'), m, k, n);
+    },
+    matmulAT(a, b, out, m, k, n) {
+      wasm.matmulAT(at(a, m * k, 'a'), at(b, m * n, 'b'), at(out, k * n, 'out'), m, k, n);
+    },
+    matmulBT(a, b, out, m, n, k) {
+      wasm.matmulBT(at(a, m * n, 'a'), at(b, k * n, 'b'), at(out, m * k, 'out'), m, n, k);
+    },
+    addRow(out, row, m, n) {
+      wasm.addRow(at(out, m * n, 'out'), at(row, n, 'row'), m, n);
+    },
+    sumRows(a, out, m, n) {
+      wasm.sumRows(at(a, m * n, 'a'), at(out, n, 'out'), m, n);
+    },
+    reluForward(x, y, len) {
+      wasm.reluForward(at(x, len, 'x'), at(y, len, 'y'), len);
+    },
+    reluBackward(x, dout, dx, len) {
+      wasm.reluBackward(at(x, len, 'x'), at(dout, len, 'dout'), at(dx, len, 'dx'), len);
+    },
+    sigmoidForward(x, y, len) {
+      wasm.sigmoidForward(at(x, len, 'x'), at(y, len, 'y'), len);
+    },
+    sigmoidBackward(y, dout, dx, len) {
+      wasm.sigmoidBackward(at(y, len, 'y'), at(dout, len, 'dout'), at(dx, len, 'dx'), len);
+    },
+    tanhForward(x, y, len) {
+      wasm.tanhForward(at(x, len, 'x'), at(y, len, 'y'), len);
+    },
+    tanhBackward(y, dout, dx, len) {
+      wasm.tanhBackward(at(y, len, 'y'), at(dout, len, 'dout'), at(dx, len, 'dx'), len);
+    },
+    softmaxCrossEntropy(logits, targets, dlogits, m, n) {
+      return wasm.softmaxCrossEntropy(at(logits, m * n, 'logits'), at(targets, m, 'targets'),
+        at(dlogits, m * n, 'dlogits'), m, n);
+    },
+    reduceSlots(slots, out, len, scale) {
+      if (slots.length === 0) return void out.fill(0 * scale, 0, len); // an empty sum, as the reference
+      reduceInGroups(wasm, slots.map((slot, s) => at(slot, len, `slots[${s}]`)), at(out, len, 'out'), len, scale);
+    },
+    sgd(w, g, len, lr, weightDecay) {
+      wasm.sgd(at(w, len, 'w'), at(g, len, 'g'), len, lr, weightDecay);
+    },
+    momentum(w, g, v, len, lr, mu, weightDecay) {
+      wasm.momentum(at(w, len, 'w'), at(g, len, 'g'), at(v, len, 'v'), len, lr, mu, weightDecay);
+    },
+    adagrad(w, g, h, len, lr, eps, weightDecay) {
+      wasm.adagrad(at(w, len, 'w'), at(g, len, 'g'), at(h, len, 'h'), len, lr, eps, weightDecay);
+    },
+    adam(w, g, m, v, len, lr, beta1, beta2, eps, weightDecay, t) {
+      // The bias corrections in f64, as the reference computes them, then one rounding to f32.
+      wasm.adam(at(w, len, 'w'), at(g, len, 'g'), at(m, len, 'm'), at(v, len, 'v'), len,
+        lr, beta1, beta2, eps, weightDecay, 1 - beta1 ** t, 1 - beta2 ** t);
+    },
+  };
+}
+
+/**
+ * Sums the slots four per call, in slot order, and scales once at the end. Later groups read
+ * `out` back, so `out` may coincide with one of the first four slots (it is read before it is
+ * written, element by element) but must not overlap any other slot.
+ */
+function reduceInGroups(wasm: KernelExports, slots: number[], out: number, len: number, scale: number): void {
+  const bytes = len * 4;
+  slots.forEach((slot, s) => {
+    const overlaps = slot < out + bytes && out < slot + bytes;
+    if (overlaps && len > 0 && !(slot === out && s < 4)) {
+      throw new Error(`wasm kernels: reduceSlots output overlaps slots[${s}]; it may only coincide with one of slots[0..3]`);
+    }
+  });
+  for (let first = 0; first < slots.length; first += 4) {
+    const count = Math.min(4, slots.length - first);
+    const last = first + 4 >= slots.length;
+    wasm.reduceSlots4(out, slots[first], slots[first + 1] ?? 0, slots[first + 2] ?? 0, slots[first + 3] ?? 0,
+      count, len, first === 0 ? 1 : 0, last ? 1 : 0, scale);
+  }
+}

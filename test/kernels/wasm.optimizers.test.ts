@@ -1,0 +1,96 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { referenceKernels as ref } from '../../src/kernels/reference.ts';
+import { createWasmKernels } from '../../src/kernels/wasm.ts';
+import { createRng } from '../../src/random.ts';
+import { createArena, createErrorLog, maxRelativeError, randomArray } from './wasm-compare.ts';
+
+const s = suite('wasm optimizers and slot reduction');
+const arena = createArena();
+const wasm = createWasmKernels(arena.memory);
+const errors = createErrorLog();
+const TOLERANCE = 1e-5;
+const LENGTHS = [1, 3, 7, 33, 257];
+
+/**
+ * The change each step made to w: comparing updates, not weights, keeps a wrong step visible.
+ * Steps are kept large (lr 0.1) because w itself is stored in f32: one ulp of w must stay far
+ * below the tolerance relative to the update.
+ */
+function updates(after: Float32Array, before: Float32Array): Float32Array {
+  return after.map((value, i) => value - before[i]);
+}
+
+type Step = (w: Float32Array, g: Float32Array, state: Float32Array[], t: number) => void;
+const optimizers: [string, number, Step, Step][] = [
+  ['sgd', 0, (w, g, _, _t) => ref.sgd(w, g, w.length, 0.1, 0.01), (w, g, _, _t) => wasm.sgd(w, g, w.length, 0.1, 0.01)],
+  ['momentum', 1, (w, g, [v]) => ref.momentum(w, g, v, w.length, 0.1, 0.9, 0.01),
+    (w, g, [v]) => wasm.momentum(w, g, v, w.length, 0.1, 0.9, 0.01)],
+  ['adagrad', 1, (w, g, [h]) => ref.adagrad(w, g, h, w.length, 0.1, 1e-8, 0.01),
+    (w, g, [h]) => wasm.adagrad(w, g, h, w.length, 0.1, 1e-8, 0.01)],
+  ['adam', 2, (w, g, [m, v], t) => ref.adam(w, g, m, v, w.length, 0.1, 0.9, 0.999, 1e-8, 0.01, t),
+    (w, g, [m, v], t) => wasm.adam(w, g, m, v, w.length, 0.1, 0.9, 0.999, 1e-8, 0.01, t)],
+];
+
+for (const [name, stateCount, refStep, wasmStep] of optimizers) {
+  s(`${name} matches the reference over three steps`, () => {
+    for (const len of LENGTHS) {
+      arena.reset();
+      const rng = createRng(5, len);
+      const w = randomArray(rng, len);
+      const state = Array.from({ length: stateCount }, () => new Float32Array(len));
+      const ww = arena.take(len, w);
+      const wstate = state.map(() => arena.take(len));
+      for (let t = 1; t <= 3; t++) {
+        const g = randomArray(rng, len);
+        const before = w.slice();
+        refStep(w, g, state, t);
+        wasmStep(ww, arena.take(len, g), wstate, t);
+        const error = errors.record(name, maxRelativeError(updates(ww, before), updates(w, before)));
+        assert.ok(error < TOLERANCE, `${name} len=${len} step ${t}: update error ${error}`);
+        state.forEach((want, i) => {
+          const stateError = errors.record(`${name} state`, maxRelativeError(wstate[i], want));
+          assert.ok(stateError < TOLERANCE, `${name} len=${len} state ${i}: error ${stateError}`);
+        });
+      }
+    }
+  });
+}
+
+s('reduceSlots matches the reference for 1 to 9 slots, into a slot or a separate output', () => {
+  for (const count of [1, 2, 3, 4, 5, 8, 9]) {
+    for (const len of LENGTHS) {
+      arena.reset();
+      const rng = createRng(6, count, len);
+      const slots = Array.from({ length: count }, () => randomArray(rng, len));
+      const want = new Float32Array(len);
+      ref.reduceSlots(slots, want, len, 1 / 3);
+      const views = slots.map((slot) => arena.take(len, slot));
+      const out = arena.take(len);
+      wasm.reduceSlots(views, out, len, 1 / 3);
+      const error = errors.record('reduceSlots', maxRelativeError(out, want));
+      assert.ok(error < TOLERANCE, `reduceSlots ${count} slots len=${len}: error ${error}`);
+      wasm.reduceSlots(views, views[0], len, 1 / 3);
+      assert.equal(Array.from(views[0]), Array.from(out), 'reducing into slot 0 gives the same values');
+    }
+  }
+});
+
+s('reduceSlots sums in slot order then scales once (exact small case)', () => {
+  arena.reset();
+  const out = arena.take(2);
+  wasm.reduceSlots([arena.take(2, [1, 2]), arena.take(2, [3, 4])], out, 2, 0.5);
+  assert.equal(Array.from(out), [2, 3]);
+  // 2^24 + 1 + 1: in slot order the 1s are each rounded away; any other order would keep them.
+  wasm.reduceSlots([arena.take(1, [2 ** 24]), arena.take(1, [1]), arena.take(1, [1])], out, 1, 1);
+  assert.is(out[0], 2 ** 24);
+});
+
+s('reduceSlots refuses an output overlapping a slot it reads after writing', () => {
+  arena.reset();
+  const slots = Array.from({ length: 6 }, () => arena.take(4, [1, 2, 3, 4]));
+  assert.throws(() => wasm.reduceSlots(slots, slots[5], 4, 1), /overlaps slots\[5\]/);
+});
+
+s.after(() => errors.print());
+s.run();
