@@ -39,8 +39,6 @@ export interface LayoutSpec {
 export const ALIGN_BYTES = 64;
 const align = (bytes: number) => Math.ceil(bytes / ALIGN_BYTES) * ALIGN_BYTES;
 export const CONTROL_INTS = 64;
-/** The WebAssembly kernels module keeps its own static data below this; tensors start above. */
-export const ARENA_RESERVED_BYTES = 65536;
 
 export function layoutArena(spec: LayoutSpec): ArenaLayout {
   let cursor = align(spec.reservedBytes);

@@ -1,10 +1,11 @@
 import type { RunConfig } from '../config/schema.ts';
 import { loadDataset, type Dataset } from '../data/dataset.ts';
 import { UserError } from '../errors.ts';
+import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { MAX_ARENA_BYTES } from './arena.ts';
 import { MAX_PHASE_ITEMS } from './control.ts';
-import { ARENA_RESERVED_BYTES, layoutArena } from './layout.ts';
+import { layoutArena } from './layout.ts';
 import { optimizerStateCount } from './optimizer.ts';
 import { rangeCountFor, type RunSetup } from './setup.ts';
 import { measureScratchFloats } from './shard.ts';
@@ -32,7 +33,7 @@ export function prepareRun(config: RunConfig): PreparedRun {
   }
   const statsEntries = Math.max(chunks, Math.ceil(testCount / maxRows));
   const layout = layoutArena({
-    reservedBytes: ARENA_RESERVED_BYTES,
+    reservedBytes: WASM_RESERVED_BYTES,
     paramCount: plan.paramCount,
     optimizerStateCount: optimizerStateCount(config.train.optimizer),
     chunks, statsEntries, threads: workers,
