@@ -25,7 +25,7 @@ const { metrics } = await train({
   model: { layers, loss: 'softmax-cross-entropy' },
   train: { epochs, batchSize: batch, optimizer: { type: 'sgd', learningRate: 0.01 } },
   // Chunks fixed per machine, not per case: every worker count then does the same arithmetic.
-  parallel: { workers, chunks: Math.max(4, availableParallelism()), kernels: kernels as 'wasm' | 'reference' },
+  parallel: { workers, chunks: availableParallelism(), kernels: kernels as 'wasm' | 'reference' },
 }, { write: false, onEpoch: () => rssPerEpoch.push(process.memoryUsage().rss) });
 
 // Epoch 1 is the warm-up (JIT, page faults, worker start); the median of the rest is the figure.

@@ -44,6 +44,7 @@ export class ShardComputer {
   readonly views: ArenaViews;
   readonly kernels: Kernels;
   private readonly control: Int32Array;
+  private readonly arena: Float32Array;
   private readonly model: ChainModel;
   private readonly input: Float32Array;
   private readonly targets: Float32Array;
@@ -54,6 +55,7 @@ export class ShardComputer {
   constructor(memory: WebAssembly.Memory, private readonly setup: RunSetup, threadIndex: number) {
     this.views = arenaViews(memory, setup.layout);
     this.control = this.views.control;
+    this.arena = new Float32Array(memory.buffer);
     this.kernels = selectKernels(setup.kernels, memory);
     const plan = planModel(setup.model, setup.features);
     const alloc = bumpAllocator(this.views.scratch[threadIndex]);
@@ -77,10 +79,14 @@ export class ShardComputer {
       stats.fill(0, 3 * c, 3 * c + 3);
       return;
     }
+    // Gather the chunk's rows. Both sides live in one buffer, so copyWithin on a whole-arena view
+    // moves each row without creating a subarray object per row.
     const { order, trainInputs, trainTargets } = this.views;
+    const source = trainInputs.byteOffset / 4;
+    const target = this.input.byteOffset / 4;
     for (let r = 0; r < rows; r++) {
       const row = order[batchStart + start + r];
-      this.input.set(trainInputs.subarray(row * features, (row + 1) * features), r * features);
+      this.arena.copyWithin(target + r * features, source + row * features, source + (row + 1) * features);
       this.targets[r] = trainTargets[row];
     }
     this.model.bindGradients(this.slotGradients[c]);
