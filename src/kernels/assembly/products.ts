@@ -3,7 +3,7 @@
 // then sweep the rows with the 4×8 micro-kernel. Blocks after the first accumulate into `out`.
 import { KC, claimPanel, releasePanel } from './scratch';
 import { packRows, packTransposed } from './pack';
-import { tile4x8, tile1x8 } from './tile';
+import { tile4x8, tile4x4, tile1x8 } from './tile';
 import { scalarProduct } from './fallback';
 
 /** out[m×n] = a[m×k] · b[k×n]   (forward: x · W) */
@@ -19,8 +19,9 @@ export function matmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32): 
       packRows(b + (<usize>(p0 * n + j) << 2), outRow, kc, width, panel);
       let i = 0;
       for (; i + 4 <= m; i += 4) {
-        tile4x8(a + (<usize>(i * k + p0) << 2), aRow, 4, panel, kc,
-                out + (<usize>(i * n + j) << 2), outRow, width, p0 > 0);
+        const pa = a + (<usize>(i * k + p0) << 2), po = out + (<usize>(i * n + j) << 2);
+        if (width <= 4) tile4x4(pa, aRow, 4, panel, kc, po, outRow, width, p0 > 0);
+        else tile4x8(pa, aRow, 4, panel, kc, po, outRow, width, p0 > 0);
       }
       for (; i < m; i++) {
         tile1x8(a + (<usize>(i * k + p0) << 2), 4, panel, kc, out + (<usize>(i * n + j) << 2), width, p0 > 0);
@@ -43,8 +44,9 @@ export function matmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32)
       packRows(b + (<usize>(i0 * n + j) << 2), outRow, kc, width, panel);
       let p = 0;
       for (; p + 4 <= k; p += 4) {
-        tile4x8(a + (<usize>(i0 * k + p) << 2), 4, aRow, panel, kc,
-                out + (<usize>(p * n + j) << 2), outRow, width, i0 > 0);
+        const pa = a + (<usize>(i0 * k + p) << 2), po = out + (<usize>(p * n + j) << 2);
+        if (width <= 4) tile4x4(pa, 4, aRow, panel, kc, po, outRow, width, i0 > 0);
+        else tile4x8(pa, 4, aRow, panel, kc, po, outRow, width, i0 > 0);
       }
       for (; p < k; p++) {
         tile1x8(a + (<usize>(i0 * k + p) << 2), aRow, panel, kc, out + (<usize>(p * n + j) << 2), width, i0 > 0);
@@ -67,8 +69,9 @@ export function matmulBT(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32)
       packTransposed(b + (<usize>(p * n + j0) << 2), aRow, kc, width, panel);
       let i = 0;
       for (; i + 4 <= m; i += 4) {
-        tile4x8(a + (<usize>(i * n + j0) << 2), aRow, 4, panel, kc,
-                out + (<usize>(i * k + p) << 2), outRow, width, j0 > 0);
+        const pa = a + (<usize>(i * n + j0) << 2), po = out + (<usize>(i * k + p) << 2);
+        if (width <= 4) tile4x4(pa, aRow, 4, panel, kc, po, outRow, width, j0 > 0);
+        else tile4x8(pa, aRow, 4, panel, kc, po, outRow, width, j0 > 0);
       }
       for (; i < m; i++) {
         tile1x8(a + (<usize>(i * n + j0) << 2), 4, panel, kc, out + (<usize>(i * k + p) << 2), width, j0 > 0);
