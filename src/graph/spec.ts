@@ -13,7 +13,8 @@ export const OP_ARITY = { mul: 2, add: 2, relu: 1, sigmoid: 1, tanh: 1 } as cons
 export type Op = keyof typeof OP_ARITY;
 const OPS = Object.keys(OP_ARITY) as [Op, ...Op[]];
 
-const nestedNumbers: z.ZodType<NestedNumbers> = z.lazy(() => z.union([z.number(), z.array(nestedNumbers)]));
+const nestedNumbers: z.ZodType<NestedNumbers> = z.lazy(() =>
+  z.union([z.number(), z.array(nestedNumbers)], { error: 'expected a number or a (nested) array of numbers' }));
 
 const nodeSchema = z.strictObject({
   name: z.string().min(1),
