@@ -41,7 +41,8 @@ interface KernelExports {
 // Compiled once per thread; instances (one per memory) share it.
 let compiled: WebAssembly.Module | undefined;
 
-function kernelModule(): WebAssembly.Module {
+/** The compiled module (e.g. to post to a thread that cannot import TypeScript). */
+export function kernelModule(): WebAssembly.Module {
   if (compiled) return compiled;
   let bytes: Buffer;
   try {
