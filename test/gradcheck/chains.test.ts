@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { LayerConfig, ModelConfig } from '../../src/config/model-schema.ts';
+import { gradcheck } from '../../src/gradcheck/check.ts';
+import { subjectFromJson } from '../../src/gradcheck/load.ts';
+import { modelSubject } from '../../src/gradcheck/model.ts';
+import { createRng } from '../../src/random.ts';
+import { assertPasses, worst } from './helpers.ts';
+
+const s = suite('gradcheck: seeded random chains and the shipped configs');
+
+const ELEMENTWISE = ['relu', 'sigmoid', 'tanh', 'mul', 'add'] as const;
+const INITS = ['he', 'xavier', 'normal'] as const;
+
+/** A chain of 1–3 affine blocks, each followed by 0–2 random elementwise layers, then an output affine. */
+function randomChain(seed: number): { config: ModelConfig; inputs: number; rows: number } {
+  const rng = createRng(seed);
+  const layers: LayerConfig[] = [];
+  const blocks = 1 + rng.int(3);
+  for (let b = 0; b < blocks; b++) {
+    layers.push({ type: 'affine', units: 2 + rng.int(6), init: INITS[rng.int(3)], std: 0.5 });
+    for (let k = rng.int(3); k > 0; k--) layers.push({ type: ELEMENTWISE[rng.int(ELEMENTWISE.length)] });
+  }
+  layers.push({ type: 'affine', units: 2 + rng.int(4), init: 'he', std: 0.5 });
+  const loss = seed % 2 === 0 ? 'softmax-cross-entropy' : 'mse';
+  return { config: { layers, loss }, inputs: 2 + rng.int(6), rows: 1 + rng.int(6) };
+}
+
+s('40 random chains (depth, widths, activations, both losses) stay within 1e-3', () => {
+  let max = 0;
+  const losses = new Set<string>();
+  for (let seed = 0; seed < 40; seed++) {
+    const { config, inputs, rows } = randomChain(seed);
+    losses.add(config.loss);
+    max = Math.max(max, assertPasses(modelSubject(config, { seed, inputs, rows })));
+  }
+  assert.equal([...losses].sort(), ['mse', 'softmax-cross-entropy']);
+  console.log(`    worst relative error over 40 random chains: ${max.toExponential(2)}`);
+});
+
+s('ten seeded ReLU chains pass without a skipped element', () => {
+  const config: ModelConfig = {
+    layers: [{ type: 'affine', units: 8, init: 'he', std: 0.01 }, { type: 'relu' }, { type: 'affine', units: 8, init: 'he', std: 0.01 }, { type: 'relu' }, { type: 'affine', units: 3, init: 'he', std: 0.01 }],
+    loss: 'softmax-cross-entropy',
+  };
+  for (let seed = 100; seed < 110; seed++) assertPasses(modelSubject(config, { seed, rows: 8, inputs: 6 }));
+});
+
+s('data/configs/gradcheck-chain.json (every layer type, softmax-CE) passes', () => {
+  const json = JSON.parse(readFileSync(new URL('../../data/configs/gradcheck-chain.json', import.meta.url), 'utf8'));
+  const types = new Set(json.model.layers.map((l: LayerConfig) => l.type));
+  assert.equal([...types].sort(), ['add', 'affine', 'mul', 'relu', 'sigmoid', 'tanh']);
+  const { kind, subject } = subjectFromJson(json);
+  assert.is(kind, 'model');
+  assertPasses(subject);
+});
+
+s('an mse config with every layer type passes (fixtures/mse-chain.json)', () => {
+  const json = JSON.parse(readFileSync(new URL('./fixtures/mse-chain.json', import.meta.url), 'utf8'));
+  assert.is(json.model.loss, 'mse');
+  assertPasses(subjectFromJson(json).subject);
+});
+
+s('a run config with data/train/output sections is accepted; only model and seed matter', () => {
+  const json = JSON.parse(readFileSync(new URL('./fixtures/mse-chain.json', import.meta.url), 'utf8'));
+  const a = gradcheck(subjectFromJson(json).subject);
+  const b = gradcheck(subjectFromJson({ ...json, data: { anything: true }, train: { epochs: 3 }, output: 'runs/x' }).subject);
+  assert.equal(a, b);
+});
+
+s('the check is deterministic: the same seed gives the same report', () => {
+  const { config } = randomChain(3);
+  assert.is(worst(gradcheck(modelSubject(config, { seed: 3 }))), worst(gradcheck(modelSubject(config, { seed: 3 }))));
+});
+
+s.run();
