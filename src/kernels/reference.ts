@@ -86,11 +86,14 @@ export const referenceKernels: Kernels = {
   },
 
   reduceSlots(slots, out, len, scale) {
+    let finite = true;
     for (let i = 0; i < len; i++) {
       let sum = 0;
       for (const slot of slots) sum += slot[i];
       out[i] = sum * scale;
+      if (!Number.isFinite(out[i])) finite = false;
     }
+    return finite;
   },
 
   sgd(w, g, len, lr, weightDecay) {

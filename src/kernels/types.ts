@@ -40,8 +40,11 @@ export interface Kernels {
    */
   softmaxCrossEntropy(logits: Float32Array, targets: Float32Array, dlogits: Float32Array, m: number, n: number): number;
 
-  /** out[i] = scale · Σ_s slots[s][i] over i < len, summed in slot order (determinism). */
-  reduceSlots(slots: readonly Float32Array[], out: Float32Array, len: number, scale: number): void;
+  /**
+   * out[i] = scale · Σ_s slots[s][i] over i < len, summed in slot order (determinism). Returns
+   * false when any value written is NaN or ±Inf, so the trainer needs no second pass to check.
+   */
+  reduceSlots(slots: readonly Float32Array[], out: Float32Array, len: number, scale: number): boolean;
 
   /** Optimizer updates over len parameters w with gradient g (already averaged). */
   sgd(w: Float32Array, g: Float32Array, len: number, lr: number, weightDecay: number): void;

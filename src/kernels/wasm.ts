@@ -27,7 +27,7 @@ interface KernelExports {
   tanhBackward(y: number, dout: number, dx: number, len: number): void;
   softmaxCrossEntropy(logits: number, targets: number, dlogits: number, m: number, n: number): number;
   reduceSlots4(out: number, s0: number, s1: number, s2: number, s3: number, count: number,
-               len: number, first: number, last: number, scale: number): void;
+               len: number, first: number, last: number, scale: number): number;
   sgd(w: number, g: number, len: number, lr: number, wd: number): void;
   momentum(w: number, g: number, v: number, len: number, lr: number, mu: number, wd: number): void;
   adagrad(w: number, g: number, h: number, len: number, lr: number, eps: number, wd: number): void;
@@ -128,8 +128,11 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
         at(dlogits, m * n, 'dlogits'), m, n);
     },
     reduceSlots(slots, out, len, scale) {
-      if (slots.length === 0) return void out.fill(0 * scale, 0, len); // an empty sum, as the reference
-      reduceInGroups(wasm, slots.map((slot, s) => at(slot, len, `slots[${s}]`)), at(out, len, 'out'), len, scale);
+      if (slots.length === 0) { // an empty sum, as the reference
+        out.fill(0 * scale, 0, len);
+        return len === 0 || Number.isFinite(0 * scale);
+      }
+      return reduceInGroups(wasm, slots.map((slot, s) => at(slot, len, `slots[${s}]`)), at(out, len, 'out'), len, scale);
     },
     sgd(w, g, len, lr, weightDecay) {
       wasm.sgd(at(w, len, 'w'), at(g, len, 'g'), len, lr, weightDecay);
@@ -153,7 +156,7 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
  * `out` back, so `out` may coincide with one of the first four slots (it is read before it is
  * written, element by element) but must not overlap any other slot.
  */
-function reduceInGroups(wasm: KernelExports, slots: number[], out: number, len: number, scale: number): void {
+function reduceInGroups(wasm: KernelExports, slots: number[], out: number, len: number, scale: number): boolean {
   const bytes = len * 4;
   slots.forEach((slot, s) => {
     const overlaps = slot < out + bytes && out < slot + bytes;
@@ -161,10 +164,12 @@ function reduceInGroups(wasm: KernelExports, slots: number[], out: number, len: 
       throw new Error(`wasm kernels: reduceSlots output overlaps slots[${s}]; it may only coincide with one of slots[0..3]`);
     }
   });
+  let finite = 1;
   for (let first = 0; first < slots.length; first += 4) {
     const count = Math.min(4, slots.length - first);
     const last = first + 4 >= slots.length;
-    wasm.reduceSlots4(out, slots[first], slots[first + 1] ?? 0, slots[first + 2] ?? 0, slots[first + 3] ?? 0,
+    finite = wasm.reduceSlots4(out, slots[first], slots[first + 1] ?? 0, slots[first + 2] ?? 0, slots[first + 3] ?? 0,
       count, len, first === 0 ? 1 : 0, last ? 1 : 0, scale);
   }
+  return finite === 1; // the last call wrote every final value, so its check covers them all
 }

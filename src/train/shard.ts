@@ -132,11 +132,9 @@ export class ShardComputer {
       const r = grab(this.control, Slot.NEXT_RANGE, generation, count);
       if (r < 0 || aborted()) return;
       const grads = this.rangeGrads[r];
-      this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, scale);
-      // x·0 is 0 for finite x and NaN for NaN or ±Inf: one cheap pass finds any non-finite value.
-      let probe = 0;
-      for (let i = 0; i < grads.length; i++) probe += grads[i] * 0;
-      if (probe !== 0) Atomics.store(this.control, Slot.NON_FINITE, 1);
+      if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, scale)) {
+        Atomics.store(this.control, Slot.NON_FINITE, 1);
+      }
       countUp(this.control, Slot.RANGES_DONE, count);
     }
   }

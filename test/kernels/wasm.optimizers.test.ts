@@ -76,6 +76,30 @@ s('reduceSlots matches the reference for 1 to 9 slots, into a slot or a separate
   }
 });
 
+s('reduceSlots reports a NaN or ±Inf in the result, in the SIMD body and the scalar tail, like the reference', () => {
+  for (const len of [1, 7, 33, 257]) {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (const at of [0, len - 1]) {
+        arena.reset();
+        const slots = [arena.take(len, new Float32Array(len).fill(1)), arena.take(len, new Float32Array(len).fill(2))];
+        const out = arena.take(len);
+        assert.is(wasm.reduceSlots(slots, out, len, 0.5), true, `finite len=${len}`);
+        assert.is(ref.reduceSlots(slots, new Float32Array(len), len, 0.5), true);
+        slots[1][at] = bad;
+        assert.is(wasm.reduceSlots(slots, out, len, 0.5), false, `wasm misses ${bad} at ${at} of ${len}`);
+        assert.is(ref.reduceSlots(slots, new Float32Array(len), len, 0.5), false, `reference misses ${bad}`);
+      }
+    }
+  }
+});
+
+s('reduceSlots flags a sum that overflows float32 although every slot is finite', () => {
+  arena.reset();
+  const big = 3e38;
+  const slots = [arena.take(4, [big, 1, 1, 1]), arena.take(4, [big, 1, 1, 1])];
+  assert.is(wasm.reduceSlots(slots, arena.take(4), 4, 1), false);
+});
+
 s('reduceSlots sums in slot order then scales once (exact small case)', () => {
   arena.reset();
   const out = arena.take(2);
