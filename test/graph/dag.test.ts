@@ -96,4 +96,14 @@ s('running a graph twice gives the same gradients (they are reset, not added acr
   near(runGraph(graph).gradients.x, [6]);
 });
 
+// x + x + … (a chain of 20 000 adds, each reading the previous sum and x) listed backwards:
+// out = 20 001·x, d out/d x = 20 001. Sorting must not recurse once per node.
+s('a long chain listed backwards is sorted without overflowing the stack', () => {
+  const n = 20_000;
+  const nodes = Array.from({ length: n }, (_, i) => ({ name: `s${i}`, op: 'add', in: [i === 0 ? 'x' : `s${i - 1}`, 'x'] })).reverse();
+  const result = run({ inputs: { x: 1 }, nodes, output: `s${n - 1}` });
+  near(result.output, [n + 1]);
+  near(result.gradients.x, [n + 1]);
+});
+
 s.run();
