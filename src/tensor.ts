@@ -26,11 +26,24 @@ export interface Allocator {
 
 export const heapAllocator: Allocator = { floats: (count) => new Float32Array(count) };
 
+// Typed-array views are costly to create and to collect; a training step asks for the same few
+// prefix lengths of the same buffers over and over, so each is made once.
+const prefixViews = new WeakMap<Float32Array, Map<number, Float32Array>>();
+
+/** The first `size` elements of `buffer`, as a view made once per (buffer, size). */
+export function prefix(buffer: Float32Array, size: number): Float32Array {
+  if (size === buffer.length) return buffer;
+  if (size > buffer.length) throw new Error(`prefix: ${size} elements exceed the ${buffer.length} preallocated values`);
+  let bySize = prefixViews.get(buffer);
+  if (!bySize) prefixViews.set(buffer, (bySize = new Map()));
+  let view = bySize.get(size);
+  if (!view) bySize.set(size, (view = buffer.subarray(0, size)));
+  return view;
+}
+
 /** A view of the first sizeOf(shape) elements of a preallocated buffer, with that shape. */
 export function viewOf(buffer: Float32Array, shape: readonly number[]): Tensor {
-  const size = sizeOf(shape);
-  if (size > buffer.length) throw new Error(`viewOf: [${shape}] exceeds the ${buffer.length} preallocated values`);
-  return { shape, data: size === buffer.length ? buffer : buffer.subarray(0, size) };
+  return { shape, data: prefix(buffer, sizeOf(shape)) };
 }
 
 export function assertSameShape(a: Tensor, b: Tensor, what: string): void {

@@ -96,6 +96,13 @@ export const referenceKernels: Kernels = {
     return finite;
   },
 
+  gatherRows(source, order, first, rows, width, out) {
+    for (let r = 0; r < rows; r++) {
+      const from = order[first + r] * width;
+      for (let j = 0; j < width; j++) out[r * width + j] = source[from + j];
+    }
+  },
+
   sgd(w, g, len, lr, weightDecay) {
     for (let i = 0; i < len; i++) w[i] -= lr * (g[i] + weightDecay * w[i]);
   },

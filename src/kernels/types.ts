@@ -46,6 +46,9 @@ export interface Kernels {
    */
   reduceSlots(slots: readonly Float32Array[], out: Float32Array, len: number, scale: number): boolean;
 
+  /** out[r] = source row order[first + r] for r < rows, rows of `width` floats (a batch's samples). */
+  gatherRows(source: Float32Array, order: Uint32Array, first: number, rows: number, width: number, out: Float32Array): void;
+
   /** Optimizer updates over len parameters w with gradient g (already averaged). */
   sgd(w: Float32Array, g: Float32Array, len: number, lr: number, weightDecay: number): void;
   /** v = μ·v − lr·(g + wd·w); w += v */

@@ -33,6 +33,7 @@ interface KernelExports {
   adagrad(w: number, g: number, h: number, len: number, lr: number, eps: number, wd: number): void;
   adam(w: number, g: number, m: number, v: number, len: number, lr: number, beta1: number,
        beta2: number, eps: number, wd: number, c1: number, c2: number): void;
+  gatherRows(source: number, order: number, first: number, rows: number, width: number, out: number): void;
   staticDataEnd(): number;
   panelLocks(): number;
   panelCount(): number;
@@ -72,7 +73,7 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
   const wasm = instantiateKernels(memory);
 
   /** The byte offset of `array`, after checking it is an arena view holding `count` floats. */
-  const at = (array: Float32Array, count: number, name: string): number => {
+  const at = (array: Float32Array | Uint32Array, count: number, name: string): number => {
     // A kernel writing through a bad offset would silently corrupt a neighbouring tensor in the
     // shared arena, so these cheap checks run on every call.
     if (array.buffer !== memory.buffer) {
@@ -133,6 +134,12 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
         return len === 0 || Number.isFinite(0 * scale);
       }
       return reduceInGroups(wasm, slots.map((slot, s) => at(slot, len, `slots[${s}]`)), at(out, len, 'out'), len, scale);
+    },
+    gatherRows(source, order, first, rows, width, out) {
+      let highest = 0;
+      for (let r = 0; r < rows; r++) highest = Math.max(highest, order[first + r]);
+      wasm.gatherRows(at(source, (highest + 1) * width, 'source'), at(order, first + rows, 'order'), first, rows, width,
+        at(out, rows * width, 'out'));
     },
     sgd(w, g, len, lr, weightDecay) {
       wasm.sgd(at(w, len, 'w'), at(g, len, 'g'), len, lr, weightDecay);

@@ -1,7 +1,7 @@
 import { referenceKernels } from '../kernels/reference.ts';
 import { selectKernels } from '../kernels/select.ts';
 import type { Kernels } from '../kernels/types.ts';
-import type { Allocator } from '../tensor.ts';
+import { prefix, type Allocator } from '../tensor.ts';
 import { ChainModel } from '../model/chain.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, countingAllocator, type ArenaViews } from './arena.ts';
@@ -44,7 +44,6 @@ export class ShardComputer {
   readonly views: ArenaViews;
   readonly kernels: Kernels;
   private readonly control: Int32Array;
-  private readonly arena: Float32Array;
   private readonly model: ChainModel;
   private readonly input: Float32Array;
   private readonly targets: Float32Array;
@@ -55,7 +54,6 @@ export class ShardComputer {
   constructor(memory: WebAssembly.Memory, private readonly setup: RunSetup, threadIndex: number) {
     this.views = arenaViews(memory, setup.layout);
     this.control = this.views.control;
-    this.arena = new Float32Array(memory.buffer);
     this.kernels = selectKernels(setup.kernels, memory);
     const plan = planModel(setup.model, setup.features);
     const alloc = bumpAllocator(this.views.scratch[threadIndex]);
@@ -79,18 +77,11 @@ export class ShardComputer {
       stats.fill(0, 3 * c, 3 * c + 3);
       return;
     }
-    // Gather the chunk's rows. Both sides live in one buffer, so copyWithin on a whole-arena view
-    // moves each row without creating a subarray object per row.
     const { order, trainInputs, trainTargets } = this.views;
-    const source = trainInputs.byteOffset / 4;
-    const target = this.input.byteOffset / 4;
-    for (let r = 0; r < rows; r++) {
-      const row = order[batchStart + start + r];
-      this.arena.copyWithin(target + r * features, source + row * features, source + (row + 1) * features);
-      this.targets[r] = trainTargets[row];
-    }
+    this.kernels.gatherRows(trainInputs, order, batchStart + start, rows, features, this.input);
+    this.kernels.gatherRows(trainTargets, order, batchStart + start, rows, 1, this.targets);
     this.model.bindGradients(this.slotGradients[c]);
-    const x = { shape: [rows, features], data: this.input.subarray(0, rows * features) };
+    const x = { shape: [rows, features], data: prefix(this.input, rows * features) };
     const { output, lossSum } = this.model.forwardLoss(x, this.targets);
     this.model.backward();
     stats[3 * c] = lossSum;

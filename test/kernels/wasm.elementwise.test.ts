@@ -61,6 +61,26 @@ s('relu maps −0 to +0 and its derivative at 0 is 0, like the reference', () =>
   assert.equal(Array.from(dx), [0, 0, 1, 0, 0]);
 });
 
+s('gatherRows copies the rows an order names, for odd widths, exactly like the reference', () => {
+  const rng = createRng(11);
+  for (const width of [1, 3, 4, 7, 33, 784]) {
+    arena.reset();
+    const count = 9;
+    const source = arena.take(count * width, randomArray(rng, count * width));
+    // The order lives in the arena too (the trainer keeps the epoch's permutation there).
+    const orderFloats = arena.take(count);
+    const order = new Uint32Array(orderFloats.buffer, orderFloats.byteOffset, count);
+    order.set([8, 0, 5, 5, 2, 7, 1, 3, 4]);
+    const out = arena.take(4 * width);
+    wasm.gatherRows(source, order, 2, 4, width, out); // rows 5, 5, 2, 7
+    const want = new Float32Array(4 * width);
+    ref.gatherRows(source, order, 2, 4, width, want);
+    assert.equal(Array.from(out), Array.from(want), `width ${width}`);
+    // By hand: output row 3 is source row 7.
+    assert.equal(Array.from(out.subarray(3 * width, 4 * width)), Array.from(source.subarray(7 * width, 8 * width)));
+  }
+});
+
 s('addRow and sumRows match the reference', () => {
   for (const m of SIZES) {
     for (const n of SIZES) {

@@ -5,4 +5,5 @@ export { addRow, sumRows, softmaxCrossEntropy } from './rows';
 export { reluForward, reluBackward, sigmoidForward, sigmoidBackward, tanhForward, tanhBackward } from './activations';
 export { sgd, momentum, adagrad, adam } from './optimizers';
 export { reduceSlots4 } from './reduce';
+export { gatherRows } from './gather';
 export { staticDataEnd, panelLocks, panelCount } from './scratch';
