@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchGemm, formatGemmTable } from './gemm.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, kernels: { type: 'string', default: 'wasm' } } });
 const quick = values.quick ?? false;
@@ -34,17 +35,18 @@ for (const net of nets) {
     if (workers === 1) single = result.samplesPerSec;
     result.speedup = result.samplesPerSec / single;
     results.push(result);
-    if (values.json) console.log(JSON.stringify(result));
+    if (values.json) console.log(JSON.stringify({ case: 'train', ...result }));
   }
 }
-const gemmLines = runCase('./gemm.ts', [...(quick ? ['--quick'] : []), '--json']).split('\n').filter((l) => l.startsWith('{'));
-if (values.json) for (const line of gemmLines) console.log(line);
+// The GEMM micro-benchmark runs here, after the training cases: one thread, nothing else running.
+const gemm = benchGemm({ quick });
+if (values.json) for (const result of gemm) console.log(JSON.stringify({ case: 'gemm', ...result }));
 else {
   console.log('model            batch  workers  samples/s   GFLOP/s  speedup  peak RSS MB  RSS per epoch (MB)');
   for (const r of results) {
     console.log(`${r.model.padEnd(16)} ${String(r.batch).padStart(5)}  ${String(r.workers).padStart(7)}  ${Math.round(r.samplesPerSec).toString().padStart(9)}` +
       `  ${r.gflops.toFixed(1).padStart(8)}  ${r.speedup!.toFixed(2).padStart(6)}x  ${Math.round(r.peakRssMB).toString().padStart(11)}  ${r.rssMBPerEpoch.join(' ')}`);
   }
-  console.log('\nGEMM (one core, median GFLOP/s)');
-  for (const line of gemmLines) console.log(line);
+  console.log('\nGEMM, one core, median GFLOP/s');
+  console.log(formatGemmTable(gemm));
 }
