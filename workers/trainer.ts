@@ -35,7 +35,11 @@ export default function serve({ threadIndex }: { threadIndex: number }): string 
       continue;
     }
     shard.runChunks(generation, false, aborted, injectFault);
-    if (!waitForCount(control, Slot.CHUNKS_DONE, Atomics.load(control, Slot.CHUNK_COUNT), aborted)) continue;
+    // A worker that woke late can reach this barrier after the coordinator finished the phase and
+    // published the next one: stop waiting then, or it sits out the new phase (which times out if
+    // the coordinator left that phase's chunks to the workers, as it does at an injected fault).
+    const stale = () => aborted() || Atomics.load(control, Slot.GENERATION) !== generation;
+    if (!waitForCount(control, Slot.CHUNKS_DONE, Atomics.load(control, Slot.CHUNK_COUNT), stale)) continue;
     shard.runRanges(generation, aborted);
   }
 }

@@ -61,7 +61,9 @@ export class Coordinator {
         [Slot.STEP, step], [Slot.BATCH_START, batchStart], [Slot.BATCH_SIZE, batchSize],
         [Slot.CHUNK_COUNT, this.setup.chunks], [Slot.RANGE_COUNT, this.setup.rangeCount], [Slot.NON_FINITE, 0],
       ]);
-      this.shard.runChunks(generation, false, () => false);
+      // At an injected fault's step, leave every chunk to the workers: on a small step the
+      // coordinator can otherwise finish all chunks before a worker wakes, and the fault never fires.
+      if (this.pool === null || this.options.fault?.step !== step) this.shard.runChunks(generation, false, () => false);
       await this.waitCount(Slot.CHUNKS_DONE, this.setup.chunks, this.options.stepTimeoutMs, `step ${step}`);
       this.shard.runRanges(generation, () => false);
       await this.waitCount(Slot.RANGES_DONE, this.setup.rangeCount, this.options.stepTimeoutMs, `step ${step}`);
