@@ -109,6 +109,14 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
         correct += stats.correct;
         options.onStep?.({ epoch, step: s + 1, steps, samples: start + size, loss: lossSum / (start + size), seconds: (performance.now() - epochStart) / 1000 });
       }
+      // Finite gradients can still overflow the parameters in the update. A next step would see
+      // it, but after an epoch's last step nothing does: never checkpoint or return such weights.
+      const overflowed = plan.params.find((p) => views.params.subarray(p.offset, p.offset + p.size).some((v) => !Number.isFinite(v)));
+      if (overflowed) {
+        const kept = directory ? `; the last good weights are in ${directory.path}/model.safetensors (if an epoch finished)` : '';
+        throw new UserError(`training diverged at epoch ${epoch}, step ${steps} (global step ${step}): the update made ${overflowed.name} ` +
+          `(layer ${overflowed.layer}, ${plan.config.layers[overflowed.layer].type}) non-finite. Lower the learning rate${kept}`, 1);
+      }
       const trainEnd = performance.now();
       trainSeconds += (trainEnd - epochStart) / 1000;
       const test = dataset.test ? await coordinator.evaluate() : null;
