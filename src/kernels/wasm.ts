@@ -37,6 +37,8 @@ interface KernelExports {
   staticDataEnd(): number;
   panelLocks(): number;
   panelCount(): number;
+  /** Forces matmul/matmulAT's path on this instance: 0 chooses per call, 1 skips zeros, 2 dense. */
+  setSparsePath(mode: number): void;
 }
 
 // Compiled once per thread; instances (one per memory) share it.

@@ -7,3 +7,4 @@ export { sgd, momentum, adagrad, adam } from './optimizers';
 export { reduceSlots4 } from './reduce';
 export { gatherRows } from './gather';
 export { staticDataEnd, panelLocks, panelCount } from './scratch';
+export { setSparsePath } from './sparsemask';

@@ -84,7 +84,7 @@
 
 /** Loads out[from .. from+4) of a row `width` wide; lanes past the width read as 0. */
 // @ts-ignore: decorator
-@inline function loadRow(row: usize, width: i32, from: i32): v128 {
+@inline export function loadRow(row: usize, width: i32, from: i32): v128 {
   if (width >= from + 4) return v128.load(row + (<usize>from << 2));
   let v = f32x4.splat(0);
   if (width > from) v = f32x4.replace_lane(v, 0, load<f32>(row + (<usize>from << 2)));
@@ -95,7 +95,7 @@
 
 /** Stores the first `width` (≤ 8) lanes of [lo, hi] to row; never writes past the width. */
 // @ts-ignore: decorator
-@inline function storeRow(row: usize, lo: v128, hi: v128, width: i32): void {
+@inline export function storeRow(row: usize, lo: v128, hi: v128, width: i32): void {
   if (width == 8) { v128.store(row, lo); v128.store(row, hi, 16); return; }
   let v = lo;
   let p = row;

@@ -1,0 +1,69 @@
+// Zero-skipping versions of x·W and xᵀ·dout, for the sparse `a` training feeds them (MNIST pixels
+// ~80% zeros, in whole border regions). Per block of 64 reduction steps and 32-column strip of b
+// (packed once, checked finite), a mask of the steps where `a` is nonzero drives the tiles, so no
+// branch depends on the zero pattern. Which tile, measured on MNIST rows (src/bench/gemm-sparse.ts):
+// - x·W: a 1×32 tile skipping each row's own zeros (81% of steps) beats the 4×8 tile skipping
+//   the steps zero in all 4 rows (61%), though per step it runs at only half the 4×8's speed.
+// - xᵀ·dout: the 4×8 tile broadcasts 4 ADJACENT pixels a[i, p..p+3], all zero for 72% of steps
+//   (zeros come in runs), and keeps the dense tile's 4-fold reuse of every panel load: it wins.
+// Results are bitwise equal to the dense path's, for all inputs: see sparsemask.ts.
+import { SPARSE_STEPS, STRIP, allSteps, columnMask, columnMasks4, packStrip, rowMask } from './sparsemask';
+import { maskedStrip4, rowTile } from './sparsetile';
+
+/** out[m×n] = a[m×k] · b[k×n], skipping zeros of a. `panel` is a claimed packing panel. */
+export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize): void {
+  const outRow = <usize>n << 2;
+  for (let p0 = 0; p0 < k; p0 += SPARSE_STEPS) {
+    const kc = min(SPARSE_STEPS, k - p0);
+    const all = allSteps(kc), acc = p0 > 0;
+    for (let j = 0; j < n; j += STRIP) {
+      const width = min(STRIP, n - j);
+      const finite = packStrip(b + (<usize>(p0 * n + j) << 2), outRow, kc, width, panel);
+      for (let i = 0; i < m; i++) {
+        const pa = a + (<usize>(i * k + p0) << 2);
+        rowTile(pa, 4, finite ? rowMask(pa, kc) : all, panel, out + (<usize>(i * n + j) << 2), width, acc);
+      }
+    }
+  }
+}
+
+/** out[k×n] = a[m×k]ᵀ · b[m×n], skipping zeros of a; output row p runs down column p of a. */
+export function sparseMatmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize): void {
+  const aRow = <usize>k << 2, outRow = <usize>n << 2;
+  for (let i0 = 0; i0 < m; i0 += SPARSE_STEPS) {
+    const kc = min(SPARSE_STEPS, m - i0);
+    const all = allSteps(kc), acc = i0 > 0;
+    for (let j = 0; j < n; j += STRIP) {
+      const width = min(STRIP, n - j);
+      const finite = packStrip(b + (<usize>(i0 * n + j) << 2), outRow, kc, width, panel);
+      let p = 0;
+      for (; p + 4 <= k; p += 4) {
+        // The tile broadcasts a[i, p..p+3]: a step is skipped when those 4 adjacent values are 0.
+        const pa = a + (<usize>(i0 * k + p) << 2);
+        let mask = all;
+        if (finite) {
+          const lo = columnMasks4(pa, aRow, kc, false), hi = columnMasks4(pa, aRow, kc, true);
+          mask = halves(anyLane(lo), anyLane(hi));
+        }
+        maskedStrip4(pa, 4, aRow, mask, panel, out + (<usize>(p * n + j) << 2), outRow, width, acc);
+      }
+      for (; p < k; p++) {
+        const pa = a + (<usize>(i0 * k + p) << 2);
+        rowTile(pa, aRow, finite ? columnMask(pa, aRow, kc) : all, panel, out + (<usize>(p * n + j) << 2), width, acc);
+      }
+    }
+  }
+}
+
+/** The bits set in any lane: the union of 4 columns' masks. */
+// @ts-ignore: decorator
+@inline function anyLane(v: v128): i32 {
+  const w = v128.or(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return i32x4.extract_lane(w, 0) | i32x4.extract_lane(w, 1);
+}
+
+/** A 64-step mask from the masks of steps 0..31 and 32..63. */
+// @ts-ignore: decorator
+@inline function halves(lo: i32, hi: i32): u64 {
+  return <u64><u32>lo | (<u64><u32>hi << 32);
+}

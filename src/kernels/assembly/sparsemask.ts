@@ -1,0 +1,116 @@
+// What the zero-skipping products need besides their tile: the per-call choice of path, the
+// 64-bit masks of nonzero reduction steps, and a packer that also reports whether the panel is
+// finite. Skipping a term a·b with a = ±0 leaves every sum bitwise unchanged when b is finite
+// (the term is ±0, and a running sum that starts at +0 is never −0), so a panel holding NaN or
+// ±Inf is swept without skipping: then the zero-skipping path equals the dense one for ALL inputs.
+import { loadRow } from './tile';
+
+/** Reduction steps per sparse block: one bit of a u64 mask each. */
+export const SPARSE_STEPS: i32 = 64;
+/** Columns per sparse strip; panel rows are this many floats (128 bytes). 64 × 32 × 4 = 8 KiB. */
+export const STRIP: i32 = 32;
+
+// From which fraction of skippable steps each product takes its zero-skipping path, measured on
+// this machine (src/bench/gemm-sparse.ts --sweep). x·W's 1×32 tile runs at about half the dense
+// tile's speed per step, so it needs most steps skipped; xᵀ·dout's masked 4×8 tile costs ~25%
+// over the dense one, so a quarter of its steps skipped pays. Only speed depends on the choice.
+const ROW_ZEROS_FROM: f32 = 0.55;
+const ZERO_QUADS_FROM: f32 = 0.3;
+
+// 0: choose per call; 1: always skip zeros; 2: never (tests and benchmarks compare the paths).
+// A global is per instance, i.e. per thread.
+let forced: i32 = 0;
+
+/** Forces a path for this instance's products: 0 chooses per call, 1 skips zeros, 2 runs dense. */
+export function setSparsePath(mode: i32): void {
+  forced = mode;
+}
+
+/**
+ * Whether to take the zero-skipping path for an m×k operand `a`, from every 8th of its rows:
+ * the fraction of zeros (x·W skips each), or with `quads` of 4-aligned column quads that are all
+ * zero (xᵀ·dout skips a step for 4 adjacent columns at once). Counting all of `a` would cost
+ * ~1/n of a dense product; a sample of rows is as good a guide.
+ */
+export function preferSparse(a: usize, m: i32, k: i32, quads: bool): bool {
+  if (forced != 0) return forced == 1;
+  if (m == 0 || k == 0) return false;
+  const rowStep = max(1, m >> 3), zero = f32x4.splat(0);
+  let zeros = i32x4.splat(0), found = 0, counted = 0;
+  for (let i = 0; i < m; i += rowStep) {
+    const row = a + (<usize>i * <usize>k << 2);
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const isZero = f32x4.eq(v128.load(row + (<usize>p << 2)), zero);
+      if (quads) found += <i32>i32x4.all_true(isZero);
+      else zeros = i32x4.sub(zeros, isZero);
+    }
+    counted += quads ? k >> 2 : p;
+  }
+  found += i32x4.extract_lane(zeros, 0) + i32x4.extract_lane(zeros, 1) +
+    i32x4.extract_lane(zeros, 2) + i32x4.extract_lane(zeros, 3);
+  return <f32>found >= (quads ? ZERO_QUADS_FROM : ROW_ZEROS_FROM) * <f32>counted;
+}
+
+/** Mask with the low `kc` bits set: every step of a block. */
+// @ts-ignore: decorator
+@inline export function allSteps(kc: i32): u64 {
+  return kc >= 64 ? ~(<u64>0) : (<u64>1 << <u64>kc) - 1;
+}
+
+/** Bit s set where a[s] (s < kc, contiguous floats) is not ±0; NaN counts as nonzero. */
+export function rowMask(a: usize, kc: i32): u64 {
+  const zero = f32x4.splat(0);
+  let mask: u64 = 0;
+  let s = 0;
+  for (; s + 16 <= kc; s += 16) {
+    // 16 lanes of 0/−1 narrowed to bytes, so one bitmask yields 16 steps.
+    const p = a + (<usize>s << 2);
+    const lo = i16x8.narrow_i32x4_s(f32x4.ne(v128.load(p), zero), f32x4.ne(v128.load(p, 16), zero));
+    const hi = i16x8.narrow_i32x4_s(f32x4.ne(v128.load(p, 32), zero), f32x4.ne(v128.load(p, 48), zero));
+    mask |= <u64>i8x16.bitmask(i8x16.narrow_i16x8_s(lo, hi)) << <u64>s;
+  }
+  for (; s < kc; s++) if (load<f32>(a + (<usize>s << 2)) != 0) mask |= <u64>1 << <u64>s;
+  return mask;
+}
+
+/** Bit s set where a[s·stride] (s < kc) is not ±0: one column of a, rows `stride` bytes apart. */
+export function columnMask(a: usize, stride: usize, kc: i32): u64 {
+  let mask: u64 = 0;
+  for (let s = 0; s < kc; s++) if (load<f32>(a + <usize>s * stride) != 0) mask |= <u64>1 << <u64>s;
+  return mask;
+}
+
+/**
+ * Masks of 4 adjacent columns at once (a[s·stride + r] for r < 4): one vector load per step.
+ * Lane r of the result collects column r; steps 0..31 and 32..63 come back as two vectors.
+ */
+// @ts-ignore: decorator
+@inline export function columnMasks4(a: usize, stride: usize, kc: i32, high: bool): v128 {
+  const zero = f32x4.splat(0);
+  let bits = i32x4.splat(0);
+  const from = high ? 32 : 0, to = high ? kc : min(kc, 32);
+  // Walk the steps downwards so step s lands in bit s − from after the shifts.
+  for (let s = to - 1; s >= from; s--) {
+    bits = i32x4.sub(i32x4.add(bits, bits), f32x4.ne(v128.load(a + <usize>s * stride), zero));
+  }
+  return bits;
+}
+
+/**
+ * panel[s][c] = src[s·stride + c] for s < kc, c < width ≤ 32 (128-byte panel rows); lanes past
+ * the width are left as they are (no tile stores them). Returns whether every value is finite.
+ */
+export function packStrip(src: usize, stride: usize, kc: i32, width: i32, panel: usize): bool {
+  const exponent = i32x4.splat(0x7f800000);
+  let bad = i32x4.splat(0);
+  for (let s = 0; s < kc; s++) {
+    const from = src + <usize>s * stride, to = panel + (<usize>s << 7);
+    for (let c = 0; c < width; c += 4) {
+      const v = loadRow(from, width, c);
+      v128.store(to + (<usize>c << 2), v);
+      bad = v128.or(bad, i32x4.eq(v128.and(v, exponent), exponent));
+    }
+  }
+  return !v128.any_true(bad);
+}

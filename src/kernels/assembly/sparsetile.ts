@@ -1,0 +1,103 @@
+// Micro-kernels of the zero-skipping products. Each iterates only the set bits of a 64-step mask
+// (ctz, clear lowest bit), so no branch depends on where the zeros are. The panel holds 32
+// floats (128 bytes) per step; a tile reads its columns at `panel` (already offset to them).
+// Every lane is summed in increasing step order with a separate multiply and add, as tile.ts.
+import { storeRow, loadRow } from './tile';
+
+/**
+ * 4 rows × 8 (quads = 2) or 4 (quads = 1) columns: out[r][·] (+)= Σ_{s in mask} a[r·rowStride +
+ * s·step] · panel[s][·]. Skips a step only when it is zero in all 4 rows (the union mask), so it
+ * keeps the dense tile's 4-fold reuse of every panel load.
+ */
+// @ts-ignore: decorator
+@inline export function maskedTile4(a: usize, rowStride: usize, step: usize, mask: u64, panel: usize,
+                                    out: usize, outStride: usize, width: i32, accumulate: bool, quads: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const o1 = out + outStride, o2 = out + 2 * outStride, o3 = out + 3 * outStride;
+  if (accumulate) {
+    c00 = loadRow(out, width, 0); c10 = loadRow(o1, width, 0);
+    c20 = loadRow(o2, width, 0); c30 = loadRow(o3, width, 0);
+    if (quads > 1) {
+      c01 = loadRow(out, width, 4); c11 = loadRow(o1, width, 4);
+      c21 = loadRow(o2, width, 4); c31 = loadRow(o3, width, 4);
+    }
+  }
+  while (mask != 0) {
+    const s = <usize>ctz(mask);
+    mask &= mask - 1;
+    const pa = a + s * step, pb = panel + (s << 7);
+    const b0 = v128.load(pb);
+    const b1 = quads > 1 ? v128.load(pb, 16) : b0;
+    let x = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); if (quads > 1) c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa + rowStride);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); if (quads > 1) c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa + 2 * rowStride);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); if (quads > 1) c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa + 3 * rowStride);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); if (quads > 1) c31 = f32x4.add(c31, f32x4.mul(x, b1));
+  }
+  storeRow(out, c00, c01, width);
+  storeRow(o1, c10, c11, width);
+  storeRow(o2, c20, c21, width);
+  storeRow(o3, c30, c31, width);
+}
+
+/** 4 rows × one 32-column strip, as 8-column tiles (a 4-column one for a narrow tail). */
+export function maskedStrip4(a: usize, rowStride: usize, step: usize, mask: u64, panel: usize,
+                             out: usize, outStride: usize, width: i32, accumulate: bool): void {
+  for (let c = 0; c < width; c += 8) {
+    const w = min(8, width - c), at = <usize>c << 2;
+    if (w > 4) maskedTile4(a, rowStride, step, mask, panel + at, out + at, outStride, w, accumulate, 2);
+    else maskedTile4(a, rowStride, step, mask, panel + at, out + at, outStride, w, accumulate, 1);
+  }
+}
+
+/**
+ * One output row (left over from the groups of 4), skipping every zero of its own. Picks the
+ * narrowest tile covering `width`, so n = 50's last 18 columns cost 24.
+ */
+export function rowTile(a: usize, step: usize, mask: u64, panel: usize, out: usize, width: i32, accumulate: bool): void {
+  if (width > 24) tile1xN(a, step, mask, panel, out, width, accumulate, 8);
+  else if (width > 16) tile1xN(a, step, mask, panel, out, width, accumulate, 6);
+  else if (width > 8) tile1xN(a, step, mask, panel, out, width, accumulate, 4);
+  else tile1xN(a, step, mask, panel, out, width, accumulate, 2);
+}
+
+/**
+ * out[0 .. width) (+)= Σ_{s in mask} a[s·step] · panel[s][·], `quads` × 4 columns (a constant
+ * after inlining, so the unused accumulators vanish).
+ */
+// @ts-ignore: decorator
+@inline function tile1xN(a: usize, step: usize, mask: u64, panel: usize, out: usize, width: i32,
+                         accumulate: bool, quads: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  if (accumulate) {
+    c0 = loadRow(out, width, 0); c1 = loadRow(out, width, 4);
+    if (quads > 2) { c2 = loadRow(out, width, 8); c3 = loadRow(out, width, 12); }
+    if (quads > 4) { c4 = loadRow(out, width, 16); c5 = loadRow(out, width, 20); }
+    if (quads > 6) { c6 = loadRow(out, width, 24); c7 = loadRow(out, width, 28); }
+  }
+  while (mask != 0) {
+    const s = <usize>ctz(mask);
+    mask &= mask - 1;
+    const x = v128.load32_splat(a + s * step);
+    const pb = panel + (s << 7);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(pb))); c1 = f32x4.add(c1, f32x4.mul(x, v128.load(pb, 16)));
+    if (quads > 2) {
+      c2 = f32x4.add(c2, f32x4.mul(x, v128.load(pb, 32))); c3 = f32x4.add(c3, f32x4.mul(x, v128.load(pb, 48)));
+    }
+    if (quads > 4) {
+      c4 = f32x4.add(c4, f32x4.mul(x, v128.load(pb, 64))); c5 = f32x4.add(c5, f32x4.mul(x, v128.load(pb, 80)));
+    }
+    if (quads > 6) {
+      c6 = f32x4.add(c6, f32x4.mul(x, v128.load(pb, 96))); c7 = f32x4.add(c7, f32x4.mul(x, v128.load(pb, 112)));
+    }
+  }
+  storeRow(out, c0, c1, min(8, width));
+  if (width > 8) storeRow(out + 32, c2, c3, min(8, width - 8));
+  if (width > 16) storeRow(out + 64, c4, c5, min(8, width - 16));
+  if (width > 24) storeRow(out + 96, c6, c7, width - 24);
+}
