@@ -1,0 +1,121 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { referenceKernels as ref } from '../../src/kernels/reference.ts';
+import { createWasmKernels, instantiateKernels } from '../../src/kernels/wasm.ts';
+import { createRng, type Rng } from '../../src/random.ts';
+import { createArena, createErrorLog, maxRelativeError, randomArray } from './wasm-compare.ts';
+
+// matmul and matmulAT skip exact zeros of `a` when it is sparse enough (src/kernels/assembly/
+// sparse.ts). Skipping must not change a single bit: each test runs the zero-skipping path and the
+// dense path (forced on a raw instance) and compares them bitwise, and against the reference.
+const s = suite('wasm products on sparse operands');
+const arena = createArena();
+const raw = instantiateKernels(arena.memory);
+const errors = createErrorLog();
+const SIZES = [1, 3, 7, 33, 257];
+const SHAPES = [
+  ...SIZES.flatMap((m) => SIZES.flatMap((k) => SIZES.map((n) => [m, k, n]))),
+  [100, 784, 50], [50, 784, 512], [65, 130, 40], [128, 64, 33],
+];
+const DENSE = 2, SPARSE = 1, AUTO = 0;
+
+/** Patterns of `a` (m×k): the zeros the training data has, and the edge cases. */
+const PATTERNS: Record<string, (rng: Rng, m: number, k: number) => Float32Array> = {
+  '80% zeros': (rng, m, k) => sprinkle(rng, m * k, 0.8),
+  '50% zeros': (rng, m, k) => sprinkle(rng, m * k, 0.5),
+  'all zeros': (_, m, k) => new Float32Array(m * k).map((_, i) => (i % 3 ? 0 : -0)),
+  'one nonzero': (rng, m, k) => { const a = new Float32Array(m * k); a[rng.int(m * k)] = rng.normal(); return a; },
+  // MNIST-like: zero borders, a dense middle in every row, so runs of zero columns.
+  'zero borders': (rng, m, k) => new Float32Array(m * k).map((_, i) => {
+    const p = i % k;
+    return p > k / 4 && p < (3 * k) / 4 && rng.next() < 0.6 ? Math.abs(rng.normal()) : 0;
+  }),
+};
+
+function sprinkle(rng: Rng, length: number, zeros: number): Float32Array {
+  // Both signs of zero: −0 is skipped like +0.
+  return new Float32Array(length).map(() => (rng.next() < zeros ? (rng.next() < 0.5 ? 0 : -0) : rng.normal()));
+}
+
+type Product = 'matmul' | 'matmulAT';
+const outLength = (product: Product, m: number, k: number, n: number) => (product === 'matmul' ? m * n : k * n);
+
+/** Runs `product` on the raw exports with the path forced by `mode`; returns a copy of out. */
+function run(product: Product, mode: number, a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
+  const out = arena.take(outLength(product, m, k, n), randomArray(createRng(9), outLength(product, m, k, n)));
+  raw.setSparsePath(mode);
+  try {
+    raw[product](a.byteOffset, b.byteOffset, out.byteOffset, m, k, n);
+  } finally {
+    raw.setSparsePath(AUTO);
+  }
+  return out.slice();
+}
+
+const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+
+for (const product of ['matmul', 'matmulAT'] as const) {
+  for (const [name, pattern] of Object.entries(PATTERNS)) {
+    s(`${product}, ${name}: zero-skipping path is bitwise the dense path and matches the reference`, () => {
+      for (const [m, k, n] of SHAPES) {
+        arena.reset();
+        const rng = createRng(11, m, k, n);
+        const a = arena.take(m * k, pattern(rng, m, k));
+        const b = arena.take(product === 'matmul' ? k * n : m * n, randomArray(rng, product === 'matmul' ? k * n : m * n));
+        const dense = run(product, DENSE, a, b, m, k, n);
+        const sparse = run(product, SPARSE, a, b, m, k, n);
+        assert.equal(bits(sparse), bits(dense), `${product} ${name} m=${m} k=${k} n=${n}`);
+        assert.equal(bits(run(product, AUTO, a, b, m, k, n)), bits(dense), 'automatic choice');
+        const want = new Float32Array(outLength(product, m, k, n));
+        ref[product](a, b, want, m, k, n);
+        const error = errors.record(`${product} sparse`, maxRelativeError(sparse, want));
+        assert.ok(error < 1e-5, `${product} ${name} m=${m} k=${k} n=${n}: error ${error}`);
+      }
+    });
+  }
+
+  s(`${product}: NaN and ±Inf in b propagate exactly as on the dense path (0 · Inf = NaN)`, () => {
+    for (const [m, k, n] of [[33, 257, 7], [7, 70, 40], [100, 784, 50]]) {
+      arena.reset();
+      const rng = createRng(13, m, k, n);
+      const a = arena.take(m * k, sprinkle(rng, m * k, 0.8));
+      const values = randomArray(rng, product === 'matmul' ? k * n : m * n);
+      [Infinity, -Infinity, NaN].forEach((x, i) => { values[(i * 7919) % values.length] = x; });
+      const b = arena.take(values.length, values);
+      const dense = run(product, DENSE, a, b, m, k, n);
+      assert.ok(dense.some(Number.isNaN), 'the case must produce NaN somewhere');
+      assert.equal(bits(run(product, SPARSE, a, b, m, k, n)), bits(dense), `${product} m=${m} k=${k} n=${n}`);
+    }
+  });
+
+  s(`${product}: the scalar fallback (every panel busy) gives the zero-skipping path's bits`, () => {
+    const locks = new Int32Array(arena.memory.buffer, raw.panelLocks(), raw.panelCount());
+    arena.reset();
+    const [m, k, n] = [33, 257, 40];
+    const rng = createRng(17);
+    const a = arena.take(m * k, PATTERNS['zero borders'](rng, m, k));
+    const b = arena.take(Math.max(k, m) * n, randomArray(rng, Math.max(k, m) * n));
+    const sparse = run(product, SPARSE, a, b, m, k, n);
+    locks.fill(1);
+    try {
+      assert.equal(bits(run(product, SPARSE, a, b, m, k, n)), bits(sparse));
+    } finally {
+      locks.fill(0);
+    }
+  });
+}
+
+s('the kernels object (path chosen per call) gives the dense bits on sparse and dense operands', () => {
+  const wasm = createWasmKernels(arena.memory);
+  for (const zeros of [0.9, 0]) {
+    arena.reset();
+    const rng = createRng(19);
+    const a = arena.take(64 * 96, sprinkle(rng, 64 * 96, zeros)), b = arena.take(96 * 24, randomArray(rng, 96 * 24));
+    const out = arena.take(64 * 24);
+    wasm.matmul(a, b, out, 64, 96, 24);
+    assert.equal(bits(out), bits(run('matmul', DENSE, a, b, 64, 96, 24)));
+  }
+});
+
+s.after(() => errors.print());
+s.run();
