@@ -50,7 +50,7 @@ function runProduct(kernels: Kernels, orientation: Orientation, { a, b, out }: O
 }
 
 /** Median GFLOP/s over `samples`, each timing enough calls to last about `sampleMs`. */
-function measure(call: () => void, flops: number, samples: number, sampleMs: number): number {
+export function measure(call: () => void, flops: number, samples: number, sampleMs: number): number {
   call(); // warm-up: compiles (and tiers up) the code paths
   let start = performance.now();
   call();
