@@ -1,12 +1,13 @@
 /**
  * An experiment as a script: sweeps learning rate × hidden units on the bundled MNIST digits and
- * prints a table of test accuracies. Run: npm run sweep [-- --epochs N]
+ * prints a table of test accuracies. Run: npm run sweep [-- --epochs N] [--train ROWS]
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, train } from '../index.ts';
 
-const { values } = parseArgs({ options: { epochs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { epochs: { type: 'string', default: '3' }, train: { type: 'string' } } });
 const base = loadConfig(new URL('../../data/configs/mnist-mlp.json', import.meta.url).pathname);
+const data = values.train ? { ...base.data, train: Number(values.train) } : base.data;
 const learningRates = [0.03, 0.1, 0.3];
 const hiddenUnits = [25, 50, 100];
 
@@ -17,6 +18,7 @@ for (const units of hiddenUnits) {
     const layers = base.model.layers.map((layer, i) => (i === 0 && layer.type === 'affine' ? { ...layer, units } : layer));
     const { summary } = await train({
       ...base,
+      data,
       name: `sweep-${units}-${learningRate}`,
       model: { ...base.model, layers },
       train: { ...base.train, epochs: Number(values.epochs), optimizer: { type: 'sgd', learningRate, weightDecay: 0 } },
