@@ -54,6 +54,8 @@ for (const file of files) {
   failed += result.failed;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${result.failed ? 'FAIL' : 'ok  '} ${result.file}  ${result.passed} passed  (${seconds}s)`);
+  // Measurements a passing file wants shown (e.g. throughput), marked by a leading `[report]`.
+  if (!result.failed) for (const line of result.output.match(/^\[report\].*$/gm) ?? []) console.log(`    ${line.slice(9)}`);
   if (result.failed) {
     const why = result.passed + result.failed === 1 && !/Total:/.test(result.output)
       ? '  (no uvu summary: the file registered no test, never called .run(), or crashed)\n' : '';
