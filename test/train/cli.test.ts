@@ -90,6 +90,21 @@ s('rejects a file that is not JSON and a config file that does not exist', async
   assertRejected(b, `config file not found: ${missing}`);
 });
 
+s('a diverging run exits 1 with the divergence message and no stack; the claimed directory keeps its config', async () => {
+  const { file, out } = configFile((c) => {
+    c.model.layers[1] = { type: 'sigmoid' };
+    c.model.loss = 'mse';
+    c.train.optimizer.learningRate = 1e30;
+  });
+  const result = await batch(file, '--json');
+  assert.is(result.code, 1, result.stderr);
+  assert.match(result.stderr, /^✖ training diverged at epoch 1, step \d+/);
+  assert.not.match(result.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+  assert.ok(existsSync(join(out, 'config.json')));
+  assert.not.ok(existsSync(join(out, 'model.safetensors')));
+  for (const line of result.stdout.trimEnd().split('\n')) JSON.parse(line); // --json: still only JSON on stdout
+});
+
 s('the bundled example (data/configs/mnist-mlp.json, 16 epochs) reaches ≥ 0.90 test accuracy; --json prints only JSON lines', async () => {
   const out = join(root, 'mnist-mlp');
   const result = await batch('data/configs/mnist-mlp.json', '--out', out, '--json');
