@@ -55,12 +55,14 @@ export function maskedStrip4(a: usize, rowStride: usize, step: usize, mask: u64,
 }
 
 /**
- * One output row (left over from the groups of 4), skipping every zero of its own. Picks the
- * narrowest tile covering `width`, so n = 50's last 18 columns cost 24.
+ * One output row, skipping every zero of its own: x·W's rows and xᵀ·dout's leftover columns.
+ * Picks the narrowest tile covering `width`, so n = 50's last 2 columns cost 8.
  */
 export function rowTile(a: usize, step: usize, mask: u64, panel: usize, out: usize, width: i32, accumulate: bool): void {
-  if (width > 24) tile1xN(a, step, mask, panel, out, width, accumulate, 8);
-  else if (width > 16) tile1xN(a, step, mask, panel, out, width, accumulate, 6);
+  if (width > 24) { // 32-wide strips (xᵀ·dout's leftover columns): as two tiles, see sparse.ts
+    tile1xN(a, step, mask, panel, out, 24, accumulate, 6);
+    tile1xN(a, step, mask, panel + 96, out + 96, width - 24, accumulate, 2);
+  } else if (width > 16) tile1xN(a, step, mask, panel, out, width, accumulate, 6);
   else if (width > 8) tile1xN(a, step, mask, panel, out, width, accumulate, 4);
   else tile1xN(a, step, mask, panel, out, width, accumulate, 2);
 }
@@ -73,12 +75,11 @@ export function rowTile(a: usize, step: usize, mask: u64, panel: usize, out: usi
 @inline function tile1xN(a: usize, step: usize, mask: u64, panel: usize, out: usize, width: i32,
                          accumulate: bool, quads: i32): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0);
   if (accumulate) {
     c0 = loadRow(out, width, 0); c1 = loadRow(out, width, 4);
     if (quads > 2) { c2 = loadRow(out, width, 8); c3 = loadRow(out, width, 12); }
     if (quads > 4) { c4 = loadRow(out, width, 16); c5 = loadRow(out, width, 20); }
-    if (quads > 6) { c6 = loadRow(out, width, 24); c7 = loadRow(out, width, 28); }
   }
   while (mask != 0) {
     const s = <usize>ctz(mask);
@@ -92,12 +93,8 @@ export function rowTile(a: usize, step: usize, mask: u64, panel: usize, out: usi
     if (quads > 4) {
       c4 = f32x4.add(c4, f32x4.mul(x, v128.load(pb, 64))); c5 = f32x4.add(c5, f32x4.mul(x, v128.load(pb, 80)));
     }
-    if (quads > 6) {
-      c6 = f32x4.add(c6, f32x4.mul(x, v128.load(pb, 96))); c7 = f32x4.add(c7, f32x4.mul(x, v128.load(pb, 112)));
-    }
   }
   storeRow(out, c0, c1, min(8, width));
   if (width > 8) storeRow(out + 32, c2, c3, min(8, width - 8));
   if (width > 16) storeRow(out + 64, c4, c5, min(8, width - 16));
-  if (width > 24) storeRow(out + 96, c6, c7, width - 24);
 }
