@@ -7,6 +7,7 @@ import { initParams } from '../model/init.ts';
 import type { ModelPlan } from '../model/plan.ts';
 import { createRng, permutation, STREAM } from '../random.ts';
 import { arenaViews, createArenaMemory, type ArenaViews } from './arena.ts';
+import type { ArenaLayout } from './layout.ts';
 import { Coordinator, type CoordinatorOptions } from './coordinator.ts';
 import { applyOptimizer } from './optimizer.ts';
 import { prepareRun } from './prepare.ts';
@@ -64,11 +65,12 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   if (options.workers !== undefined) raw.parallel = { ...raw.parallel, workers: options.workers };
   const config = parseConfig(raw, options.source);
   const { dataset, plan, setup } = prepareRun(config);
+  // Allocated before the run directory is claimed: a machine without the memory is a clean error.
+  const memory = allocateArena(setup.layout);
   const directory = options.write === false ? null : RunDirectory.claim(config.output.dir, options.force ?? false);
   directory?.writeJson('config.json', config);
   options.onStart?.(config);
 
-  const memory = createArenaMemory(setup.layout);
   const views = arenaViews(memory, setup.layout);
   views.trainInputs.set(dataset.train.inputs);
   views.trainTargets.set(dataset.train.targets);
@@ -144,6 +146,15 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   };
   directory?.writeJson('summary.json', summary);
   return { config, metrics, weights: weightsOf(plan, views.params), summary };
+}
+
+function allocateArena(layout: ArenaLayout): WebAssembly.Memory {
+  try {
+    return createArenaMemory(layout);
+  } catch (error) {
+    throw new UserError(`cannot allocate ${(layout.bytes / 2 ** 20).toFixed(0)} MiB of shared memory for this run ` +
+      `(${(error as Error).message}): use fewer units, chunks or workers`);
+  }
 }
 
 /** Copies of every parameter tensor, named like `layers.0.weight`. */
