@@ -16,6 +16,7 @@ const SIZES = [1, 3, 7, 33, 257];
 const SHAPES = [
   ...SIZES.flatMap((m) => SIZES.flatMap((k) => SIZES.map((n) => [m, k, n]))),
   [100, 784, 50], [50, 784, 512], [65, 130, 40], [128, 64, 33],
+  [300, 70, 30], [70, 1100, 30], [3, 2100, 5], // more rows, or columns, than the masks kept at once
 ];
 const DENSE = 2, SPARSE = 1, AUTO = 0;
 

@@ -14,7 +14,7 @@ export function matmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32): 
   if (panel == 0) { scalarProduct(a, k, 1, b, n, 1, out, n, m, n, k); return; }
   if (k == 0) memory.fill(out, 0, <usize>(m * n) << 2);
   // Same bits either way (sparse.ts): the choice only decides the speed.
-  if (preferSparse(a, m, k, false)) { sparseMatmul(a, b, out, m, k, n, panel); releasePanel(panel); return; }
+  if (preferSparse(a, m, k, n, false)) { sparseMatmul(a, b, out, m, k, n, panel); releasePanel(panel); return; }
   const aRow = <usize>k << 2, outRow = <usize>n << 2;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
@@ -40,7 +40,7 @@ export function matmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32)
   const panel = claimPanel();
   if (panel == 0) { scalarProduct(a, 1, k, b, n, 1, out, n, k, n, m); return; }
   if (m == 0) memory.fill(out, 0, <usize>(k * n) << 2);
-  if (preferSparse(a, m, k, true)) { sparseMatmulAT(a, b, out, m, k, n, panel); releasePanel(panel); return; }
+  if (preferSparse(a, m, k, n, true)) { sparseMatmulAT(a, b, out, m, k, n, panel); releasePanel(panel); return; }
   const aRow = <usize>k << 2, outRow = <usize>n << 2;
   for (let i0 = 0; i0 < m; i0 += KC) {
     const kc = min(KC, m - i0);

@@ -1,32 +1,37 @@
 // Zero-skipping versions of x·W and xᵀ·dout, for the sparse `a` training feeds them (MNIST pixels
-// ~80% zeros, in whole border regions). Per block of 64 reduction steps and 32-column strip of b
-// (packed once, checked finite), a mask of the steps where `a` is nonzero drives the tiles, so no
-// branch depends on the zero pattern. Which tile, measured on MNIST rows (src/bench/gemm-sparse.ts):
-// - x·W: a 1×32 tile skipping each row's own zeros (81% of steps) beats the 4×8 tile skipping
-//   the steps zero in all 4 rows (61%), though per step it runs at only half the 4×8's speed.
+// ~80% zeros, in whole border regions). Per block of 64 reduction steps, a 64-bit mask per output
+// row (group) marks the steps where `a` is nonzero; it is computed once, kept in the panel's tail
+// and reused for every 24-column strip of b (packed, checked finite), and the tiles iterate its
+// set bits, so no branch depends on the zero pattern. Which tile, measured on MNIST rows
+// (src/bench/gemm-sparse.ts):
+// - x·W: a 1×24 tile skipping each row's own zeros (81% of steps) beats the 4×8 tile skipping
+//   the steps zero in all 4 rows (61%), though per step it runs well below the 4×8's speed.
 // - xᵀ·dout: the 4×8 tile broadcasts 4 ADJACENT pixels a[i, p..p+3], all zero for 72% of steps
 //   (zeros come in runs), and keeps the dense tile's 4-fold reuse of every panel load: it wins.
 // Results are bitwise equal to the dense path's, for all inputs: see sparsemask.ts.
-import { SPARSE_STEPS, STRIP, allSteps, columnMask, columnMasks4, packStrip, rowMask } from './sparsemask';
+import { MASKS_AT, MASK_COUNT, SPARSE_STEPS, STRIP, allSteps, columnMask, columnMasks4, packStrip, rowMask } from './sparsemask';
 import { maskedStrip4, rowTile } from './sparsetile';
-
-const ROW_STRIP: i32 = 24;
 
 /** out[m×n] = a[m×k] · b[k×n], skipping zeros of a. `panel` is a claimed packing panel. */
 export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize): void {
-  const outRow = <usize>n << 2;
+  const outRow = <usize>n << 2, masks = panel + MASKS_AT;
   for (let p0 = 0; p0 < k; p0 += SPARSE_STEPS) {
     const kc = min(SPARSE_STEPS, k - p0);
     const all = allSteps(kc), acc = p0 > 0;
-    // 24 columns, not 32: the 1×32 tile needs 17 vector registers, V8 has 15, and the spilled
-    // accumulator's store-to-load round trip on every step halved its speed (seen in
-    // node --print-wasm-code). The 1×24 tile (13 registers) does not spill.
-    for (let j = 0; j < n; j += ROW_STRIP) {
-      const width = min(ROW_STRIP, n - j);
-      const finite = packStrip(b + (<usize>(p0 * n + j) << 2), outRow, kc, width, panel);
-      for (let i = 0; i < m; i++) {
-        const pa = a + (<usize>(i * k + p0) << 2);
-        rowTile(pa, 4, finite ? rowMask(pa, kc) : all, panel, out + (<usize>(i * n + j) << 2), width, acc);
+    // Rows in chunks whose masks fit in the panel (one chunk for every training shape).
+    for (let i0 = 0; i0 < m; i0 += MASK_COUNT) {
+      const rows = min(MASK_COUNT, m - i0);
+      for (let r = 0; r < rows; r++) {
+        store<u64>(masks + (<usize>r << 3), rowMask(a + (<usize>((i0 + r) * k + p0) << 2), kc));
+      }
+      for (let j = 0; j < n; j += STRIP) {
+        const width = min(STRIP, n - j);
+        const finite = packStrip(b + (<usize>(p0 * n + j) << 2), outRow, kc, width, panel);
+        for (let r = 0; r < rows; r++) {
+          const i = i0 + r;
+          const mask = finite ? load<u64>(masks + (<usize>r << 3)) : all;
+          rowTile(a + (<usize>(i * k + p0) << 2), 4, mask, panel, out + (<usize>(i * n + j) << 2), width, acc);
+        }
       }
     }
   }
@@ -34,27 +39,32 @@ export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: 
 
 /** out[k×n] = a[m×k]ᵀ · b[m×n], skipping zeros of a; output row p runs down column p of a. */
 export function sparseMatmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize): void {
-  const aRow = <usize>k << 2, outRow = <usize>n << 2;
+  const aRow = <usize>k << 2, outRow = <usize>n << 2, masks = panel + MASKS_AT;
   for (let i0 = 0; i0 < m; i0 += SPARSE_STEPS) {
     const kc = min(SPARSE_STEPS, m - i0);
     const all = allSteps(kc), acc = i0 > 0;
-    for (let j = 0; j < n; j += STRIP) {
-      const width = min(STRIP, n - j);
-      const finite = packStrip(b + (<usize>(i0 * n + j) << 2), outRow, kc, width, panel);
-      let p = 0;
-      for (; p + 4 <= k; p += 4) {
+    // Output rows in chunks of 4·256 whose masks fit in the panel (one chunk for k ≤ 1024).
+    for (let c0 = 0; c0 < k; c0 += 4 * MASK_COUNT) {
+      const quads = min(MASK_COUNT, (k - c0) >> 2), last = c0 + 4 * MASK_COUNT >= k;
+      for (let q = 0; q < quads; q++) {
         // The tile broadcasts a[i, p..p+3]: a step is skipped when those 4 adjacent values are 0.
-        const pa = a + (<usize>(i0 * k + p) << 2);
-        let mask = all;
-        if (finite) {
-          const lo = columnMasks4(pa, aRow, kc, false), hi = columnMasks4(pa, aRow, kc, true);
-          mask = halves(anyLane(lo), anyLane(hi));
-        }
-        maskedStrip4(pa, 4, aRow, mask, panel, out + (<usize>(p * n + j) << 2), outRow, width, acc);
+        const pa = a + (<usize>(i0 * k + c0 + 4 * q) << 2);
+        const lo = columnMasks4(pa, aRow, kc, false), hi = columnMasks4(pa, aRow, kc, true);
+        store<u64>(masks + (<usize>q << 3), halves(anyLane(lo), anyLane(hi)));
       }
-      for (; p < k; p++) {
-        const pa = a + (<usize>(i0 * k + p) << 2);
-        rowTile(pa, aRow, finite ? columnMask(pa, aRow, kc) : all, panel, out + (<usize>(p * n + j) << 2), width, acc);
+      for (let j = 0; j < n; j += STRIP) {
+        const width = min(STRIP, n - j);
+        const finite = packStrip(b + (<usize>(i0 * n + j) << 2), outRow, kc, width, panel);
+        for (let q = 0; q < quads; q++) {
+          const p = c0 + 4 * q;
+          const mask = finite ? load<u64>(masks + (<usize>q << 3)) : all;
+          maskedStrip4(a + (<usize>(i0 * k + p) << 2), 4, aRow, mask, panel, out + (<usize>(p * n + j) << 2), outRow, width, acc);
+        }
+        // The last k mod 4 columns, one output row each.
+        for (let p = last ? c0 + 4 * quads : k; p < k; p++) {
+          const pa = a + (<usize>(i0 * k + p) << 2);
+          rowTile(pa, aRow, finite ? columnMask(pa, aRow, kc) : all, panel, out + (<usize>(p * n + j) << 2), width, acc);
+        }
       }
     }
   }

@@ -7,15 +7,25 @@ import { loadRow } from './tile';
 
 /** Reduction steps per sparse block: one bit of a u64 mask each. */
 export const SPARSE_STEPS: i32 = 64;
-/** Columns per sparse strip; panel rows are this many floats (128 bytes). 64 × 32 × 4 = 8 KiB. */
-export const STRIP: i32 = 32;
+/**
+ * Columns per sparse strip; panel rows are this many floats (96 bytes). Not 32: a 1×32 tile needs
+ * 17 vector registers, V8 has 15, and the accumulator it spilled made a store-to-load round trip
+ * on every step (seen in node --print-wasm-code): half speed. The 1×24 tile (13) does not spill.
+ */
+export const STRIP: i32 = 24;
+export const PANEL_ROW: usize = <usize>STRIP << 2;
+/** The claimed 8 KiB panel: 64 steps × 96 bytes of b, then 256 masks, reused across strips. */
+export const MASKS_AT: usize = <usize>SPARSE_STEPS * PANEL_ROW;
+export const MASK_COUNT: i32 = 256;
 
 // From which fraction of skippable steps each product takes its zero-skipping path, measured on
-// this machine (src/bench/gemm-sparse.ts --sweep). x·W's 1×32 tile runs at about half the dense
-// tile's speed per step, so it needs most steps skipped; xᵀ·dout's masked 4×8 tile costs ~25%
-// over the dense one, so a quarter of its steps skipped pays. Only speed depends on the choice.
-const ROW_ZEROS_FROM: f32 = 0.55;
-const ZERO_QUADS_FROM: f32 = 0.3;
+// this machine (src/bench/gemm-sparse.ts --sweep). x·W's 1×24 tile runs at ~55–60% of the dense
+// tile's speed per step, and its masks cost more per column when n is small (n = 50: 3 strips
+// for 2 full ones): break-even at 40% zeros for n = 512, 50% for n = 50. xᵀ·dout's masked 4×8 tile
+// costs ~25% over the dense one: break-even at ~18% of steps skipped. Only speed depends on it.
+const ROW_ZEROS_FROM_WIDE: f32 = 0.42;
+const ROW_ZEROS_FROM_NARROW: f32 = 0.5;
+const ZERO_QUADS_FROM: f32 = 0.2;
 
 // 0: choose per call; 1: always skip zeros; 2: never (tests and benchmarks compare the paths).
 // A global is per instance, i.e. per thread.
@@ -27,12 +37,12 @@ export function setSparsePath(mode: i32): void {
 }
 
 /**
- * Whether to take the zero-skipping path for an m×k operand `a`, from every 8th of its rows:
- * the fraction of zeros (x·W skips each), or with `quads` of 4-aligned column quads that are all
- * zero (xᵀ·dout skips a step for 4 adjacent columns at once). Counting all of `a` would cost
- * ~1/n of a dense product; a sample of rows is as good a guide.
+ * Whether to take the zero-skipping path for an m×k operand `a` (n output columns), judged on
+ * every 8th of its rows: the fraction of zeros (x·W skips each), or with `quads` of 4-aligned
+ * column quads that are all zero (xᵀ·dout skips a step for 4 adjacent columns at once).
+ * Counting all of `a` would cost ~1/n of a dense product; a sample of rows is as good a guide.
  */
-export function preferSparse(a: usize, m: i32, k: i32, quads: bool): bool {
+export function preferSparse(a: usize, m: i32, k: i32, n: i32, quads: bool): bool {
   if (forced != 0) return forced == 1;
   if (m == 0 || k == 0) return false;
   const rowStep = max(1, m >> 3), zero = f32x4.splat(0);
@@ -49,7 +59,8 @@ export function preferSparse(a: usize, m: i32, k: i32, quads: bool): bool {
   }
   found += i32x4.extract_lane(zeros, 0) + i32x4.extract_lane(zeros, 1) +
     i32x4.extract_lane(zeros, 2) + i32x4.extract_lane(zeros, 3);
-  return <f32>found >= (quads ? ZERO_QUADS_FROM : ROW_ZEROS_FROM) * <f32>counted;
+  const from = quads ? ZERO_QUADS_FROM : n >= 128 ? ROW_ZEROS_FROM_WIDE : ROW_ZEROS_FROM_NARROW;
+  return <f32>found >= from * <f32>counted;
 }
 
 /** Mask with the low `kc` bits set: every step of a block. */
@@ -98,14 +109,14 @@ export function columnMask(a: usize, stride: usize, kc: i32): u64 {
 }
 
 /**
- * panel[s][c] = src[s·stride + c] for s < kc, c < width ≤ 32 (128-byte panel rows); lanes past
+ * panel[s][c] = src[s·stride + c] for s < kc, c < width ≤ 24 (96-byte panel rows); lanes past
  * the width are left as they are (no tile stores them). Returns whether every value is finite.
  */
 export function packStrip(src: usize, stride: usize, kc: i32, width: i32, panel: usize): bool {
   const exponent = i32x4.splat(0x7f800000);
   let bad = i32x4.splat(0);
   for (let s = 0; s < kc; s++) {
-    const from = src + <usize>s * stride, to = panel + (<usize>s << 7);
+    const from = src + <usize>s * stride, to = panel + <usize>s * PANEL_ROW;
     for (let c = 0; c < width; c += 4) {
       const v = loadRow(from, width, c);
       v128.store(to + (<usize>c << 2), v);

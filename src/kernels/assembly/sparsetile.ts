@@ -1,56 +1,74 @@
 // Micro-kernels of the zero-skipping products. Each iterates only the set bits of a 64-step mask
-// (ctz, clear lowest bit), so no branch depends on where the zeros are. The panel holds 32
-// floats (128 bytes) per step; a tile reads its columns at `panel` (already offset to them).
+// (ctz, clear lowest bit), so no branch depends on where the zeros are. The panel holds 24
+// floats (96 bytes) per step; a tile reads its columns at `panel` (already offset to them).
 // Every lane is summed in increasing step order with a separate multiply and add, as tile.ts.
 import { storeRow, loadRow } from './tile';
+import { PANEL_ROW } from './sparsemask';
 
 /**
- * 4 rows × 8 (quads = 2) or 4 (quads = 1) columns: out[r][·] (+)= Σ_{s in mask} a[r·rowStride +
- * s·step] · panel[s][·]. Skips a step only when it is zero in all 4 rows (the union mask), so it
- * keeps the dense tile's 4-fold reuse of every panel load.
+ * 4 rows × 8 columns: out[r][·] (+)= Σ_{s in mask} a[r·rowStride + s·step] · panel[s][·]. Skips a
+ * step only when it is zero in all 4 rows (the union mask), so it keeps the dense tile's 4-fold
+ * reuse of every panel load. (Written out, not one function with a width constant: binaryen
+ * merged the two inlined variants and left the width test inside the loop.)
  */
 // @ts-ignore: decorator
-@inline export function maskedTile4(a: usize, rowStride: usize, step: usize, mask: u64, panel: usize,
-                                    out: usize, outStride: usize, width: i32, accumulate: bool, quads: i32): void {
+@inline function maskedTile4x8(a: usize, rowStride: usize, step: usize, mask: u64, panel: usize,
+                               out: usize, outStride: usize, width: i32, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const o1 = out + outStride, o2 = out + 2 * outStride, o3 = out + 3 * outStride;
   if (accumulate) {
-    c00 = loadRow(out, width, 0); c10 = loadRow(o1, width, 0);
-    c20 = loadRow(o2, width, 0); c30 = loadRow(o3, width, 0);
-    if (quads > 1) {
-      c01 = loadRow(out, width, 4); c11 = loadRow(o1, width, 4);
-      c21 = loadRow(o2, width, 4); c31 = loadRow(o3, width, 4);
-    }
+    c00 = loadRow(out, width, 0); c10 = loadRow(o1, width, 0); c20 = loadRow(o2, width, 0); c30 = loadRow(o3, width, 0);
+    c01 = loadRow(out, width, 4); c11 = loadRow(o1, width, 4); c21 = loadRow(o2, width, 4); c31 = loadRow(o3, width, 4);
   }
   while (mask != 0) {
     const s = <usize>ctz(mask);
     mask &= mask - 1;
-    const pa = a + s * step, pb = panel + (s << 7);
-    const b0 = v128.load(pb);
-    const b1 = quads > 1 ? v128.load(pb, 16) : b0;
+    const pa = a + s * step, pb = panel + s * PANEL_ROW;
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0)); if (quads > 1) c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
     x = v128.load32_splat(pa + rowStride);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0)); if (quads > 1) c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
     x = v128.load32_splat(pa + 2 * rowStride);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0)); if (quads > 1) c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
     x = v128.load32_splat(pa + 3 * rowStride);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0)); if (quads > 1) c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
   }
-  storeRow(out, c00, c01, width);
-  storeRow(o1, c10, c11, width);
-  storeRow(o2, c20, c21, width);
-  storeRow(o3, c30, c31, width);
+  storeRow(out, c00, c01, width); storeRow(o1, c10, c11, width);
+  storeRow(o2, c20, c21, width); storeRow(o3, c30, c31, width);
 }
 
-/** 4 rows × one 32-column strip, as 8-column tiles (a 4-column one for a narrow tail). */
+/** 4 rows × at most 4 columns: a strip's narrow tail (n = 50 ends with 2) at half the cost. */
+// @ts-ignore: decorator
+@inline function maskedTile4x4(a: usize, rowStride: usize, step: usize, mask: u64, panel: usize,
+                               out: usize, outStride: usize, width: i32, accumulate: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const o1 = out + outStride, o2 = out + 2 * outStride, o3 = out + 3 * outStride;
+  if (accumulate) {
+    c0 = loadRow(out, width, 0); c1 = loadRow(o1, width, 0); c2 = loadRow(o2, width, 0); c3 = loadRow(o3, width, 0);
+  }
+  while (mask != 0) {
+    const s = <usize>ctz(mask);
+    mask &= mask - 1;
+    const pa = a + s * step, b0 = v128.load(panel + s * PANEL_ROW);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa + rowStride), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa + 2 * rowStride), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa + 3 * rowStride), b0));
+  }
+  const zero = f32x4.splat(0);
+  storeRow(out, c0, zero, width); storeRow(o1, c1, zero, width);
+  storeRow(o2, c2, zero, width); storeRow(o3, c3, zero, width);
+}
+
+/** 4 rows × one strip, as 8-column tiles (a 4-column one for a narrow tail). */
 export function maskedStrip4(a: usize, rowStride: usize, step: usize, mask: u64, panel: usize,
                              out: usize, outStride: usize, width: i32, accumulate: bool): void {
   for (let c = 0; c < width; c += 8) {
     const w = min(8, width - c), at = <usize>c << 2;
-    if (w > 4) maskedTile4(a, rowStride, step, mask, panel + at, out + at, outStride, w, accumulate, 2);
-    else maskedTile4(a, rowStride, step, mask, panel + at, out + at, outStride, w, accumulate, 1);
+    if (w > 4) maskedTile4x8(a, rowStride, step, mask, panel + at, out + at, outStride, w, accumulate);
+    else maskedTile4x4(a, rowStride, step, mask, panel + at, out + at, outStride, w, accumulate);
   }
 }
 
@@ -59,10 +77,7 @@ export function maskedStrip4(a: usize, rowStride: usize, step: usize, mask: u64,
  * Picks the narrowest tile covering `width`, so n = 50's last 2 columns cost 8.
  */
 export function rowTile(a: usize, step: usize, mask: u64, panel: usize, out: usize, width: i32, accumulate: bool): void {
-  if (width > 24) { // 32-wide strips (xᵀ·dout's leftover columns): as two tiles, see sparse.ts
-    tile1xN(a, step, mask, panel, out, 24, accumulate, 6);
-    tile1xN(a, step, mask, panel + 96, out + 96, width - 24, accumulate, 2);
-  } else if (width > 16) tile1xN(a, step, mask, panel, out, width, accumulate, 6);
+  if (width > 16) tile1xN(a, step, mask, panel, out, width, accumulate, 6);
   else if (width > 8) tile1xN(a, step, mask, panel, out, width, accumulate, 4);
   else tile1xN(a, step, mask, panel, out, width, accumulate, 2);
 }
@@ -85,7 +100,7 @@ export function rowTile(a: usize, step: usize, mask: u64, panel: usize, out: usi
     const s = <usize>ctz(mask);
     mask &= mask - 1;
     const x = v128.load32_splat(a + s * step);
-    const pb = panel + (s << 7);
+    const pb = panel + s * PANEL_ROW;
     c0 = f32x4.add(c0, f32x4.mul(x, v128.load(pb))); c1 = f32x4.add(c1, f32x4.mul(x, v128.load(pb, 16)));
     if (quads > 2) {
       c2 = f32x4.add(c2, f32x4.mul(x, v128.load(pb, 32))); c3 = f32x4.add(c3, f32x4.mul(x, v128.load(pb, 48)));
