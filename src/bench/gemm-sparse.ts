@@ -27,7 +27,7 @@ for (const product of ['matmul', 'matmulAT'] as const) {
   for (const m of [50, 128, 256]) cases.push({ label: 'relu50', product, m, k: 512, n: 512, fill: zeros(0.5) });
   for (const [m, k, n] of [[128, 784, 512], [50, 784, 50]]) cases.push({ label: 'dense', product, m, k, n, fill: zeros(0) });
   if (process.argv.includes('--sweep')) {
-    for (const f of product === 'matmul' ? [0.4, 0.5, 0.6, 0.7] : [0.5, 0.6, 0.7, 0.8]) for (const [m, k, n] of [[128, 512, 512], [50, 784, 50]]) {
+    for (const f of product === 'matmul' ? [0.3, 0.4, 0.5, 0.6] : [0.5, 0.6, 0.7, 0.8]) for (const [m, k, n] of [[128, 512, 512], [50, 784, 50]]) {
       cases.push({ label: `zeros${f}`, product, m, k, n, fill: zeros(f) });
     }
   }
