@@ -36,15 +36,22 @@ export const Slot = {
 
 export const Command = { IDLE: 0, TRAIN: 1, EVAL: 2, STOP: 3 } as const;
 
-/** How long a thread spins on a slot before sleeping: waking a sleeper costs ~25–55 µs here. */
-export const SPIN_MICROS = 50;
+/**
+ * How long a thread spins on a slot before sleeping. Waking a sleeper costs ~25–55 µs here, about
+ * a tenth of a small step, so with a core per thread it pays to spin through the coordinator's
+ * update between steps. With more threads than cores a spinner steals the core another thread
+ * needs, so it sleeps almost at once.
+ */
+export function spinMicrosFor(threads: number, cores: number): number {
+  return threads <= cores ? 500 : 20;
+}
 
 /**
  * Synchronous wait (worker threads only) until `control[slot]` differs from `value`, spinning
  * first. Returns false when `giveUp()` says to stop waiting.
  */
-export function waitWhileEquals(control: Int32Array, slot: number, value: number, giveUp: () => boolean): boolean {
-  const spinUntil = performance.now() + SPIN_MICROS / 1000;
+export function waitWhileEquals(control: Int32Array, slot: number, value: number, spinMicros: number, giveUp: () => boolean): boolean {
+  const spinUntil = performance.now() + spinMicros / 1000;
   while (Atomics.load(control, slot) === value) {
     if (performance.now() < spinUntil) continue;
     if (giveUp()) return false;
@@ -54,8 +61,8 @@ export function waitWhileEquals(control: Int32Array, slot: number, value: number
 }
 
 /** Synchronous wait until `control[slot]` reaches `target` (a counter that only grows). */
-export function waitForCount(control: Int32Array, slot: number, target: number, giveUp: () => boolean): boolean {
-  const spinUntil = performance.now() + SPIN_MICROS / 1000;
+export function waitForCount(control: Int32Array, slot: number, target: number, spinMicros: number, giveUp: () => boolean): boolean {
+  const spinUntil = performance.now() + spinMicros / 1000;
   for (;;) {
     const current = Atomics.load(control, slot);
     if (current >= target) return true;

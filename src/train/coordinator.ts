@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { Command, SPIN_MICROS, Slot, taggedStart } from './control.ts';
+import { Command, Slot, taggedStart } from './control.ts';
 import { StepFailure } from './errors.ts';
 import type { RunSetup } from './setup.ts';
 import { ShardComputer } from './shard.ts';
@@ -154,7 +154,7 @@ export class Coordinator {
       const current = Atomics.load(this.control, slot);
       if (current >= target) return;
       const elapsed = performance.now() - start;
-      if (elapsed < SPIN_MICROS / 1000) continue;
+      if (elapsed < this.setup.spinMicros / 1000) continue;
       if (elapsed > timeoutMs) throw new StepFailure(`${what} timed out after ${(timeoutMs / 1000).toFixed(1)} s`);
       const result = waitAsync(this.control, slot, current, Math.min(timeoutMs - elapsed, 1000));
       if (result.async) await result.value;

@@ -1,10 +1,11 @@
+import { availableParallelism } from 'node:os';
 import type { RunConfig } from '../config/schema.ts';
 import { loadDataset, type Dataset } from '../data/dataset.ts';
 import { UserError } from '../errors.ts';
 import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { MAX_ARENA_BYTES } from './arena.ts';
-import { MAX_PHASE_ITEMS } from './control.ts';
+import { MAX_PHASE_ITEMS, spinMicrosFor } from './control.ts';
 import { layoutArena } from './layout.ts';
 import { optimizerStateCount } from './optimizer.ts';
 import { rangeCountFor, type RunSetup } from './setup.ts';
@@ -49,6 +50,7 @@ export function prepareRun(config: RunConfig): PreparedRun {
     model: config.model, features: dataset.features, classes: dataset.classes,
     trainCount: dataset.train.count, testCount, chunks, maxRows,
     rangeCount: rangeCountFor(plan.paramCount, workers), kernels, threads: workers, layout,
+    spinMicros: spinMicrosFor(workers, availableParallelism()),
   };
   return { dataset, plan, setup };
 }

@@ -18,6 +18,8 @@ export interface RunSetup {
   readonly rangeCount: number;
   readonly kernels: 'wasm' | 'reference';
   readonly threads: number;
+  /** How long a waiting thread spins before it sleeps (control.ts: spinMicrosFor). */
+  readonly spinMicros: number;
   readonly layout: ArenaLayout;
 }
 
