@@ -14,8 +14,8 @@ const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { ty
 const quick = values.quick ?? false;
 const workerCounts = [...new Set([1, 2, availableParallelism()])];
 const nets = [
-  { hidden: '50', batch: 100, epochs: quick ? 3 : 8 },
-  { hidden: '512,512', batch: 256, epochs: quick ? 2 : 4 },
+  { hidden: '50', batch: 100, epochs: quick ? 9 : 30 },
+  { hidden: '512,512', batch: 256, epochs: quick ? 3 : 6 },
 ];
 
 interface CaseResult { model: string; batch: number; workers: number; samplesPerSec: number; gflops: number; peakRssMB: number; rssMBPerEpoch: number[]; speedup?: number }
