@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { readJsonFile } from '../io/json-file.ts';
 import { runConfigSchema, type RunConfig } from './schema.ts';
 
 /** Validates a config object; problems become one `✖ message → at path` line each (exit 2). */
@@ -17,18 +17,5 @@ export function loadConfig(path: string): RunConfig {
 
 /** Reads a JSON file without validating it (so command-line overrides can be merged first). */
 export function readConfigFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `config file not found: ${path}` : `cannot read config file ${path}: ${code}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  return json;
+  return readJsonFile(path, 'config file');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssues, readJsonFile } from '../cli/json-input.ts';
+import { formatIssues, readJsonFile } from '../io/json-file.ts';
 import { modelSchema } from '../config/model-schema.ts';
 import { UserError } from '../errors.ts';
 import { parseGraphSpec } from '../graph/load.ts';

@@ -1,4 +1,4 @@
-import { formatIssues, readJsonFile } from '../cli/json-input.ts';
+import { formatIssues, readJsonFile } from '../io/json-file.ts';
 import { UserError } from '../errors.ts';
 import { graphSpecSchema, type GraphSpec } from './spec.ts';
 

@@ -48,7 +48,7 @@ s('--tolerance 0: the float32 backprop is not exact, so the check fails with exi
 s('bad input exits 2 with a ✖ line: missing file, invalid JSON, bad model, bad spec, bad tolerance', () => {
   const cases: Array<[string[], RegExp]> = [
     [['no/such.json'], /✖ file not found → at no\/such\.json/],
-    [[scratchFile('broken.json', '{"model": ')], /✖ not valid JSON/],
+    [[scratchFile('broken.json', '{"model": ')], /✖ file is not valid JSON/],
     [[scratchFile('model.json', '{"model": {"layers": [{"type": "conv"}]}}')], /✖ .* → at model\.layers\[0\]\.type/],
     [[scratchFile('spec.json', '{"inputs": {"a": 1}, "nodes": [{"name": "n", "op": "exp", "in": ["a"]}], "output": "n"}')], /✖ node "n": Invalid option/],
     [['data/graphs/apple-orange.json', '--tolerance', 'lots'], /✖ tolerance must be a number ≥ 0, got "lots" → at --tolerance/],

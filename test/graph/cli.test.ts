@@ -53,7 +53,7 @@ const malformed: Array<[string, string, RegExp]> = [
   ['shape mismatch', spec([{ name: 'n', op: 'add', in: ['a', 'v'] }]), /✖ node "n": shapes differ: "a" is a scalar but "v" is \[2\]/],
   ['wrong arity', spec([{ name: 'n', op: 'sigmoid', in: [] }]), /✖ node "n": sigmoid takes 1 input, got 0/],
   ['undefined output', spec([{ name: 'n', op: 'add', in: ['a', 'b'] }], { output: 'nope' }), /✖ output "nope" is not an input or a node → at output/],
-  ['invalid JSON', '{ "inputs": ', /✖ not valid JSON: .* → at .*invalid JSON\.json/],
+  ['invalid JSON', '{ "inputs": ', /✖ file is not valid JSON: .* → at .*invalid JSON\.json/],
   ['not an object', '[1, 2]', /✖ Invalid input: expected object, received array/],
 ];
 

@@ -22,7 +22,7 @@ s('loadConfig names the file in its errors', () => {
     assert.unreachable('expected a UserError');
   } catch (error) {
     assert.instance(error, UserError);
-    assert.match((error as Error).message, 'config file not found: no/such/config.json');
+    assert.match((error as Error).message, 'config file not found → at no/such/config.json');
   }
 });
 

@@ -86,8 +86,8 @@ s('rejects a file that is not JSON and a config file that does not exist', async
   writeFileSync(broken, '{ "name": "x", ');
   const missing = join(root, 'nope.json');
   const [a, b] = await Promise.all([batch(broken), batch(missing)]);
-  assertRejected(a, `config file ${broken} is not valid JSON`);
-  assertRejected(b, `config file not found: ${missing}`);
+  assertRejected(a, `config file is not valid JSON`, broken);
+  assertRejected(b, `config file not found → at ${missing}`);
 });
 
 s('a diverging run exits 1 with the divergence message and no stack; the claimed directory keeps its config', async () => {

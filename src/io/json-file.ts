@@ -3,23 +3,23 @@ import { z } from 'zod';
 import { UserError } from '../errors.ts';
 
 /**
- * Reading a user's JSON file for a CLI. Every problem is a UserError (exit 2, no stack) whose
+ * Reading a user's JSON file (a run config, a graph spec, a gradcheck subject). Every problem is a UserError (exit 2, no stack) whose
  * lines read `✖ message → at path`: one line per issue, so `runCli` prints them unchanged.
  */
 
-/** Reads and parses a JSON file, naming the file in every error. */
-export function readJsonFile(path: string): unknown {
+/** Reads and parses a JSON file, naming the file (`what` it is, and its path) in every error. */
+export function readJsonFile(path: string, what = 'file'): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `✖ file not found → at ${path}` : `✖ cannot read the file (${code}) → at ${path}`);
+    throw new UserError(code === 'ENOENT' ? `✖ ${what} not found → at ${path}` : `✖ cannot read the ${what} (${code}) → at ${path}`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UserError(`✖ not valid JSON: ${(error as Error).message} → at ${path}`);
+    throw new UserError(`✖ ${what} is not valid JSON: ${(error as Error).message} → at ${path}`);
   }
 }
 
