@@ -1,0 +1,51 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { modelSchema } from '../../src/config/model-schema.ts';
+import { initParams } from '../../src/model/init.ts';
+import { planModel } from '../../src/model/plan.ts';
+
+const s = suite('weight init');
+
+function initialised(layer: Record<string, unknown>, inputs = 400, seed = 7) {
+  const plan = planModel(modelSchema.parse({ layers: [{ type: 'affine', units: 300, ...layer }, { type: 'mul' }, { type: 'add' }] }), inputs);
+  const values = new Float32Array(plan.paramCount);
+  initParams(plan, values, seed);
+  const part = (name: string) => {
+    const p = plan.params.find((q) => q.name === name)!;
+    return values.subarray(p.offset, p.offset + p.size);
+  };
+  return { values, weight: part('layers.0.weight'), bias: part('layers.0.bias'), scale: part('layers.1.scale'), shift: part('layers.2.bias') };
+}
+
+function std(values: Float32Array): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+}
+
+// 120,000 draws: the sample std is within ~0.3% of the true one, so 2% bounds cannot flake.
+s('he draws N(0, 2/fanIn): std √(2/400) ≈ 0.0707', () => {
+  assert.ok(Math.abs(std(initialised({ init: 'he' }).weight) / Math.sqrt(2 / 400) - 1) < 0.02);
+});
+
+s('xavier draws N(0, 1/fanIn): std 1/√400 = 0.05', () => {
+  assert.ok(Math.abs(std(initialised({ init: 'xavier' }).weight) / 0.05 - 1) < 0.02);
+});
+
+s('normal draws N(0, std²) with the given std', () => {
+  assert.ok(Math.abs(std(initialised({ init: 'normal', std: 0.3 }).weight) / 0.3 - 1) < 0.02);
+});
+
+s('zeros, biases 0 and scales 1', () => {
+  const { weight, bias, scale, shift } = initialised({ init: 'zeros' });
+  assert.ok(weight.every((v) => v === 0));
+  assert.ok(bias.every((v) => v === 0) && shift.every((v) => v === 0));
+  assert.ok(scale.every((v) => v === 1));
+});
+
+s('the same seed gives the same weights, another seed others', () => {
+  const a = initialised({ init: 'he' }, 400, 7).values;
+  assert.equal(Array.from(initialised({ init: 'he' }, 400, 7).values), Array.from(a));
+  assert.not.equal(Array.from(initialised({ init: 'he' }, 400, 8).values.subarray(0, 100)), Array.from(a.subarray(0, 100)));
+});
+
+s.run();
