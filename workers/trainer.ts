@@ -7,8 +7,8 @@ import { ShardComputer } from '../src/train/shard.ts';
 export interface TrainerWorkerData {
   readonly memory: WebAssembly.Memory;
   readonly setup: RunSetup;
-  /** Tests only: misbehave at control[FAULT_STEP] while control[FAULTS_LEFT] > 0. */
-  readonly fault?: 'throw' | 'exit';
+  /** Tests only: misbehave at control[FAULT_STEP] while control[FAULTS_LEFT] > 0 (CoordinatorOptions.fault). */
+  readonly fault?: { kind: 'throw' | 'exit'; phase: 'chunk' | 'update' };
 }
 
 /**
@@ -23,7 +23,7 @@ export default function serve({ threadIndex }: { threadIndex: number }): string 
   let generation = Atomics.load(control, Slot.GENERATION);
   Atomics.add(control, Slot.READY, 1);
   Atomics.notify(control, Slot.READY);
-  const injectFault = fault ? () => maybeFail(control, fault) : undefined;
+  const injectFault = fault ? () => maybeFail(control, fault.kind) : undefined;
   for (;;) {
     waitWhileEquals(control, Slot.GENERATION, generation, setup.spinMicros, () => false);
     generation = Atomics.load(control, Slot.GENERATION);
@@ -34,13 +34,13 @@ export default function serve({ threadIndex }: { threadIndex: number }): string 
       shard.runChunks(generation, true, aborted);
       continue;
     }
-    shard.runChunks(generation, false, aborted, injectFault);
+    shard.runChunks(generation, false, aborted, fault?.phase === 'chunk' ? injectFault : undefined);
     // A worker that woke late can reach this barrier after the coordinator finished the phase and
     // published the next one: stop waiting then, or it sits out the new phase (which times out if
     // the coordinator left that phase's chunks to the workers, as it does at an injected fault).
     const stale = () => aborted() || Atomics.load(control, Slot.GENERATION) !== generation;
     if (!waitForCount(control, Slot.CHUNKS_DONE, Atomics.load(control, Slot.CHUNK_COUNT), setup.spinMicros, stale)) continue;
-    shard.runRanges(generation, aborted);
+    shard.runRanges(generation, aborted, fault?.phase === 'update' ? injectFault : undefined);
   }
 }
 

@@ -64,12 +64,19 @@ export class ChainModel {
     }
   }
 
-  /** Views of each parameter's place in another flat vector (a chunk's gradient slot); make once. */
-  gradientViews(grads: Float32Array): Float32Array[] {
-    return this.plan.params.map((p) => grads.subarray(p.offset, p.offset + p.size));
+  /** Views of each parameter's place in another flat vector (a gradient slot, a parameter buffer); make once. */
+  viewsOf(flat: Float32Array): Float32Array[] {
+    return this.plan.params.map((p) => flat.subarray(p.offset, p.offset + p.size));
   }
 
-  /** Points every parameter's gradient at views from `gradientViews`: no allocation per step. */
+  /** Points every parameter's value at views from `viewsOf` a parameter buffer. */
+  bindValues(views: readonly Float32Array[]): void {
+    this.params.forEach((p, i) => {
+      (p as Param).value = views[i];
+    });
+  }
+
+  /** Points every parameter's gradient at views from `viewsOf` a slot: no allocation per step. */
   bindGradients(views: readonly Float32Array[]): void {
     this.params.forEach((p, i) => {
       (p as Param).grad = views[i];

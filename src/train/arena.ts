@@ -15,9 +15,9 @@ export function createArenaMemory(layout: ArenaLayout): WebAssembly.Memory {
 export interface ArenaViews {
   readonly control: Int32Array;
   readonly stats: Float64Array;
-  readonly params: Float32Array;
+  readonly params: Float32Array[];
   readonly grads: Float32Array;
-  readonly optimizerState: Float32Array[];
+  readonly optimizerState: Float32Array[][];
   readonly slots: Float32Array[];
   readonly trainInputs: Float32Array;
   readonly trainTargets: Float32Array;
@@ -33,9 +33,9 @@ export function arenaViews(memory: WebAssembly.Memory, layout: ArenaLayout): Are
   return {
     control: new Int32Array(buffer, layout.control.offset, layout.control.length),
     stats: new Float64Array(buffer, layout.stats.offset, layout.stats.length),
-    params: f32(layout.params),
+    params: layout.params.map(f32),
     grads: f32(layout.grads),
-    optimizerState: layout.optimizerState.map(f32),
+    optimizerState: layout.optimizerState.map((buffer) => buffer.map(f32)),
     slots: layout.slots.map(f32),
     trainInputs: f32(layout.trainInputs),
     trainTargets: f32(layout.trainTargets),

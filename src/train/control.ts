@@ -32,6 +32,8 @@ export const Slot = {
   /** Fault injection (tests only): remaining faults to inject, at step FAULT_STEP. */
   FAULTS_LEFT: 15,
   FAULT_STEP: 16,
+  /** Which of the two parameter/optimizer-state buffers is committed (0 or 1). */
+  CURRENT: 17,
 } as const;
 
 export const Command = { IDLE: 0, TRAIN: 1, EVAL: 2, STOP: 3 } as const;

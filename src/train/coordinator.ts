@@ -11,8 +11,11 @@ export interface CoordinatorOptions {
   readonly stepTimeoutMs: number;
   readonly startTimeoutMs?: number;
   readonly maxAttempts?: number;
-  /** Tests only: a worker misbehaves at step `step`, `times` times. */
-  readonly fault?: { kind: 'throw' | 'exit'; step: number; times: number };
+  /**
+   * Tests only: a worker misbehaves at step `step`, `times` times, after taking a chunk (`chunk`,
+   * the default) or after writing its range's update (`update`: mid-way through the update).
+   */
+  readonly fault?: { kind: 'throw' | 'exit'; step: number; times: number; phase?: 'chunk' | 'update' };
 }
 
 type WaitAsync = (array: Int32Array, index: number, value: number, timeout: number) =>
@@ -46,7 +49,8 @@ export class Coordinator {
     if (this.setup.threads === 1) return;
     this.failure = null;
     Atomics.store(this.control, Slot.READY, 0);
-    const data = { memory: this.memory, setup: this.setup, fault: this.options.fault?.kind };
+    const fault = this.options.fault;
+    const data = { memory: this.memory, setup: this.setup, fault: fault && { kind: fault.kind, phase: fault.phase ?? 'chunk' } };
     this.pool = new WorkerPool(this.setup.threads - 1, data, (error) => {
       this.failure ??= error;
       for (const slot of WAKE_SLOTS) Atomics.notify(this.control, slot);
@@ -54,21 +58,30 @@ export class Coordinator {
     await this.waitCount(Slot.READY, this.setup.threads - 1, this.options.startTimeoutMs ?? 60_000, 'worker start-up');
   }
 
-  /** Forward + backward on every chunk of the batch, then the reduced, averaged gradient. */
+  /** Forward + backward on every chunk of the batch, the reduced gradient and the (uncommitted) update. */
   trainStep(step: number, batchStart: number, batchSize: number): Promise<PhaseStats> {
     return this.withRetries(`step ${step}`, async () => {
       const generation = this.publish(Command.TRAIN, [
         [Slot.STEP, step], [Slot.BATCH_START, batchStart], [Slot.BATCH_SIZE, batchSize],
         [Slot.CHUNK_COUNT, this.setup.chunks], [Slot.RANGE_COUNT, this.setup.rangeCount], [Slot.NON_FINITE, 0],
       ]);
-      // At an injected fault's step, leave every chunk to the workers: on a small step the
-      // coordinator can otherwise finish all chunks before a worker wakes, and the fault never fires.
-      if (this.pool === null || this.options.fault?.step !== step) this.shard.runChunks(generation, false, () => false);
+      // At an injected fault's step, leave that phase's work to the workers: on a small step the
+      // coordinator can otherwise do it all before a worker wakes, and the fault never fires.
+      const faultPhase = this.pool !== null && this.options.fault?.step === step ? this.options.fault.phase ?? 'chunk' : null;
+      if (faultPhase !== 'chunk') this.shard.runChunks(generation, false, () => false);
       await this.waitCount(Slot.CHUNKS_DONE, this.setup.chunks, this.options.stepTimeoutMs, `step ${step}`);
-      this.shard.runRanges(generation, () => false);
+      if (faultPhase !== 'update') this.shard.runRanges(generation, () => false);
       await this.waitCount(Slot.RANGES_DONE, this.setup.rangeCount, this.options.stepTimeoutMs, `step ${step}`);
       return this.sumStats(this.setup.chunks);
     });
+  }
+
+  /**
+   * Makes the last step's update current. Only the coordinator flips the buffers, and only after
+   * every range is done: whatever failed before this point, the committed state is whole.
+   */
+  commitStep(): void {
+    Atomics.store(this.control, Slot.CURRENT, 1 - Atomics.load(this.control, Slot.CURRENT));
   }
 
   /** True when the last step's reduced gradient holds a NaN or ±Inf. */

@@ -9,9 +9,12 @@ export interface ArenaLayout {
   readonly bytes: number;
   readonly control: Region;          // Int32: the control block (control.ts)
   readonly stats: Region;            // Float64: [lossSum, correct, count] per chunk
-  readonly params: Region;           // Float32: the flat parameter vector
+  // Parameters and optimizer state are double-buffered: a step's update writes the other buffer,
+  // and only the coordinator makes it current (control.ts CURRENT), after every range is done. So
+  // the update can run in parallel and a crash mid-update still leaves the committed state whole.
+  readonly params: Region[];         // Float32 ×2: the flat parameter vector
   readonly grads: Region;            // Float32: the reduced, averaged gradient
-  readonly optimizerState: Region[]; // Float32: e.g. Adam's m and v, same layout as params
+  readonly optimizerState: Region[][]; // Float32 [buffer][j]: e.g. Adam's m and v, same layout as params
   readonly slots: Region[];          // Float32: one gradient SUM per chunk, same layout as params
   readonly trainInputs: Region;
   readonly trainTargets: Region;
@@ -52,9 +55,9 @@ export function layoutArena(spec: LayoutSpec): ArenaLayout {
   const layout = {
     control: take(CONTROL_INTS, 4),
     stats: take(spec.statsEntries * 3, 8),
-    params: floats(spec.paramCount),
+    params: many(2, spec.paramCount),
     grads: floats(spec.paramCount),
-    optimizerState: many(spec.optimizerStateCount, spec.paramCount),
+    optimizerState: [0, 1].map(() => many(spec.optimizerStateCount, spec.paramCount)),
     slots: many(spec.chunks, spec.paramCount),
     trainInputs: floats(spec.trainCount * spec.features),
     trainTargets: floats(spec.trainCount),

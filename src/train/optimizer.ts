@@ -7,9 +7,9 @@ export function optimizerStateCount(config: OptimizerConfig): number {
 }
 
 /**
- * One update of the whole flat parameter vector from the averaged gradient. Runs on the
- * coordinator, after every worker has finished the step: a crash can never leave the parameters
- * half-updated. `step` is 1-based (Adam's bias correction needs it).
+ * One update of (a range of) the flat parameter vector from the averaged gradient; elementwise, so
+ * ranges may be updated by different threads with the same result. It runs on the uncommitted
+ * buffer (shard.ts runRanges). `step` is 1-based (Adam's bias correction needs it).
  */
 export function applyOptimizer(kernels: Kernels, config: OptimizerConfig, params: Float32Array, grads: Float32Array, state: Float32Array[], step: number): void {
   const n = params.length;

@@ -47,9 +47,9 @@ export function prepareRun(config: RunConfig): PreparedRun {
       `data and activations); at most 4 GiB fit: use fewer units, chunks or workers\n  → at model.layers`);
   }
   const setup: RunSetup = {
-    model: config.model, features: dataset.features, classes: dataset.classes,
+    model: config.model, optimizer: config.train.optimizer, features: dataset.features, classes: dataset.classes,
     trainCount: dataset.train.count, testCount, chunks, maxRows,
-    rangeCount: rangeCountFor(plan.paramCount, workers), kernels, threads: workers, layout,
+    rangeCount: rangeCountFor(plan.paramCount), kernels, threads: workers, layout,
     spinMicros: spinMicrosFor(workers, availableParallelism()),
   };
   return { dataset, plan, setup };

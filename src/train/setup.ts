@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../config/model-schema.ts';
+import type { OptimizerConfig } from '../config/schema.ts';
 import type { ArenaLayout } from './layout.ts';
 
 /**
@@ -7,6 +8,7 @@ import type { ArenaLayout } from './layout.ts';
  */
 export interface RunSetup {
   readonly model: ModelConfig;
+  readonly optimizer: OptimizerConfig;
   readonly features: number;
   readonly classes: number;
   readonly trainCount: number;
@@ -34,6 +36,10 @@ export function rangeBounds(total: number, ranges: number, r: number): [number, 
   return [edge(r), edge(r + 1)];
 }
 
-export function rangeCountFor(paramCount: number, threads: number): number {
-  return Math.max(1, Math.min(Math.ceil(paramCount / 4096), 4 * threads));
+/**
+ * Ranges of ~4096 parameters, at most 64. The count depends on the model alone, never on the
+ * worker count, so the update kernels see the same range boundaries (and SIMD tails) in every run.
+ */
+export function rangeCountFor(paramCount: number): number {
+  return Math.max(1, Math.min(Math.ceil(paramCount / 4096), 64));
 }

@@ -6,6 +6,7 @@ import { ChainModel } from '../model/chain.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, countingAllocator, type ArenaViews } from './arena.ts';
 import { Slot, countUp, grab } from './control.ts';
+import { applyOptimizer } from './optimizer.ts';
 import { chunkBounds, rangeBounds, type RunSetup } from './setup.ts';
 
 /** One compute thread's model over the arena: its own scratch, the shared parameters. */
@@ -48,8 +49,12 @@ export class ShardComputer {
   private readonly input: Float32Array;
   private readonly targets: Float32Array;
   private readonly slotGradients: Float32Array[][];
+  private readonly paramValues: Float32Array[][];
   private readonly rangeSlots: Float32Array[][];
   private readonly rangeGrads: Float32Array[];
+  /** [buffer][range]: that range of the parameters and of each optimizer-state vector. */
+  private readonly rangeParams: Float32Array[][];
+  private readonly rangeState: Float32Array[][][];
 
   constructor(memory: WebAssembly.Memory, private readonly setup: RunSetup, threadIndex: number) {
     this.views = arenaViews(memory, setup.layout);
@@ -58,11 +63,14 @@ export class ShardComputer {
     const plan = planModel(setup.model, setup.features);
     const alloc = bumpAllocator(this.views.scratch[threadIndex]);
     ({ input: this.input, targets: this.targets, model: this.model } =
-      buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params, this.views.slots[0]));
-    this.slotGradients = this.views.slots.map((slot) => this.model.gradientViews(slot));
+      buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params[0], this.views.slots[0]));
+    this.slotGradients = this.views.slots.map((slot) => this.model.viewsOf(slot));
+    this.paramValues = this.views.params.map((buffer) => this.model.viewsOf(buffer));
     const ranges = Array.from({ length: setup.rangeCount }, (_, r) => rangeBounds(plan.paramCount, setup.rangeCount, r));
     this.rangeSlots = ranges.map(([a, b]) => this.views.slots.map((slot) => slot.subarray(a, b)));
     this.rangeGrads = ranges.map(([a, b]) => this.views.grads.subarray(a, b));
+    this.rangeParams = this.views.params.map((buffer) => ranges.map(([a, b]) => buffer.subarray(a, b)));
+    this.rangeState = this.views.optimizerState.map((state) => ranges.map(([a, b]) => state.map((v) => v.subarray(a, b))));
   }
 
   /** Forward + backward on training chunk c of the current batch; gradient sums into slot c. */
@@ -80,6 +88,7 @@ export class ShardComputer {
     const { order, trainInputs, trainTargets } = this.views;
     this.kernels.gatherRows(trainInputs, order, batchStart + start, rows, features, this.input);
     this.kernels.gatherRows(trainTargets, order, batchStart + start, rows, 1, this.targets);
+    this.model.bindValues(this.paramValues[this.control[Slot.CURRENT]]);
     this.model.bindGradients(this.slotGradients[c]);
     const x = { shape: [rows, features], data: prefix(this.input, rows * features) };
     const { output, lossSum } = this.model.forwardLoss(x, this.targets);
@@ -96,6 +105,7 @@ export class ShardComputer {
     const rows = Math.min(maxRows, testCount - start);
     const x = { shape: [rows, features], data: this.views.testInputs.subarray(start * features, (start + rows) * features) };
     const targets = this.views.testTargets.subarray(start, start + rows);
+    this.model.bindValues(this.paramValues[this.control[Slot.CURRENT]]);
     const { output, lossSum } = this.model.forwardLoss(x, targets);
     this.views.stats[3 * e] = lossSum;
     this.views.stats[3 * e + 1] = countCorrect(output.data, targets, rows, classes);
@@ -115,10 +125,17 @@ export class ShardComputer {
     }
   }
 
-  /** Grabs reduce ranges: slots summed in chunk order, divided by the true batch size. */
-  runRanges(generation: number, aborted: () => boolean): void {
+  /**
+   * Grabs ranges of the parameter vector. For each: sum the chunk slots in chunk order, divide by
+   * the true batch size, then apply the optimizer — into the OTHER buffer (copied from the
+   * committed one first), which the coordinator makes current once every range is done.
+   */
+  runRanges(generation: number, aborted: () => boolean, afterUpdate?: () => void): void {
     const count = this.control[Slot.RANGE_COUNT];
     const scale = 1 / this.control[Slot.BATCH_SIZE];
+    const current = this.control[Slot.CURRENT];
+    const next = 1 - current;
+    const step = this.control[Slot.STEP] + 1; // 1-based, for Adam's bias correction
     for (;;) {
       const r = grab(this.control, Slot.NEXT_RANGE, generation, count);
       if (r < 0 || aborted()) return;
@@ -126,7 +143,16 @@ export class ShardComputer {
       if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, scale)) {
         Atomics.store(this.control, Slot.NON_FINITE, 1);
       }
+      this.rangeParams[next][r].set(this.rangeParams[current][r]);
+      this.rangeState[current][r].forEach((state, j) => this.rangeState[next][r][j].set(state));
+      applyOptimizer(this.kernels, this.setup.optimizer, this.rangeParams[next][r], grads, this.rangeState[next][r], step);
+      afterUpdate?.();
       countUp(this.control, Slot.RANGES_DONE, count);
     }
+  }
+
+  /** The committed parameter vector. */
+  committedParams(): Float32Array {
+    return this.views.params[this.control[Slot.CURRENT]];
   }
 }

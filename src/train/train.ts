@@ -9,7 +9,6 @@ import { createRng, permutation, STREAM } from '../random.ts';
 import { arenaViews, createArenaMemory, type ArenaViews } from './arena.ts';
 import type { ArenaLayout } from './layout.ts';
 import { Coordinator, type CoordinatorOptions } from './coordinator.ts';
-import { applyOptimizer } from './optimizer.ts';
 import { prepareRun } from './prepare.ts';
 
 export interface EpochMetrics {
@@ -78,7 +77,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     views.testInputs.set(dataset.test.inputs);
     views.testTargets.set(dataset.test.targets);
   }
-  initParams(plan, views.params, config.seed);
+  initParams(plan, views.params[0], config.seed);
 
   const coordinator = new Coordinator(memory, setup, {
     stepTimeoutMs: config.parallel.stepTimeoutSeconds * 1000, fault: options.fault,
@@ -106,14 +105,14 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
           throw nonFiniteError(plan, views, epoch, s, step, stats.lossSum, directory?.path);
         }
         step++;
-        applyOptimizer(coordinator.shard.kernels, config.train.optimizer, views.params, views.grads, views.optimizerState, step);
+        coordinator.commitStep();
         lossSum += stats.lossSum;
         correct += stats.correct;
         options.onStep?.({ epoch, step: s + 1, steps, samples: start + size, loss: lossSum / (start + size), seconds: (performance.now() - epochStart) / 1000 });
       }
       // Finite gradients can still overflow the parameters in the update. A next step would see
       // it, but after an epoch's last step nothing does: never checkpoint or return such weights.
-      const overflowed = plan.params.find((p) => views.params.subarray(p.offset, p.offset + p.size).some((v) => !Number.isFinite(v)));
+      const overflowed = plan.params.find((p) => coordinator.shard.committedParams().subarray(p.offset, p.offset + p.size).some((v) => !Number.isFinite(v)));
       if (overflowed) {
         const kept = directory ? `; the last good weights are in ${directory.path}/model.safetensors (if an epoch finished)` : '';
         throw new UserError(`training diverged at epoch ${epoch}, step ${steps} (global step ${step}): the update made ${overflowed.name} ` +
@@ -131,7 +130,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       metrics.push(epochMetrics);
       directory?.appendLine('metrics.jsonl', epochMetrics);
       // A checkpoint per epoch: if a later epoch fails, the last good weights stay on disk.
-      directory?.writeAtomic('model.safetensors', encodeSafetensors(weightsOf(plan, views.params), { format: 'pt', epoch: String(epoch) }));
+      directory?.writeAtomic('model.safetensors', encodeSafetensors(weightsOf(plan, coordinator.shard.committedParams()), { format: 'pt', epoch: String(epoch) }));
       options.onEpoch?.(epochMetrics);
     }
   } finally {
@@ -145,7 +144,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     chunks: setup.chunks, kernels: setup.kernels, parameters: plan.paramCount,
   };
   directory?.writeJson('summary.json', summary);
-  return { config, metrics, weights: weightsOf(plan, views.params), summary };
+  return { config, metrics, weights: weightsOf(plan, coordinator.shard.committedParams()), summary };
 }
 
 function allocateArena(layout: ArenaLayout): WebAssembly.Memory {

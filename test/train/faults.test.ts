@@ -11,8 +11,8 @@ const s = suite('worker faults');
 
 interface Line { run: string; ok?: boolean; digest?: string; steps?: number; name?: string; message?: string; exitCode?: number; seconds: number }
 
-async function faultRun(kind: string, times: number, kernels: string, workers: number): Promise<{ clean: Line; fault: Line }> {
-  const child = await runNode(['test/train/fixtures/fault-run.ts', kind, String(times), kernels, String(workers)], 60_000);
+async function faultRun(kind: string, times: number, kernels: string, workers: number, phase = 'chunk'): Promise<{ clean: Line; fault: Line }> {
+  const child = await runNode(['test/train/fixtures/fault-run.ts', kind, String(times), kernels, String(workers), phase], 60_000);
   assert.not.ok(child.timedOut, `the child did not exit within 60 s (a hang or a leftover thread)\n${child.stdout}\n${child.stderr}`);
   assert.is(child.code, 0, `child exit code\n${child.stderr}`);
   const lines = child.stdout.trim().split('\n').map((line) => JSON.parse(line) as Line);
@@ -46,5 +46,15 @@ s('3 threads, a fault twice (one retry left): same weights as without the fault'
   assert.ok(fault.ok, `the faulty run failed: ${fault.message}`);
   assert.is(fault.digest, clean.digest);
 });
+
+for (const kernels of KERNELS) {
+  s(`${kernels}: a worker that dies after writing its share of the parameter update: the committed parameters are untouched, the retry gives the same weights`, async () => {
+    // The update of a step goes to the uncommitted buffer; with an in-place update this run would
+    // retry the step from half-updated parameters and end with different weights.
+    const { clean, fault } = await faultRun('exit', 1, kernels, 2, 'update');
+    assert.ok(fault.ok, `the faulty run failed: ${fault.message}`);
+    assert.is(fault.digest, clean.digest, 'weights after a step retried from mid-update');
+  });
+}
 
 s.run();
