@@ -110,6 +110,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
         correct += stats.correct;
         options.onStep?.({ epoch, step: s + 1, steps, samples: start + size, loss: lossSum / (start + size), seconds: (performance.now() - epochStart) / 1000 });
       }
+      const trainEnd = performance.now();
       // Finite gradients can still overflow the parameters in the update. A next step would see
       // it, but after an epoch's last step nothing does: never checkpoint or return such weights.
       const overflowed = plan.params.find((p) => coordinator.shard.committedParams().subarray(p.offset, p.offset + p.size).some((v) => !Number.isFinite(v)));
@@ -118,7 +119,6 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
         throw new UserError(`training diverged at epoch ${epoch}, step ${steps} (global step ${step}): the update made ${overflowed.name} ` +
           `(layer ${overflowed.layer}, ${plan.config.layers[overflowed.layer].type}) non-finite. Lower the learning rate${kept}`, 1);
       }
-      const trainEnd = performance.now();
       trainSeconds += (trainEnd - epochStart) / 1000;
       const test = dataset.test ? await coordinator.evaluate() : null;
       const seconds = (performance.now() - epochStart) / 1000;
