@@ -1,10 +1,10 @@
 /**
  * Sparse GEMM micro-benchmark: the zero-skipping products on the operands training really gives
  * them. x·W and xᵀ·dout with x = real MNIST rows (~80% zeros) for the first layer, and with
- * ReLU-like rows (50% zeros) for 512→512; plus a sweep of random zero fractions to place the
- * dense/sparse threshold. GFLOP/s count the dense 2·m·k·n, so sparse speed-ups show as rates.
+ * ReLU-like rows (50% zeros) for 512→512, as dout·Wᵀ gets its ReLU-masked dout (its only sparse
+ * case); plus a sweep of random zero fractions to place the dense/sparse threshold. GFLOP/s count the dense 2·m·k·n, so sparse speed-ups show as rates.
  * Columns: forced dense path, forced zero-skipping path, and the automatic choice.
- * Usage: node --import tsx src/bench/gemm-sparse.ts [--quick] [--sweep]
+ * Usage: node --import tsx src/bench/gemm-sparse.ts [--quick] [--sweep] [--product=matmulBT]
  */
 import { mnistImages } from '../data/mnistCache.ts';
 import { WASM_RESERVED_BYTES, carve, instantiateKernels } from '../kernels/wasm.ts';
@@ -12,7 +12,7 @@ import { createRng, type Rng } from '../random.ts';
 import { measure } from './gemm.ts';
 
 type Fill = (rng: Rng, row: Float32Array) => void;
-interface Case { label: string; product: 'matmul' | 'matmulAT'; m: number; k: number; n: number; fill: Fill }
+interface Case { label: string; product: 'matmul' | 'matmulBT' | 'matmulAT'; m: number; k: number; n: number; fill: Fill }
 
 const images = mnistImages().pixels;
 const mnist: Fill = (rng, row) => { const r = rng.int(10000); row.set(images.subarray(r * 784, (r + 1) * 784)); };
@@ -22,12 +22,14 @@ const zeros = (fraction: number): Fill => (rng, row) => {
 
 const quick = process.argv.includes('--quick');
 const cases: Case[] = [];
-for (const product of ['matmul', 'matmulAT'] as const) {
-  for (const n of [50, 512]) for (const m of [25, 50, 100, 128, 256]) cases.push({ label: 'mnist', product, m, k: 784, n, fill: mnist });
+const only = process.argv.find((x) => x.startsWith('--product='))?.slice('--product='.length);
+for (const product of (['matmul', 'matmulBT', 'matmulAT'] as const).filter((p) => !only || p === only)) {
+  // matmulBT is called (a, b, out, m, k, n) like the others: a m×k, b n×k. Never on MNIST pixels.
+  if (product !== 'matmulBT') for (const n of [50, 512]) for (const m of [25, 50, 100, 128, 256]) cases.push({ label: 'mnist', product, m, k: 784, n, fill: mnist });
   for (const m of [50, 128, 256]) cases.push({ label: 'relu50', product, m, k: 512, n: 512, fill: zeros(0.5) });
   for (const [m, k, n] of [[128, 784, 512], [50, 784, 50]]) cases.push({ label: 'dense', product, m, k, n, fill: zeros(0) });
   if (process.argv.includes('--sweep')) {
-    for (const f of product === 'matmul' ? [0.3, 0.4, 0.5, 0.6] : [0.5, 0.6, 0.7, 0.8]) for (const [m, k, n] of [[128, 512, 512], [50, 784, 50]]) {
+    for (const f of product === 'matmulAT' ? [0.5, 0.6, 0.7, 0.8] : [0.3, 0.4, 0.5, 0.6]) for (const [m, k, n] of [[128, 512, 512], [50, 784, 50]]) {
       cases.push({ label: `zeros${f}`, product, m, k, n, fill: zeros(f) });
     }
   }

@@ -37,7 +37,7 @@ interface KernelExports {
   staticDataEnd(): number;
   panelLocks(): number;
   panelCount(): number;
-  /** Forces matmul/matmulAT's path on this instance: 0 chooses per call, 1 skips zeros, 2 dense. */
+  /** Forces matmul/matmulAT/matmulBT's path on this instance: 0 chooses per call, 1 skips zeros, 2 dense. */
   setSparsePath(mode: number): void;
 }
 

@@ -5,8 +5,8 @@ import { createWasmKernels, instantiateKernels } from '../../src/kernels/wasm.ts
 import { createRng, type Rng } from '../../src/random.ts';
 import { createArena, createErrorLog, maxRelativeError, randomArray } from './wasm-compare.ts';
 
-// matmul and matmulAT skip exact zeros of `a` when it is sparse enough (src/kernels/assembly/
-// sparse.ts). Skipping must not change a single bit: each test runs the zero-skipping path and the
+// matmul, matmulBT and matmulAT skip exact zeros of `a` when it is sparse enough (src/kernels/
+// assembly/sparse.ts). Skipping must not change a single bit: each test runs the zero-skipping path and the
 // dense path (forced on a raw instance) and compares them bitwise, and against the reference.
 const s = suite('wasm products on sparse operands');
 const arena = createArena();
@@ -38,8 +38,11 @@ function sprinkle(rng: Rng, length: number, zeros: number): Float32Array {
   return new Float32Array(length).map(() => (rng.next() < zeros ? (rng.next() < 0.5 ? 0 : -0) : rng.normal()));
 }
 
-type Product = 'matmul' | 'matmulAT';
-const outLength = (product: Product, m: number, k: number, n: number) => (product === 'matmul' ? m * n : k * n);
+// Every product is called (a, b, out, m, k, n) with a m×k, reduced over k for matmul and matmulBT
+// (b is k×n, resp. n×k: matmulBT's own names are (m, n, k)), over m for matmulAT (b is m×n).
+type Product = 'matmul' | 'matmulBT' | 'matmulAT';
+const outLength = (product: Product, m: number, k: number, n: number) => (product === 'matmulAT' ? k * n : m * n);
+const bLength = (product: Product, m: number, k: number, n: number) => (product === 'matmulAT' ? m * n : k * n);
 
 /** Runs `product` on the raw exports with the path forced by `mode`; returns a copy of out. */
 function run(product: Product, mode: number, a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
@@ -55,14 +58,14 @@ function run(product: Product, mode: number, a: Float32Array, b: Float32Array, m
 
 const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 
-for (const product of ['matmul', 'matmulAT'] as const) {
+for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
   for (const [name, pattern] of Object.entries(PATTERNS)) {
     s(`${product}, ${name}: zero-skipping path is bitwise the dense path and matches the reference`, () => {
       for (const [m, k, n] of SHAPES) {
         arena.reset();
         const rng = createRng(11, m, k, n);
         const a = arena.take(m * k, pattern(rng, m, k));
-        const b = arena.take(product === 'matmul' ? k * n : m * n, randomArray(rng, product === 'matmul' ? k * n : m * n));
+        const b = arena.take(bLength(product, m, k, n), randomArray(rng, bLength(product, m, k, n)));
         const dense = run(product, DENSE, a, b, m, k, n);
         const sparse = run(product, SPARSE, a, b, m, k, n);
         assert.equal(bits(sparse), bits(dense), `${product} ${name} m=${m} k=${k} n=${n}`);
@@ -80,7 +83,7 @@ for (const product of ['matmul', 'matmulAT'] as const) {
       arena.reset();
       const rng = createRng(13, m, k, n);
       const a = arena.take(m * k, sprinkle(rng, m * k, 0.8));
-      const values = randomArray(rng, product === 'matmul' ? k * n : m * n);
+      const values = randomArray(rng, bLength(product, m, k, n));
       [Infinity, -Infinity, NaN].forEach((x, i) => { values[(i * 7919) % values.length] = x; });
       const b = arena.take(values.length, values);
       const dense = run(product, DENSE, a, b, m, k, n);

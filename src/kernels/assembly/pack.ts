@@ -48,11 +48,19 @@ export function packTransposed(src: usize, stride: usize, kc: i32, width: i32, p
 // @ts-ignore: decorator
 @inline function transpose4(from: usize, stride: usize, to: usize): void {
   const r0 = v128.load(from), r1 = v128.load(from + stride);
-  const r2 = v128.load(from + 2 * stride), r3 = v128.load(from + 3 * stride);
+  transposeStore4(r0, r1, v128.load(from + 2 * stride), v128.load(from + 3 * stride), to, 32);
+}
+
+/**
+ * Stores the transpose of the 4×4 block with rows r0..r3 as 4 panel rows `toStride` bytes apart.
+ * Takes the rows as values so sparsemask.ts's packer can check them for NaN/Inf on the way.
+ */
+// @ts-ignore: decorator
+@inline export function transposeStore4(r0: v128, r1: v128, r2: v128, r3: v128, to: usize, toStride: usize): void {
   const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
   const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
   v128.store(to, f32x4.shuffle(t0, t1, 0, 1, 4, 5));
-  v128.store(to + 32, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
-  v128.store(to + 64, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
-  v128.store(to + 96, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
+  v128.store(to + toStride, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(to + 2 * toStride, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(to + 3 * toStride, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
 }

@@ -14,7 +14,7 @@ export function matmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32): 
   if (panel == 0) { scalarProduct(a, k, 1, b, n, 1, out, n, m, n, k); return; }
   if (k == 0) memory.fill(out, 0, <usize>(m * n) << 2);
   // Same bits either way (sparse.ts): the choice only decides the speed.
-  if (preferSparse(a, m, k, n, false)) { sparseMatmul(a, b, out, m, k, n, panel); releasePanel(panel); return; }
+  if (preferSparse(a, m, k, n, false)) { sparseMatmul(a, b, out, m, k, n, panel, false); releasePanel(panel); return; }
   const aRow = <usize>k << 2, outRow = <usize>n << 2;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
@@ -66,6 +66,8 @@ export function matmulBT(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32)
   const panel = claimPanel();
   if (panel == 0) { scalarProduct(a, n, 1, b, 1, n, out, k, m, k, n); return; }
   if (n == 0) memory.fill(out, 0, <usize>(m * k) << 2);
+  // a is dout after a ReLU's backward, ~50% zeros: x·W's zero-skipping path, on b packed transposed.
+  if (preferSparse(a, m, n, k, false)) { sparseMatmul(a, b, out, m, n, k, panel, true); releasePanel(panel); return; }
   const aRow = <usize>n << 2, outRow = <usize>k << 2;
   for (let j0 = 0; j0 < n; j0 += KC) {
     const kc = min(KC, n - j0);

@@ -1,20 +1,24 @@
-// Zero-skipping versions of x·W and xᵀ·dout, for the sparse `a` training feeds them (MNIST pixels
-// ~80% zeros, in whole border regions). Per block of 64 reduction steps, a 64-bit mask per output
+// Zero-skipping versions of x·W, dout·Wᵀ and xᵀ·dout, for the sparse `a` training feeds them (MNIST
+// pixels ~80% zeros, in whole border regions; ReLU-masked gradients ~50%). Per block of 64 reduction steps, a 64-bit mask per output
 // row (group) marks the steps where `a` is nonzero; it is computed once, kept in the panel's tail
 // and reused for every 24-column strip of b (packed, checked finite), and the tiles iterate its
 // set bits, so no branch depends on the zero pattern. Which tile, measured on MNIST rows
 // (src/bench/gemm-sparse.ts):
-// - x·W: a 1×24 tile skipping each row's own zeros (81% of steps) beats the 4×8 tile skipping
+// - x·W and dout·Wᵀ (the same product once b's rows are packed as columns): a 1×24 tile skipping each row's own zeros (81% of steps) beats the 4×8 tile skipping
 //   the steps zero in all 4 rows (61%), though per step it runs well below the 4×8's speed.
 // - xᵀ·dout: the 4×8 tile broadcasts 4 ADJACENT pixels a[i, p..p+3], all zero for 72% of steps
 //   (zeros come in runs), and keeps the dense tile's 4-fold reuse of every panel load: it wins.
 // Results are bitwise equal to the dense path's, for all inputs: see sparsemask.ts.
-import { MASKS_AT, MASK_COUNT, SPARSE_STEPS, STRIP, allSteps, columnMask, columnMasks4, packStrip, rowMask } from './sparsemask';
+import { MASKS_AT, MASK_COUNT, SPARSE_STEPS, STRIP, allSteps, columnMask, columnMasks4, packStrip, packStripTransposed, rowMask } from './sparsemask';
 import { maskedStrip4, rowTile } from './sparsetile';
 
-/** out[m×n] = a[m×k] · b[k×n], skipping zeros of a. `panel` is a claimed packing panel. */
-export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize): void {
-  const outRow = <usize>n << 2, masks = panel + MASKS_AT;
+/**
+ * out[m×n] = a[m×k] · b[k×n], skipping zeros of a; with `bT`, out = a · bᵀ for b stored n×k
+ * (dout·Wᵀ). Only the packing differs: the tile and the summation order are the same.
+ * `panel` is a claimed packing panel.
+ */
+export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize, bT: bool): void {
+  const outRow = <usize>n << 2, bRow = <usize>k << 2, masks = panel + MASKS_AT;
   for (let p0 = 0; p0 < k; p0 += SPARSE_STEPS) {
     const kc = min(SPARSE_STEPS, k - p0);
     const all = allSteps(kc), acc = p0 > 0;
@@ -26,7 +30,9 @@ export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: 
       }
       for (let j = 0; j < n; j += STRIP) {
         const width = min(STRIP, n - j);
-        const finite = packStrip(b + (<usize>(p0 * n + j) << 2), outRow, kc, width, panel);
+        const finite = bT
+          ? packStripTransposed(b + (<usize>(j * k + p0) << 2), bRow, kc, width, panel)
+          : packStrip(b + (<usize>(p0 * n + j) << 2), outRow, kc, width, panel);
         for (let r = 0; r < rows; r++) {
           const i = i0 + r;
           const mask = finite ? load<u64>(masks + (<usize>r << 3)) : all;

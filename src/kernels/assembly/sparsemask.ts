@@ -4,6 +4,7 @@
 // (the term is ±0, and a running sum that starts at +0 is never −0), so a panel holding NaN or
 // ±Inf is swept without skipping: then the zero-skipping path equals the dense one for ALL inputs.
 import { loadRow } from './tile';
+import { transposeStore4 } from './pack';
 
 /** Reduction steps per sparse block: one bit of a u64 mask each. */
 export const SPARSE_STEPS: i32 = 64;
@@ -125,4 +126,34 @@ export function packStrip(src: usize, stride: usize, kc: i32, width: i32, panel:
     }
   }
   return !v128.any_true(bad);
+}
+
+/**
+ * packStrip for dout·Wᵀ: panel[s][c] = src[c·stride + s], b's ROWS laid out as columns, 4×4
+ * transposes where 4 steps and 4 columns are whole, scalar at the edges (no step count or width
+ * in training has any). Lanes past the width are left as they are. Returns whether all are finite.
+ */
+export function packStripTransposed(src: usize, stride: usize, kc: i32, width: i32, panel: usize): bool {
+  const exponent = i32x4.splat(0x7f800000);
+  let bad = i32x4.splat(0), badScalar: u32 = 0;
+  const steps4 = kc & ~3, cols4 = width & ~3;
+  for (let c = 0; c < cols4; c += 4) {
+    const from = src + <usize>c * stride, to = panel + (<usize>c << 2);
+    for (let s = 0; s < steps4; s += 4) {
+      const p = from + (<usize>s << 2);
+      const r0 = v128.load(p), r1 = v128.load(p + stride), r2 = v128.load(p + 2 * stride), r3 = v128.load(p + 3 * stride);
+      bad = v128.or(bad, v128.or(i32x4.eq(v128.and(r0, exponent), exponent), i32x4.eq(v128.and(r1, exponent), exponent)));
+      bad = v128.or(bad, v128.or(i32x4.eq(v128.and(r2, exponent), exponent), i32x4.eq(v128.and(r3, exponent), exponent)));
+      transposeStore4(r0, r1, r2, r3, to + <usize>s * PANEL_ROW, PANEL_ROW);
+    }
+  }
+  // The edges: the last kc mod 4 steps of the whole column quads, every step of the last columns.
+  for (let c = 0; c < width; c++) {
+    for (let s = c < cols4 ? steps4 : 0; s < kc; s++) {
+      const v = load<u32>(src + <usize>c * stride + (<usize>s << 2));
+      store<u32>(panel + <usize>s * PANEL_ROW + (<usize>c << 2), v);
+      badScalar |= <u32>((v & 0x7f800000) == 0x7f800000);
+    }
+  }
+  return !v128.any_true(bad) && badScalar == 0;
 }
