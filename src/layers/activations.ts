@@ -2,78 +2,60 @@ import type { Kernels } from '../kernels/types.ts';
 import { viewOf, type Tensor } from '../tensor.ts';
 import { cached, type Layer, type LayerContext } from './layer.ts';
 
-/** y = max(0, x). Caches the input; the derivative at x = 0 is taken as 0. */
-export class ReLU implements Layer {
-  readonly params = [];
-  private x?: Tensor;
-  private readonly kernels: Kernels;
-  private readonly out: Float32Array;
-  private readonly dx: Float32Array;
-
-  constructor(capacity: number, { kernels, alloc }: LayerContext) {
-    this.kernels = kernels;
-    this.out = alloc.floats(capacity);
-    this.dx = alloc.floats(capacity);
-  }
-
-  forward(x: Tensor): Tensor {
-    this.x = x;
-    const y = viewOf(this.out, x.shape);
-    this.kernels.reluForward(x.data, y.data, y.data.length);
-    return y;
-  }
-
-  backward(dout: Tensor): Tensor[] {
-    const x = cached(this.x, 'ReLU');
-    const dx = viewOf(this.dx, x.shape);
-    this.kernels.reluBackward(x.data, dout.data, dx.data, dx.data.length);
-    return [dx];
-  }
-}
-
 /**
- * Sigmoid and Tanh share a shape: forward keeps its OUTPUT y (the derivative is a function of y),
- * backward applies dout · f'(y).
+ * Elementwise activations. Each caches exactly what its derivative needs: ReLU its INPUT (the
+ * mask x > 0), Sigmoid and Tanh their OUTPUT y (f' is a function of y). Backward applies
+ * dout · f' into its own buffer and never touches dout.
  */
-abstract class OutputCachingActivation implements Layer {
+abstract class Activation implements Layer {
   readonly params = [];
-  private y?: Tensor;
+  private saved?: Tensor;
   protected readonly kernels: Kernels;
   private readonly out: Float32Array;
   private readonly dx: Float32Array;
 
-  constructor(capacity: number, { kernels, alloc }: LayerContext) {
+  constructor(capacity: number, { kernels, alloc }: LayerContext, private readonly savesInput: boolean) {
     this.kernels = kernels;
     this.out = alloc.floats(capacity);
     this.dx = alloc.floats(capacity);
   }
 
   protected abstract apply(x: Float32Array, y: Float32Array, len: number): void;
-  protected abstract derive(y: Float32Array, dout: Float32Array, dx: Float32Array, len: number): void;
+  /** dx from the saved tensor (x or y, see savesInput) and dout. */
+  protected abstract derive(saved: Float32Array, dout: Float32Array, dx: Float32Array, len: number): void;
 
   forward(x: Tensor): Tensor {
     const y = viewOf(this.out, x.shape);
     this.apply(x.data, y.data, y.data.length);
-    this.y = y;
+    this.saved = this.savesInput ? x : y;
     return y;
   }
 
   backward(dout: Tensor): Tensor[] {
-    const y = cached(this.y, this.constructor.name);
-    const dx = viewOf(this.dx, y.shape);
-    this.derive(y.data, dout.data, dx.data, dx.data.length);
+    const saved = cached(this.saved, this.constructor.name);
+    const dx = viewOf(this.dx, saved.shape);
+    this.derive(saved.data, dout.data, dx.data, dx.data.length);
     return [dx];
   }
 }
 
+/** y = max(0, x); dx = dout where x > 0. The derivative at x = 0 is taken as 0. */
+export class ReLU extends Activation {
+  constructor(capacity: number, context: LayerContext) { super(capacity, context, true); }
+  protected apply(x: Float32Array, y: Float32Array, len: number) { this.kernels.reluForward(x, y, len); }
+  protected derive(x: Float32Array, dout: Float32Array, dx: Float32Array, len: number) { this.kernels.reluBackward(x, dout, dx, len); }
+}
+
 /** y = 1 / (1 + e^−x); dx = dout · y · (1 − y). */
-export class Sigmoid extends OutputCachingActivation {
+export class Sigmoid extends Activation {
+  constructor(capacity: number, context: LayerContext) { super(capacity, context, false); }
   protected apply(x: Float32Array, y: Float32Array, len: number) { this.kernels.sigmoidForward(x, y, len); }
   protected derive(y: Float32Array, dout: Float32Array, dx: Float32Array, len: number) { this.kernels.sigmoidBackward(y, dout, dx, len); }
 }
 
 /** y = tanh(x); dx = dout · (1 − y²). */
-export class Tanh extends OutputCachingActivation {
+export class Tanh extends Activation {
+  constructor(capacity: number, context: LayerContext) { super(capacity, context, false); }
   protected apply(x: Float32Array, y: Float32Array, len: number) { this.kernels.tanhForward(x, y, len); }
   protected derive(y: Float32Array, dout: Float32Array, dx: Float32Array, len: number) { this.kernels.tanhBackward(y, dout, dx, len); }
 }
