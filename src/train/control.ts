@@ -21,8 +21,6 @@ export const Slot = {
   ABORT: 8,
   BATCH_START: 9,
   BATCH_SIZE: 10,
-  /** 0: evaluate on the test split (the only evaluation phase today). */
-  EVAL_SPLIT: 11,
   /** Set to 1 by a reducer that meets a NaN or ±Inf gradient. */
   NON_FINITE: 12,
   /** Global step index, for messages and fault injection. */
