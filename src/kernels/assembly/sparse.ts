@@ -11,6 +11,7 @@
 // Results are bitwise equal to the dense path's, for all inputs: see sparsemask.ts.
 import { MASKS_AT, MASK_COUNT, SPARSE_STEPS, STRIP, allSteps, columnMask, columnMasks4, packStrip, packStripTransposed, rowMask } from './sparsemask';
 import { maskedStrip4, rowTile } from './sparsetile';
+import { warm } from './warm';
 
 /**
  * out[m×n] = a[m×k] · b[k×n], skipping zeros of a; with `bT`, out = a · bᵀ for b stored n×k
@@ -22,6 +23,7 @@ export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: 
   for (let p0 = 0; p0 < k; p0 += SPARSE_STEPS) {
     const kc = min(SPARSE_STEPS, k - p0);
     const all = allSteps(kc), acc = p0 > 0;
+    if (!bT) warm(b + (<usize>(p0 * n) << 2), <usize>(kc * n) << 2);
     // Rows in chunks whose masks fit in the panel (one chunk for every training shape).
     for (let i0 = 0; i0 < m; i0 += MASK_COUNT) {
       const rows = min(MASK_COUNT, m - i0);
@@ -46,6 +48,7 @@ export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: 
 /** out[k×n] = a[m×k]ᵀ · b[m×n], skipping zeros of a; output row p runs down column p of a. */
 export function sparseMatmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize): void {
   const aRow = <usize>k << 2, outRow = <usize>n << 2, masks = panel + MASKS_AT;
+  warm(out, <usize>(k * n) << 2);
   for (let i0 = 0; i0 < m; i0 += SPARSE_STEPS) {
     const kc = min(SPARSE_STEPS, m - i0);
     const all = allSteps(kc), acc = i0 > 0;
