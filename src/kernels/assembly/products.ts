@@ -8,7 +8,7 @@ import { packRows, packTransposed } from './pack';
 import { tile4x8, tile4x4, tile1x8 } from './tile';
 import { scalarProduct } from './fallback';
 import { sparseMatmul, sparseMatmulAT } from './sparse';
-import { preferSparse } from './sparsemask';
+import { DENSE, SKIP, productPath } from './sparsemask';
 
 /** out[m×n] = a[m×k] · b[k×n]   (forward: x · W) */
 export function matmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32): void {
@@ -16,7 +16,7 @@ export function matmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32): 
   if (panel == 0) { scalarProduct(a, k, 1, b, n, 1, out, n, m, n, k); return; }
   if (k == 0) memory.fill(out, 0, <usize>(m * n) << 2);
   // Same bits either way (sparse.ts): the choice only decides the speed.
-  if (preferSparse(a, m, k, n, false)) { sparseMatmul(a, b, out, m, k, n, panel, false); releasePanel(panel); return; }
+  if (productPath(a, m, k, n, false) != DENSE) { sparseMatmul(a, b, out, m, k, n, panel, false); releasePanel(panel); return; }
   const aRow = <usize>k << 2, outRow = <usize>n << 2;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
@@ -42,7 +42,8 @@ export function matmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32)
   const panel = claimPanel();
   if (panel == 0) { scalarProduct(a, 1, k, b, n, 1, out, n, k, n, m); return; }
   if (m == 0) memory.fill(out, 0, <usize>(k * n) << 2);
-  if (preferSparse(a, m, k, n, true)) { sparseMatmulAT(a, b, out, m, k, n, panel); releasePanel(panel); return; }
+  const path = productPath(a, m, k, n, true);
+  if (path != DENSE) { sparseMatmulAT(a, b, out, m, k, n, panel, path != SKIP); releasePanel(panel); return; }
   const aRow = <usize>k << 2, outRow = <usize>n << 2;
   for (let i0 = 0; i0 < m; i0 += KC) {
     const kc = min(KC, m - i0);
@@ -69,7 +70,7 @@ export function matmulBT(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32)
   if (panel == 0) { scalarProduct(a, n, 1, b, 1, n, out, k, m, k, n); return; }
   if (n == 0) memory.fill(out, 0, <usize>(m * k) << 2);
   // a is dout after a ReLU's backward, ~50% zeros: x·W's zero-skipping path, on b packed transposed.
-  if (preferSparse(a, m, n, k, false)) { sparseMatmul(a, b, out, m, n, k, panel, true); releasePanel(panel); return; }
+  if (productPath(a, m, n, k, false) != DENSE) { sparseMatmul(a, b, out, m, n, k, panel, true); releasePanel(panel); return; }
   const aRow = <usize>n << 2, outRow = <usize>k << 2;
   for (let j0 = 0; j0 < n; j0 += KC) {
     const kc = min(KC, n - j0);

@@ -6,8 +6,11 @@
 // (src/bench/gemm-sparse.ts):
 // - x·W and dout·Wᵀ (the same product once b's rows are packed as columns): a 1×24 tile skipping each row's own zeros (81% of steps) beats the 4×8 tile skipping
 //   the steps zero in all 4 rows (61%), though per step it runs well below the 4×8's speed.
-// - xᵀ·dout: the 4×8 tile broadcasts 4 ADJACENT pixels a[i, p..p+3], all zero for 72% of steps
-//   (zeros come in runs), and keeps the dense tile's 4-fold reuse of every panel load: it wins.
+// - xᵀ·dout on MNIST: the 4×8 tile broadcasts 4 ADJACENT pixels a[i, p..p+3], all zero for 72%
+//   of steps (zeros come in runs), and keeps the dense tile's 4-fold reuse of every panel load.
+// - xᵀ·dout on ReLU outputs: half the values are zero but only ~6% of quads, so each output row
+//   skips its own column's zeros with the 1×24 tile (a's column read with a stride): 1.2× the
+//   dense path at 50% zeros. productPath (sparsemask.ts) picks by the measured cost of each.
 // Results are bitwise equal to the dense path's, for all inputs: see sparsemask.ts.
 import { MASKS_AT, MASK_COUNT, SPARSE_STEPS, STRIP, allSteps, columnMask, columnMasks4, packStrip, packStripTransposed, rowMask } from './sparsemask';
 import { maskedStrip4, rowTile } from './sparsetile';
@@ -45,29 +48,50 @@ export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: 
   }
 }
 
-/** out[k×n] = a[m×k]ᵀ · b[m×n], skipping zeros of a; output row p runs down column p of a. */
-export function sparseMatmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize): void {
+/**
+ * out[k×n] = a[m×k]ᵀ · b[m×n], skipping zeros of a; output row p runs down column p of a.
+ * With `perColumn`, every output row skips its own column's zeros (1×24 tile); without, 4 output
+ * rows share a step unless all 4 are zero (4×8 tile).
+ */
+export function sparseMatmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize, perColumn: bool): void {
   const aRow = <usize>k << 2, outRow = <usize>n << 2, masks = panel + MASKS_AT;
+  // Output rows per chunk of masks: one mask per quad, or per column.
+  const chunk = perColumn ? MASK_COUNT : 4 * MASK_COUNT;
   warm(out, <usize>(k * n) << 2);
   for (let i0 = 0; i0 < m; i0 += SPARSE_STEPS) {
     const kc = min(SPARSE_STEPS, m - i0);
     const all = allSteps(kc), acc = i0 > 0;
-    // Output rows in chunks of 4·256 whose masks fit in the panel (one chunk for k ≤ 1024).
-    for (let c0 = 0; c0 < k; c0 += 4 * MASK_COUNT) {
-      const quads = min(MASK_COUNT, (k - c0) >> 2), last = c0 + 4 * MASK_COUNT >= k;
+    for (let c0 = 0; c0 < k; c0 += chunk) {
+      const quads = min(chunk >> 2, (k - c0) >> 2), last = c0 + chunk >= k;
       for (let q = 0; q < quads; q++) {
-        // The tile broadcasts a[i, p..p+3]: a step is skipped when those 4 adjacent values are 0.
         const pa = a + (<usize>(i0 * k + c0 + 4 * q) << 2);
         const lo = columnMasks4(pa, aRow, kc, false), hi = columnMasks4(pa, aRow, kc, true);
-        store<u64>(masks + (<usize>q << 3), halves(anyLane(lo), anyLane(hi)));
+        if (perColumn) {
+          const to = masks + (<usize>q << 5);
+          store<u64>(to, halves(i32x4.extract_lane(lo, 0), i32x4.extract_lane(hi, 0)));
+          store<u64>(to, halves(i32x4.extract_lane(lo, 1), i32x4.extract_lane(hi, 1)), 8);
+          store<u64>(to, halves(i32x4.extract_lane(lo, 2), i32x4.extract_lane(hi, 2)), 16);
+          store<u64>(to, halves(i32x4.extract_lane(lo, 3), i32x4.extract_lane(hi, 3)), 24);
+        } else {
+          // The tile broadcasts a[i, p..p+3]: a step is skipped when those 4 adjacent values are 0.
+          store<u64>(masks + (<usize>q << 3), halves(anyLane(lo), anyLane(hi)));
+        }
       }
       for (let j = 0; j < n; j += STRIP) {
         const width = min(STRIP, n - j);
         const finite = packStrip(b + (<usize>(i0 * n + j) << 2), outRow, kc, width, panel);
-        for (let q = 0; q < quads; q++) {
-          const p = c0 + 4 * q;
-          const mask = finite ? load<u64>(masks + (<usize>q << 3)) : all;
-          maskedStrip4(a + (<usize>(i0 * k + p) << 2), 4, aRow, mask, panel, out + (<usize>(p * n + j) << 2), outRow, width, acc);
+        if (perColumn) {
+          for (let c = 0; c < 4 * quads; c++) {
+            const p = c0 + c;
+            const mask = finite ? load<u64>(masks + (<usize>c << 3)) : all;
+            rowTile(a + (<usize>(i0 * k + p) << 2), aRow, mask, panel, out + (<usize>(p * n + j) << 2), width, acc);
+          }
+        } else {
+          for (let q = 0; q < quads; q++) {
+            const p = c0 + 4 * q;
+            const mask = finite ? load<u64>(masks + (<usize>q << 3)) : all;
+            maskedStrip4(a + (<usize>(i0 * k + p) << 2), 4, aRow, mask, panel, out + (<usize>(p * n + j) << 2), outRow, width, acc);
+          }
         }
         // The last k mod 4 columns, one output row each.
         for (let p = last ? c0 + 4 * quads : k; p < k; p++) {

@@ -22,47 +22,61 @@ export const MASK_COUNT: i32 = 256;
 // From which fraction of skippable steps each product takes its zero-skipping path, measured on
 // this machine (src/bench/gemm-sparse.ts --sweep). x·W's 1×24 tile runs at ~55–60% of the dense
 // tile's speed per step, and its masks cost more per column when n is small (n = 50: 3 strips
-// for 2 full ones): break-even at 40% zeros for n = 512, 50% for n = 50. xᵀ·dout's masked 4×8 tile
-// costs ~25% over the dense one: break-even at ~18% of steps skipped. Only speed depends on it.
+// for 2 full ones): break-even at 40% zeros for n = 512, 50% for n = 50. Only speed depends on it.
 const ROW_ZEROS_FROM_WIDE: f32 = 0.42;
 const ROW_ZEROS_FROM_NARROW: f32 = 0.5;
-const ZERO_QUADS_FROM: f32 = 0.2;
+// xᵀ·dout's paths, as time relative to the dense path given the fraction of steps each must do
+// (fitted to the same sweep, 128×512×512 and 50×784×50): the masked 4×8 tile costs ~25% per step
+// over the dense one; the per-column 1×24 tile a fixed part (masks, packing, row stores) plus
+// ~1.45× per step for n = 512, 0.23 + 1.65× for n = 50.
+// @ts-ignore: decorator
+@inline function quadsCost(nonzeroQuads: f32): f32 { return 1.25 * nonzeroQuads; }
+// @ts-ignore: decorator
+@inline function columnsCost(nonzeros: f32, n: i32): f32 { return n >= 128 ? 0.1 + 1.45 * nonzeros : 0.23 + 1.65 * nonzeros; }
 
-// 0: choose per call; 1: always skip zeros; 2: never (tests and benchmarks compare the paths).
-// A global is per instance, i.e. per thread.
+/** The paths a product can take. Every path gives the same bits; only the speed differs. */
+export const DENSE: i32 = 0, SKIP: i32 = 1, SKIP_COLUMNS: i32 = 2;
+
+// 0: choose per call; 1: always skip zeros; 2: never; 3: xᵀ·dout skips per column (the others as 1).
+// Tests and benchmarks force each path. A global is per instance, i.e. per thread.
 let forced: i32 = 0;
 
-/** Forces a path for this instance's products: 0 chooses per call, 1 skips zeros, 2 runs dense. */
+/** Forces a path for this instance's products: 0 chooses per call, 1 skips zeros, 2 runs dense, 3 as 1 but per column in xᵀ·dout. */
 export function setSparsePath(mode: i32): void {
   forced = mode;
 }
 
 /**
- * Whether to take the zero-skipping path for an m×k operand `a` (n output columns), judged on
- * 4 or 5 of its rows, evenly spaced: the fraction of zeros (x·W skips each), or with `quads` of 4-aligned
- * column quads that are all zero (xᵀ·dout skips a step for 4 adjacent columns at once).
+ * Which path to take for an m×k operand `a` (n output columns), judged on 4 or 5 of its rows,
+ * evenly spaced: x·W and dout·Wᵀ (`transposed` false) skip a's zeros or run dense. xᵀ·dout
+ * skips 4-aligned column quads that are all zero (SKIP, MNIST's runs of zeros), else each
+ * column's own zeros (SKIP_COLUMNS, ReLU outputs: half zeros but only ~6% of quads), or runs dense.
  * Counting all of `a` would cost ~1/n of a dense product (measurably slower at n = 50); 4 rows
  * (~3000 values for MNIST) are as good a guide: the paths' speeds cross far from MNIST's 80%.
  */
-export function preferSparse(a: usize, m: i32, k: i32, n: i32, quads: bool): bool {
-  if (forced != 0) return forced == 1;
-  if (m == 0 || k == 0) return false;
+export function productPath(a: usize, m: i32, k: i32, n: i32, transposed: bool): i32 {
+  if (forced != 0) return forced == 2 ? DENSE : forced == 3 && transposed ? SKIP_COLUMNS : SKIP;
+  if (m == 0 || k == 0) return DENSE;
   const rowStep = max(1, m >> 2), zero = f32x4.splat(0);
-  let zeros = i32x4.splat(0), found = 0, counted = 0;
+  let zeros = i32x4.splat(0), zeroQuads = 0, counted = 0;
   for (let i = 0; i < m; i += rowStep) {
     const row = a + (<usize>i * <usize>k << 2);
     let p = 0;
     for (; p + 4 <= k; p += 4) {
       const isZero = f32x4.eq(v128.load(row + (<usize>p << 2)), zero);
-      if (quads) found += <i32>i32x4.all_true(isZero);
-      else zeros = i32x4.sub(zeros, isZero);
+      zeroQuads += <i32>i32x4.all_true(isZero);
+      zeros = i32x4.sub(zeros, isZero);
     }
-    counted += quads ? k >> 2 : p;
+    counted += p;
   }
-  found += i32x4.extract_lane(zeros, 0) + i32x4.extract_lane(zeros, 1) +
-    i32x4.extract_lane(zeros, 2) + i32x4.extract_lane(zeros, 3);
-  const from = quads ? ZERO_QUADS_FROM : n >= 128 ? ROW_ZEROS_FROM_WIDE : ROW_ZEROS_FROM_NARROW;
-  return <f32>found >= from * <f32>counted;
+  const found = <f32>(i32x4.extract_lane(zeros, 0) + i32x4.extract_lane(zeros, 1) +
+    i32x4.extract_lane(zeros, 2) + i32x4.extract_lane(zeros, 3));
+  if (transposed) {
+    const quads = quadsCost(1 - <f32>zeroQuads / <f32>(counted >> 2)), columns = columnsCost(1 - found / <f32>counted, n);
+    if (min(quads, columns) >= 1) return DENSE;
+    return quads <= columns ? SKIP : SKIP_COLUMNS;
+  }
+  return found >= (n >= 128 ? ROW_ZEROS_FROM_WIDE : ROW_ZEROS_FROM_NARROW) * <f32>counted ? SKIP : DENSE;
 }
 
 /** Mask with the low `kc` bits set: every step of a block. */
