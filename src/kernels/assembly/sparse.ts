@@ -26,7 +26,7 @@ export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: 
   for (let p0 = 0; p0 < k; p0 += SPARSE_STEPS) {
     const kc = min(SPARSE_STEPS, k - p0);
     const all = allSteps(kc), acc = p0 > 0;
-    if (!bT) warm(b + (<usize>(p0 * n) << 2), <usize>(kc * n) << 2);
+    if (!bT) warm(b + (<usize>(p0 * n) << 2), <usize>(kc * n) << 2, <usize>(k * n) << 2);
     // Rows in chunks whose masks fit in the panel (one chunk for every training shape).
     for (let i0 = 0; i0 < m; i0 += MASK_COUNT) {
       const rows = min(MASK_COUNT, m - i0);
@@ -57,7 +57,7 @@ export function sparseMatmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n
   const aRow = <usize>k << 2, outRow = <usize>n << 2, masks = panel + MASKS_AT;
   // Output rows per chunk of masks: one mask per quad, or per column.
   const chunk = perColumn ? MASK_COUNT : 4 * MASK_COUNT;
-  warm(out, <usize>(k * n) << 2);
+  warm(out, <usize>(k * n) << 2, <usize>(k * n) << 2);
   for (let i0 = 0; i0 < m; i0 += SPARSE_STEPS) {
     const kc = min(SPARSE_STEPS, m - i0);
     const all = allSteps(kc), acc = i0 > 0;

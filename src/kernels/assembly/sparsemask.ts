@@ -64,7 +64,7 @@ export function productPath(a: usize, m: i32, k: i32, n: i32, transposed: bool):
     let p = 0;
     for (; p + 4 <= k; p += 4) {
       const isZero = f32x4.eq(v128.load(row + (<usize>p << 2)), zero);
-      zeroQuads += <i32>i32x4.all_true(isZero);
+      if (transposed) zeroQuads += <i32>i32x4.all_true(isZero);
       zeros = i32x4.sub(zeros, isZero);
     }
     counted += p;
