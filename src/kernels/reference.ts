@@ -103,30 +103,34 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  sgd(w, g, len, lr, weightDecay) {
-    for (let i = 0; i < len; i++) w[i] -= lr * (g[i] + weightDecay * w[i]);
+  sgd(w, g, len, lr, weightDecay, wOut = w) {
+    for (let i = 0; i < len; i++) wOut[i] = w[i] - lr * (g[i] + weightDecay * w[i]);
   },
-  momentum(w, g, v, len, lr, mu, weightDecay) {
+  momentum(w, g, v, len, lr, mu, weightDecay, wOut = w, vOut = v) {
     for (let i = 0; i < len; i++) {
-      v[i] = mu * v[i] - lr * (g[i] + weightDecay * w[i]);
-      w[i] += v[i];
+      const velocity = mu * v[i] - lr * (g[i] + weightDecay * w[i]);
+      vOut[i] = velocity;
+      wOut[i] = w[i] + Math.fround(velocity);
     }
   },
-  adagrad(w, g, h, len, lr, eps, weightDecay) {
+  adagrad(w, g, h, len, lr, eps, weightDecay, wOut = w, hOut = h) {
     for (let i = 0; i < len; i++) {
       const grad = g[i] + weightDecay * w[i];
-      h[i] += grad * grad;
-      w[i] -= (lr * grad) / (Math.sqrt(h[i]) + eps);
+      const sum = Math.fround(h[i] + grad * grad);
+      hOut[i] = sum;
+      wOut[i] = w[i] - (lr * grad) / (Math.sqrt(sum) + eps);
     }
   },
-  adam(w, g, m, v, len, lr, beta1, beta2, eps, weightDecay, t) {
+  adam(w, g, m, v, len, lr, beta1, beta2, eps, weightDecay, t, wOut = w, mOut = m, vOut = v) {
     const correction1 = 1 - beta1 ** t;
     const correction2 = 1 - beta2 ** t;
     for (let i = 0; i < len; i++) {
       const grad = g[i] + weightDecay * w[i];
-      m[i] = beta1 * m[i] + (1 - beta1) * grad;
-      v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
-      w[i] -= (lr * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + eps);
+      const first = Math.fround(beta1 * m[i] + (1 - beta1) * grad);
+      const second = Math.fround(beta2 * v[i] + (1 - beta2) * grad * grad);
+      mOut[i] = first;
+      vOut[i] = second;
+      wOut[i] = w[i] - (lr * (first / correction1)) / (Math.sqrt(second / correction2) + eps);
     }
   },
 };

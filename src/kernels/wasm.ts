@@ -28,11 +28,11 @@ interface KernelExports {
   softmaxCrossEntropy(logits: number, targets: number, dlogits: number, m: number, n: number): number;
   reduceSlots4(out: number, s0: number, s1: number, s2: number, s3: number, count: number,
                len: number, first: number, last: number, scale: number): number;
-  sgd(w: number, g: number, len: number, lr: number, wd: number): void;
-  momentum(w: number, g: number, v: number, len: number, lr: number, mu: number, wd: number): void;
-  adagrad(w: number, g: number, h: number, len: number, lr: number, eps: number, wd: number): void;
+  sgd(w: number, g: number, len: number, lr: number, wd: number, wOut: number): void;
+  momentum(w: number, g: number, v: number, len: number, lr: number, mu: number, wd: number, wOut: number, vOut: number): void;
+  adagrad(w: number, g: number, h: number, len: number, lr: number, eps: number, wd: number, wOut: number, hOut: number): void;
   adam(w: number, g: number, m: number, v: number, len: number, lr: number, beta1: number,
-       beta2: number, eps: number, wd: number, c1: number, c2: number): void;
+       beta2: number, eps: number, wd: number, c1: number, c2: number, wOut: number, mOut: number, vOut: number): void;
   gatherRows(source: number, order: number, first: number, rows: number, width: number, out: number): void;
   staticDataEnd(): number;
   panelLocks(): number;
@@ -90,6 +90,15 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
     }
     return array.byteOffset;
   };
+  // An optimizer's output vector: its own input (in place) or clear of it. A partial overlap would
+  // read values the same call already wrote.
+  const updated = (target: Float32Array, source: Float32Array, count: number, name: string): number => {
+    const to = at(target, count, name), from = source.byteOffset, bytes = count * 4;
+    if (to !== from && to < from + bytes && from < to + bytes) {
+      throw new Error(`wasm kernels: '${name}' partly overlaps its input; it must be the same array or clear of it`);
+    }
+    return to;
+  };
 
   return {
     name: 'wasm',
@@ -143,19 +152,22 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
       wasm.gatherRows(at(source, (highest + 1) * width, 'source'), at(order, first + rows, 'order'), first, rows, width,
         at(out, rows * width, 'out'));
     },
-    sgd(w, g, len, lr, weightDecay) {
-      wasm.sgd(at(w, len, 'w'), at(g, len, 'g'), len, lr, weightDecay);
+    sgd(w, g, len, lr, weightDecay, wOut = w) {
+      wasm.sgd(at(w, len, 'w'), at(g, len, 'g'), len, lr, weightDecay, updated(wOut, w, len, 'wOut'));
     },
-    momentum(w, g, v, len, lr, mu, weightDecay) {
-      wasm.momentum(at(w, len, 'w'), at(g, len, 'g'), at(v, len, 'v'), len, lr, mu, weightDecay);
+    momentum(w, g, v, len, lr, mu, weightDecay, wOut = w, vOut = v) {
+      wasm.momentum(at(w, len, 'w'), at(g, len, 'g'), at(v, len, 'v'), len, lr, mu, weightDecay,
+        updated(wOut, w, len, 'wOut'), updated(vOut, v, len, 'vOut'));
     },
-    adagrad(w, g, h, len, lr, eps, weightDecay) {
-      wasm.adagrad(at(w, len, 'w'), at(g, len, 'g'), at(h, len, 'h'), len, lr, eps, weightDecay);
+    adagrad(w, g, h, len, lr, eps, weightDecay, wOut = w, hOut = h) {
+      wasm.adagrad(at(w, len, 'w'), at(g, len, 'g'), at(h, len, 'h'), len, lr, eps, weightDecay,
+        updated(wOut, w, len, 'wOut'), updated(hOut, h, len, 'hOut'));
     },
-    adam(w, g, m, v, len, lr, beta1, beta2, eps, weightDecay, t) {
+    adam(w, g, m, v, len, lr, beta1, beta2, eps, weightDecay, t, wOut = w, mOut = m, vOut = v) {
       // The bias corrections in f64, as the reference computes them, then one rounding to f32.
       wasm.adam(at(w, len, 'w'), at(g, len, 'g'), at(m, len, 'm'), at(v, len, 'v'), len,
-        lr, beta1, beta2, eps, weightDecay, 1 - beta1 ** t, 1 - beta2 ** t);
+        lr, beta1, beta2, eps, weightDecay, 1 - beta1 ** t, 1 - beta2 ** t,
+        updated(wOut, w, len, 'wOut'), updated(mOut, m, len, 'mOut'), updated(vOut, v, len, 'vOut'));
     },
   };
 }

@@ -6,7 +6,7 @@ import { ChainModel } from '../model/chain.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, countingAllocator, type ArenaViews } from './arena.ts';
 import { Slot, countUp, grab } from './control.ts';
-import { applyOptimizer } from './optimizer.ts';
+import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
 import { chunkBounds, rangeBounds, type RunSetup } from './setup.ts';
 
 /** One compute thread's model over the arena: its own scratch, the shared parameters. */
@@ -53,8 +53,7 @@ export class ShardComputer {
   private readonly rangeSlots: Float32Array[][];
   private readonly rangeGrads: Float32Array[];
   /** [buffer][range]: that range of the parameters and of each optimizer-state vector. */
-  private readonly rangeParams: Float32Array[][];
-  private readonly rangeState: Float32Array[][][];
+  private readonly rangeVectors: OptimizerVectors[][];
 
   constructor(memory: WebAssembly.Memory, private readonly setup: RunSetup, threadIndex: number) {
     this.views = arenaViews(memory, setup.layout);
@@ -69,8 +68,9 @@ export class ShardComputer {
     const ranges = Array.from({ length: setup.rangeCount }, (_, r) => rangeBounds(plan.paramCount, setup.rangeCount, r));
     this.rangeSlots = ranges.map(([a, b]) => this.views.slots.map((slot) => slot.subarray(a, b)));
     this.rangeGrads = ranges.map(([a, b]) => this.views.grads.subarray(a, b));
-    this.rangeParams = this.views.params.map((buffer) => ranges.map(([a, b]) => buffer.subarray(a, b)));
-    this.rangeState = this.views.optimizerState.map((state) => ranges.map(([a, b]) => state.map((v) => v.subarray(a, b))));
+    this.rangeVectors = this.views.params.map((buffer, i) => ranges.map(([a, b]) => ({
+      params: buffer.subarray(a, b), state: this.views.optimizerState[i].map((v) => v.subarray(a, b)),
+    })));
   }
 
   /** Forward + backward on training chunk c of the current batch; gradient sums into slot c. */
@@ -127,8 +127,8 @@ export class ShardComputer {
 
   /**
    * Grabs ranges of the parameter vector. For each: sum the chunk slots in chunk order, divide by
-   * the true batch size, then apply the optimizer — into the OTHER buffer (copied from the
-   * committed one first), which the coordinator makes current once every range is done.
+   * the true batch size, then apply the optimizer: it reads the committed buffer and writes the
+   * OTHER one, which the coordinator makes current once every range is done.
    */
   runRanges(generation: number, aborted: () => boolean, afterUpdate?: () => void): void {
     const count = this.control[Slot.RANGE_COUNT];
@@ -143,9 +143,7 @@ export class ShardComputer {
       if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, scale)) {
         Atomics.store(this.control, Slot.NON_FINITE, 1);
       }
-      this.rangeParams[next][r].set(this.rangeParams[current][r]);
-      this.rangeState[current][r].forEach((state, j) => this.rangeState[next][r][j].set(state));
-      applyOptimizer(this.kernels, this.setup.optimizer, this.rangeParams[next][r], grads, this.rangeState[next][r], step);
+      applyOptimizer(this.kernels, this.setup.optimizer, this.rangeVectors[current][r], this.rangeVectors[next][r], grads, step);
       afterUpdate?.();
       countUp(this.control, Slot.RANGES_DONE, count);
     }

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { referenceKernels as ref } from '../../src/kernels/reference.ts';
+import type { Kernels } from '../../src/kernels/types.ts';
 import { createWasmKernels } from '../../src/kernels/wasm.ts';
 import { createRng } from '../../src/random.ts';
 import { createArena, createErrorLog, maxRelativeError, randomArray } from './wasm-compare.ts';
@@ -56,6 +57,42 @@ for (const [name, stateCount, refStep, wasmStep] of optimizers) {
     }
   });
 }
+
+// The trainer updates out of place: committed buffers in, the other buffers out (shard.ts).
+type OutOfPlace = (k: Kernels, w: Float32Array, g: Float32Array, state: Float32Array[], wOut?: Float32Array, stateOut?: Float32Array[]) => void;
+const outOfPlace: [string, number, OutOfPlace][] = [
+  ['sgd', 0, (k, w, g, _, wOut) => k.sgd(w, g, w.length, 0.1, 0.01, wOut)],
+  ['momentum', 1, (k, w, g, [v], wOut, out) => k.momentum(w, g, v, w.length, 0.1, 0.9, 0.01, wOut, out?.[0])],
+  ['adagrad', 1, (k, w, g, [h], wOut, out) => k.adagrad(w, g, h, w.length, 0.1, 1e-8, 0.01, wOut, out?.[0])],
+  ['adam', 2, (k, w, g, [m, v], wOut, out) => k.adam(w, g, m, v, w.length, 0.1, 0.9, 0.999, 1e-8, 0.01, 2, wOut, out?.[0], out?.[1])],
+];
+const bitsOf = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+
+for (const [name, stateCount, update] of outOfPlace) {
+  s(`${name} out of place writes the in-place bits and leaves its inputs alone (wasm and reference)`, () => {
+    for (const kernels of [wasm, ref]) {
+      for (const len of LENGTHS) {
+        arena.reset();
+        const rng = createRng(23, len);
+        const w = arena.take(len, randomArray(rng, len)), g = arena.take(len, randomArray(rng, len));
+        // Positive state, as adagrad's and adam's second moments always are.
+        const state = Array.from({ length: stateCount }, () => arena.take(len, randomArray(rng, len).map(Math.abs)));
+        const before = [w, ...state].map((x) => x.slice());
+        const wOut = arena.take(len), stateOut = state.map(() => arena.take(len));
+        update(kernels, w, g, state, wOut, stateOut);
+        assert.equal([w, ...state].map(bitsOf), before.map(bitsOf), `${kernels.name} ${name} len=${len}: inputs changed`);
+        update(kernels, w, g, state); // in place
+        assert.equal([wOut, ...stateOut].map(bitsOf), [w, ...state].map(bitsOf), `${kernels.name} ${name} len=${len}`);
+      }
+    }
+  });
+}
+
+s('an optimizer output that partly overlaps its input is refused', () => {
+  arena.reset();
+  const w = arena.take(9, randomArray(createRng(29), 9)), g = arena.take(8);
+  assert.throws(() => wasm.sgd(w.subarray(0, 8), g, 8, 0.1, 0, w.subarray(1, 9)), /wOut.*partly overlaps/);
+});
 
 s('reduceSlots matches the reference for 1 to 9 slots, into a slot or a separate output', () => {
   for (const count of [1, 2, 3, 4, 5, 8, 9]) {
