@@ -61,23 +61,29 @@ s('relu maps −0 to +0 and its derivative at 0 is 0, like the reference', () =>
   assert.equal(Array.from(dx), [0, 0, 1, 0, 0]);
 });
 
-s('gatherRows copies the rows an order names, for odd widths, exactly like the reference', () => {
+s('gatherRows copies the rows an order names, for odd widths and row counts, exactly like the reference', () => {
   const rng = createRng(11);
-  for (const width of [1, 3, 4, 7, 33, 784]) {
-    arena.reset();
-    const count = 9;
-    const source = arena.take(count * width, randomArray(rng, count * width));
-    // The order lives in the arena too (the trainer keeps the epoch's permutation there).
-    const orderFloats = arena.take(count);
-    const order = new Uint32Array(orderFloats.buffer, orderFloats.byteOffset, count);
-    order.set([8, 0, 5, 5, 2, 7, 1, 3, 4]);
-    const out = arena.take(4 * width);
-    wasm.gatherRows(source, order, 2, 4, width, out); // rows 5, 5, 2, 7
-    const want = new Float32Array(4 * width);
-    ref.gatherRows(source, order, 2, 4, width, want);
-    assert.equal(Array.from(out), Array.from(want), `width ${width}`);
-    // By hand: output row 3 is source row 7.
-    assert.equal(Array.from(out.subarray(3 * width, 4 * width)), Array.from(source.subarray(7 * width, 8 * width)));
+  // The kernel copies 4 rows at a time, a 64-byte line of each in turn: widths around whole
+  // lines (16 floats) and row counts around multiples of 4 cover its tails.
+  for (const width of [1, 3, 4, 7, 16, 17, 33, 784]) {
+    for (const rows of [1, 4, 7]) {
+      arena.reset();
+      const count = 9;
+      const source = arena.take(count * width, randomArray(rng, count * width));
+      // The order lives in the arena too (the trainer keeps the epoch's permutation there).
+      const orderFloats = arena.take(count);
+      const order = new Uint32Array(orderFloats.buffer, orderFloats.byteOffset, count);
+      order.set([8, 0, 5, 5, 2, 7, 1, 3, 4]);
+      const out = arena.take(rows * width);
+      wasm.gatherRows(source, order, 2, rows, width, out); // rows 5, 5, 2, 7, 1, 3, 4
+      const want = new Float32Array(rows * width);
+      ref.gatherRows(source, order, 2, rows, width, want);
+      assert.equal(Array.from(out), Array.from(want), `width ${width}, ${rows} rows`);
+      // By hand: output row 0 is source row 5, row 3 source row 7, row 6 source row 4.
+      for (const [r, from] of [[0, 5], [3, 7], [6, 4]]) {
+        if (r < rows) assert.equal(Array.from(out.subarray(r * width, (r + 1) * width)), Array.from(source.subarray(from * width, (from + 1) * width)));
+      }
+    }
   }
 });
 
@@ -112,6 +118,10 @@ s('softmaxCrossEntropy matches the reference in loss and gradient', () => {
       const loss = wasm.softmaxCrossEntropy(arena.take(m * n, logits), arena.take(m, targets), got, m, n);
       check('softmaxCrossEntropy', got, want, `m=${m} n=${n}`);
       check('softmaxCE loss', [loss], [wantLoss], `m=${m} n=${n}`);
+      // In place (dlogits over the logits): the same loss and gradient bits.
+      const inPlace = arena.take(m * n, logits);
+      assert.is(wasm.softmaxCrossEntropy(inPlace, arena.take(m, targets), inPlace, m, n), loss, `in place m=${m} n=${n}`);
+      assert.equal(Array.from(inPlace), Array.from(got), `in place m=${m} n=${n}`);
     }
   }
   arena.reset();
