@@ -23,6 +23,7 @@ import { warm } from './warm';
  */
 export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize, bT: bool): void {
   const outRow = <usize>n << 2, bRow = <usize>k << 2, masks = panel + MASKS_AT;
+  if (bT) warm(b, <usize>(k * n) << 2, <usize>(k * n) << 2);
   for (let p0 = 0; p0 < k; p0 += SPARSE_STEPS) {
     const kc = min(SPARSE_STEPS, k - p0);
     const all = allSteps(kc), acc = p0 > 0;
