@@ -15,7 +15,7 @@ const quick = values.quick ?? false;
 const workerCounts = [...new Set([1, 2, availableParallelism()])];
 const nets = [
   { hidden: '50', batch: 100, epochs: quick ? 9 : 30 },
-  { hidden: '512,512', batch: 256, epochs: quick ? 3 : 6 },
+  { hidden: '512,512', batch: 256, epochs: quick ? 3 : 12 },
 ];
 
 interface CaseResult { model: string; batch: number; workers: number; samplesPerSec: number; gflops: number; peakRssMB: number; rssMBPerEpoch: number[]; speedup?: number }
