@@ -8,7 +8,7 @@ import type { Kernels } from './types.ts';
  * byte offsets, not copies. The lowest WASM_RESERVED_BYTES belong to the module (its math tables
  * and the packing panels of the matrix products); tensors must start at or above that offset.
  */
-export const WASM_RESERVED_BYTES = 65536;
+export const WASM_RESERVED_BYTES = 5 * 65536;
 
 const WASM_PATH = fileURLToPath(new URL('./build/kernels.wasm', import.meta.url));
 
@@ -37,6 +37,7 @@ interface KernelExports {
   staticDataEnd(): number;
   panelLocks(): number;
   panelCount(): number;
+  panelsEnd(): number;
   /** Forces matmul/matmulAT/matmulBT's path on this instance: 0 chooses per call, 1 skips zeros, 2 dense. */
   setSparsePath(mode: number): void;
 }

@@ -6,5 +6,5 @@ export { reluForward, reluBackward, sigmoidForward, sigmoidBackward, tanhForward
 export { sgd, momentum, adagrad, adam } from './optimizers';
 export { reduceSlots4 } from './reduce';
 export { gatherRows } from './gather';
-export { staticDataEnd, panelLocks, panelCount } from './scratch';
+export { staticDataEnd, panelLocks, panelCount, panelsEnd } from './scratch';
 export { setSparsePath } from './sparsemask';

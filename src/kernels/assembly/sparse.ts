@@ -1,6 +1,6 @@
 // Zero-skipping versions of x·W, dout·Wᵀ and xᵀ·dout, for the sparse `a` training feeds them (MNIST
-// pixels ~80% zeros, in whole border regions; ReLU-masked gradients ~50%). Per block of 64 reduction steps, a 64-bit mask per output
-// row (group) marks the steps where `a` is nonzero; it is computed once, kept in the panel's tail
+// pixels ~80% zeros, in whole border regions; ReLU-masked gradients ~50%). Per block of 256 reduction
+// steps, 4 mask words per output row (group) mark the steps where `a` is nonzero; they are computed once, kept in the panel's tail
 // and reused for every 24-column strip of b (packed, checked finite), and the tiles iterate its
 // set bits, so no branch depends on the zero pattern. Which tile, measured on MNIST rows
 // (src/bench/gemm-sparse.ts):
@@ -12,7 +12,10 @@
 //   skips its own column's zeros with the 1×24 tile (a's column read with a stride): 1.2× the
 //   dense path at 50% zeros. productPath (sparsemask.ts) picks by the measured cost of each.
 // Results are bitwise equal to the dense path's, for all inputs: see sparsemask.ts.
-import { MASKS_AT, MASK_COUNT, SPARSE_STEPS, STRIP, allSteps, columnMask, columnMasks4, packStrip, packStripTransposed, rowMask } from './sparsemask';
+import {
+  ALL_STEPS_AT, MASKS_AT, MASK_COUNT, MASK_WORDS, SPARE_AT, SPARSE_STEPS, STRIP,
+  columnMasks4, packStrip, packStripTransposed, storeAllSteps, storeColumnMasks, storeRowMasks,
+} from './sparsemask';
 import { maskedStrip4, rowTile } from './sparsetile';
 import { warm } from './warm';
 
@@ -22,18 +25,16 @@ import { warm } from './warm';
  * `panel` is a claimed packing panel.
  */
 export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize, bT: bool): void {
-  const outRow = <usize>n << 2, bRow = <usize>k << 2, masks = panel + MASKS_AT;
+  const outRow = <usize>n << 2, bRow = <usize>k << 2, masks = panel + MASKS_AT, all = panel + ALL_STEPS_AT;
   if (bT) warm(b, <usize>(k * n) << 2, <usize>(k * n) << 2);
   for (let p0 = 0; p0 < k; p0 += SPARSE_STEPS) {
-    const kc = min(SPARSE_STEPS, k - p0);
-    const all = allSteps(kc), acc = p0 > 0;
+    const kc = min(SPARSE_STEPS, k - p0), words = (kc + 63) >> 6, acc = p0 > 0;
+    storeAllSteps(all, kc);
     if (!bT) warm(b + (<usize>(p0 * n) << 2), <usize>(kc * n) << 2, <usize>(k * n) << 2);
     // Rows in chunks whose masks fit in the panel (one chunk for every training shape).
     for (let i0 = 0; i0 < m; i0 += MASK_COUNT) {
       const rows = min(MASK_COUNT, m - i0);
-      for (let r = 0; r < rows; r++) {
-        store<u64>(masks + (<usize>r << 3), rowMask(a + (<usize>((i0 + r) * k + p0) << 2), kc));
-      }
+      for (let r = 0; r < rows; r++) storeRowMasks(a + (<usize>((i0 + r) * k + p0) << 2), kc, masksOf(masks, r));
       for (let j = 0; j < n; j += STRIP) {
         const width = min(STRIP, n - j);
         const finite = bT
@@ -41,8 +42,7 @@ export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: 
           : packStrip(b + (<usize>(p0 * n + j) << 2), outRow, kc, width, panel);
         for (let r = 0; r < rows; r++) {
           const i = i0 + r;
-          const mask = finite ? load<u64>(masks + (<usize>r << 3)) : all;
-          rowTile(a + (<usize>(i * k + p0) << 2), 4, mask, panel, out + (<usize>(i * n + j) << 2), width, acc);
+          rowTile(a + (<usize>(i * k + p0) << 2), 4, finite ? masksOf(masks, r) : all, words, panel, out + (<usize>(i * n + j) << 2), width, acc);
         }
       }
     }
@@ -56,27 +56,17 @@ export function sparseMatmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: 
  */
 export function sparseMatmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, panel: usize, perColumn: bool): void {
   const aRow = <usize>k << 2, outRow = <usize>n << 2, masks = panel + MASKS_AT;
-  // Output rows per chunk of masks: one mask per quad, or per column.
+  const all = panel + ALL_STEPS_AT, spare = panel + SPARE_AT;
+  // Output rows per chunk of masks: one set of mask words per quad, or per column.
   const chunk = perColumn ? MASK_COUNT : 4 * MASK_COUNT;
   warm(out, <usize>(k * n) << 2, <usize>(k * n) << 2);
   for (let i0 = 0; i0 < m; i0 += SPARSE_STEPS) {
-    const kc = min(SPARSE_STEPS, m - i0);
-    const all = allSteps(kc), acc = i0 > 0;
+    const kc = min(SPARSE_STEPS, m - i0), words = (kc + 63) >> 6, acc = i0 > 0;
+    storeAllSteps(all, kc);
     for (let c0 = 0; c0 < k; c0 += chunk) {
       const quads = min(chunk >> 2, (k - c0) >> 2), last = c0 + chunk >= k;
       for (let q = 0; q < quads; q++) {
-        const pa = a + (<usize>(i0 * k + c0 + 4 * q) << 2);
-        const lo = columnMasks4(pa, aRow, kc, false), hi = columnMasks4(pa, aRow, kc, true);
-        if (perColumn) {
-          const to = masks + (<usize>q << 5);
-          store<u64>(to, halves(i32x4.extract_lane(lo, 0), i32x4.extract_lane(hi, 0)));
-          store<u64>(to, halves(i32x4.extract_lane(lo, 1), i32x4.extract_lane(hi, 1)), 8);
-          store<u64>(to, halves(i32x4.extract_lane(lo, 2), i32x4.extract_lane(hi, 2)), 16);
-          store<u64>(to, halves(i32x4.extract_lane(lo, 3), i32x4.extract_lane(hi, 3)), 24);
-        } else {
-          // The tile broadcasts a[i, p..p+3]: a step is skipped when those 4 adjacent values are 0.
-          store<u64>(masks + (<usize>q << 3), halves(anyLane(lo), anyLane(hi)));
-        }
+        storeQuadMasks(a + (<usize>(i0 * k + c0 + 4 * q) << 2), aRow, kc, perColumn ? masksOf(masks, 4 * q) : masksOf(masks, q), perColumn);
       }
       for (let j = 0; j < n; j += STRIP) {
         const width = min(STRIP, n - j);
@@ -84,22 +74,49 @@ export function sparseMatmulAT(a: usize, b: usize, out: usize, m: i32, k: i32, n
         if (perColumn) {
           for (let c = 0; c < 4 * quads; c++) {
             const p = c0 + c;
-            const mask = finite ? load<u64>(masks + (<usize>c << 3)) : all;
-            rowTile(a + (<usize>(i0 * k + p) << 2), aRow, mask, panel, out + (<usize>(p * n + j) << 2), width, acc);
+            rowTile(a + (<usize>(i0 * k + p) << 2), aRow, finite ? masksOf(masks, c) : all, words, panel, out + (<usize>(p * n + j) << 2), width, acc);
           }
         } else {
           for (let q = 0; q < quads; q++) {
             const p = c0 + 4 * q;
-            const mask = finite ? load<u64>(masks + (<usize>q << 3)) : all;
-            maskedStrip4(a + (<usize>(i0 * k + p) << 2), 4, aRow, mask, panel, out + (<usize>(p * n + j) << 2), outRow, width, acc);
+            maskedStrip4(a + (<usize>(i0 * k + p) << 2), 4, aRow, finite ? masksOf(masks, q) : all, words, panel, out + (<usize>(p * n + j) << 2), outRow, width, acc);
           }
         }
         // The last k mod 4 columns, one output row each.
         for (let p = last ? c0 + 4 * quads : k; p < k; p++) {
           const pa = a + (<usize>(i0 * k + p) << 2);
-          rowTile(pa, aRow, finite ? columnMask(pa, aRow, kc) : all, panel, out + (<usize>(p * n + j) << 2), width, acc);
+          if (finite) storeColumnMasks(pa, aRow, kc, spare);
+          rowTile(pa, aRow, finite ? spare : all, words, panel, out + (<usize>(p * n + j) << 2), width, acc);
         }
       }
+    }
+  }
+}
+
+/** Where the mask words of row (column, quad) `index` of a chunk are kept. */
+// @ts-ignore: decorator
+@inline function masksOf(masks: usize, index: i32): usize {
+  return masks + (<usize>(index * MASK_WORDS) << 3);
+}
+
+/**
+ * The mask words of 4 adjacent columns of a block (a[s·stride + c], s < kc, c < 4): each column's
+ * own at `to`, `to` + 1, … (per column), or their union at `to` (the 4×8 tile broadcasts a[i, p..p+3]:
+ * a step is skipped when those 4 adjacent values are all 0).
+ */
+function storeQuadMasks(a: usize, stride: usize, kc: i32, to: usize, perColumn: bool): void {
+  for (let w = 0; w < MASK_WORDS; w++) {
+    const steps = min(64, kc - 64 * w), from = a + <usize>(64 * w) * stride;
+    const lo = steps > 0 ? columnMasks4(from, stride, steps, false) : i32x4.splat(0);
+    const hi = steps > 0 ? columnMasks4(from, stride, steps, true) : i32x4.splat(0);
+    const word = to + (<usize>w << 3), columnBytes = <usize>MASK_WORDS << 3;
+    if (perColumn) {
+      store<u64>(word, halves(i32x4.extract_lane(lo, 0), i32x4.extract_lane(hi, 0)));
+      store<u64>(word + columnBytes, halves(i32x4.extract_lane(lo, 1), i32x4.extract_lane(hi, 1)));
+      store<u64>(word + 2 * columnBytes, halves(i32x4.extract_lane(lo, 2), i32x4.extract_lane(hi, 2)));
+      store<u64>(word + 3 * columnBytes, halves(i32x4.extract_lane(lo, 3), i32x4.extract_lane(hi, 3)));
+    } else {
+      store<u64>(word, halves(anyLane(lo), anyLane(hi)));
     }
   }
 }

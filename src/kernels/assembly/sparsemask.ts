@@ -6,8 +6,14 @@
 import { loadRow } from './tile';
 import { transposeStore4 } from './pack';
 
-/** Reduction steps per sparse block: one bit of a u64 mask each. */
-export const SPARSE_STEPS: i32 = 64;
+/**
+ * Reduction steps per sparse block: 4 u64 mask words per row (or column, or quad), one bit per
+ * step. A tile keeps its accumulators in registers over the whole block and loads and stores its
+ * output once per block: with 64-step blocks that was ~30% of x·W on MNIST, whose rows have only
+ * ~12 nonzero steps per 64.
+ */
+export const MASK_WORDS: i32 = 4;
+export const SPARSE_STEPS: i32 = 64 * MASK_WORDS;
 /**
  * Columns per sparse strip; panel rows are this many floats (96 bytes). Not 32: a 1×32 tile needs
  * 17 vector registers, V8 has 15, and the accumulator it spilled made a store-to-load round trip
@@ -15,24 +21,31 @@ export const SPARSE_STEPS: i32 = 64;
  */
 export const STRIP: i32 = 24;
 export const PANEL_ROW: usize = <usize>STRIP << 2;
-/** The claimed 8 KiB panel: 64 steps × 96 bytes of b, then 256 masks, reused across strips. */
-export const MASKS_AT: usize = <usize>SPARSE_STEPS * PANEL_ROW;
+/**
+ * The claimed panel (scratch.ts): 256 steps × 96 bytes of b, then the block's all-steps mask
+ * words, a spare set of words, and the masks of MASK_COUNT rows (or columns, or quads), all
+ * reused across the strips of b.
+ */
+export const ALL_STEPS_AT: usize = <usize>SPARSE_STEPS * PANEL_ROW;
+export const SPARE_AT: usize = ALL_STEPS_AT + (<usize>MASK_WORDS << 3);
+export const MASKS_AT: usize = SPARE_AT + (<usize>MASK_WORDS << 3);
 export const MASK_COUNT: i32 = 256;
+export const SPARSE_PANEL_BYTES: usize = MASKS_AT + (<usize>MASK_COUNT * MASK_WORDS << 3);
 
 // From which fraction of skippable steps each product takes its zero-skipping path, measured on
-// this machine (src/bench/gemm-sparse.ts --sweep). x·W's 1×24 tile runs at ~55–60% of the dense
+// this machine (src/bench/gemm-sparse.ts --sweep). x·W's 1×24 tile runs at ~2/3 of the dense
 // tile's speed per step, and its masks cost more per column when n is small (n = 50: 3 strips
-// for 2 full ones): break-even at 40% zeros for n = 512, 50% for n = 50. Only speed depends on it.
-const ROW_ZEROS_FROM_WIDE: f32 = 0.42;
-const ROW_ZEROS_FROM_NARROW: f32 = 0.5;
+// for 2 full ones): break-even at ~32% zeros for n = 512, ~43% for n = 50. Only speed depends on it.
+const ROW_ZEROS_FROM_WIDE: f32 = 0.33;
+const ROW_ZEROS_FROM_NARROW: f32 = 0.43;
 // xᵀ·dout's paths, as time relative to the dense path given the fraction of steps each must do
-// (fitted to the same sweep, 128×512×512 and 50×784×50): the masked 4×8 tile costs ~25% per step
-// over the dense one; the per-column 1×24 tile a fixed part (masks, packing, row stores) plus
-// ~1.45× per step for n = 512, 0.23 + 1.65× for n = 50.
+// (fitted to the same sweep and the MNIST cases, 128×512×512 and 50×784×50): the masked 4×8
+// tile ~1.3× per step over the dense one (1.5× for n = 50); the per-column 1×24 tile a fixed part
+// (masks, packing, row stores) plus ~1.4× per step: 0.08 + 1.42× for n = 512, 0.27 + 1.47× for n = 50.
 // @ts-ignore: decorator
-@inline function quadsCost(nonzeroQuads: f32): f32 { return 1.25 * nonzeroQuads; }
+@inline function quadsCost(nonzeroQuads: f32, n: i32): f32 { return (n >= 128 ? 1.3 : 1.5) * nonzeroQuads; }
 // @ts-ignore: decorator
-@inline function columnsCost(nonzeros: f32, n: i32): f32 { return n >= 128 ? 0.1 + 1.45 * nonzeros : 0.23 + 1.65 * nonzeros; }
+@inline function columnsCost(nonzeros: f32, n: i32): f32 { return n >= 128 ? 0.08 + 1.42 * nonzeros : 0.27 + 1.47 * nonzeros; }
 
 /** The paths a product can take. Every path gives the same bits; only the speed differs. */
 export const DENSE: i32 = 0, SKIP: i32 = 1, SKIP_COLUMNS: i32 = 2;
@@ -72,7 +85,7 @@ export function productPath(a: usize, m: i32, k: i32, n: i32, transposed: bool):
   const found = <f32>(i32x4.extract_lane(zeros, 0) + i32x4.extract_lane(zeros, 1) +
     i32x4.extract_lane(zeros, 2) + i32x4.extract_lane(zeros, 3));
   if (transposed) {
-    const quads = quadsCost(1 - <f32>zeroQuads / <f32>(counted >> 2)), columns = columnsCost(1 - found / <f32>counted, n);
+    const quads = quadsCost(1 - <f32>zeroQuads / <f32>(counted >> 2), n), columns = columnsCost(1 - found / <f32>counted, n);
     if (min(quads, columns) >= 1) return DENSE;
     return quads <= columns ? SKIP : SKIP_COLUMNS;
   }
@@ -83,6 +96,27 @@ export function productPath(a: usize, m: i32, k: i32, n: i32, transposed: bool):
 // @ts-ignore: decorator
 @inline export function allSteps(kc: i32): u64 {
   return kc >= 64 ? ~(<u64>0) : (<u64>1 << <u64>kc) - 1;
+}
+
+/** Mask words of every step of a block of `kc` steps, at `to`: what a tile sweeps without skipping. */
+export function storeAllSteps(to: usize, kc: i32): void {
+  for (let w = 0; w < MASK_WORDS; w++) store<u64>(to + (<usize>w << 3), allSteps(max(0, kc - 64 * w)));
+}
+
+/** Mask words of one row of a block, a[s] for s < kc, at `to`. */
+export function storeRowMasks(a: usize, kc: i32, to: usize): void {
+  for (let w = 0; w < MASK_WORDS; w++) {
+    const steps = kc - 64 * w;
+    store<u64>(to + (<usize>w << 3), steps > 0 ? rowMask(a + (<usize>(64 * w) << 2), min(64, steps)) : 0);
+  }
+}
+
+/** Mask words of one column of a block, a[s·stride] for s < kc, at `to`. */
+export function storeColumnMasks(a: usize, stride: usize, kc: i32, to: usize): void {
+  for (let w = 0; w < MASK_WORDS; w++) {
+    const steps = kc - 64 * w;
+    store<u64>(to + (<usize>w << 3), steps > 0 ? columnMask(a + <usize>(64 * w) * stride, stride, min(64, steps)) : 0);
+  }
 }
 
 /** Bit s set where a[s] (s < kc, contiguous floats) is not ±0; NaN counts as nonzero. */
