@@ -8,7 +8,7 @@ import type { Kernels } from './types.ts';
  * byte offsets, not copies. The lowest WASM_RESERVED_BYTES belong to the module (its math tables
  * and the packing panels of the matrix products); tensors must start at or above that offset.
  */
-export const WASM_RESERVED_BYTES = 5 * 65536;
+export const WASM_RESERVED_BYTES = 40 * 65536;
 
 const WASM_PATH = fileURLToPath(new URL('./build/kernels.wasm', import.meta.url));
 
