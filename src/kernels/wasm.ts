@@ -38,7 +38,7 @@ interface KernelExports {
   panelLocks(): number;
   panelCount(): number;
   panelsEnd(): number;
-  /** Forces matmul/matmulAT/matmulBT's path on this instance: 0 chooses per call, 1 skips zeros, 2 dense. */
+  /** Forces matmul/matmulAT/matmulBT's path on this instance: 0 chooses per call, 1 skips zeros, 2 dense, 3 as 1 but xᵀ·dout per column. */
   setSparsePath(mode: number): void;
 }
 
