@@ -3,7 +3,10 @@
  * with no stack trace, and the process exits non-zero. Anything else is a bug and keeps its stack.
  */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
     this.name = 'UserError';
   }

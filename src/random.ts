@@ -20,7 +20,7 @@ function mix(x: number): number {
 
 /** An RNG for (seed, ...stream): e.g. createRng(seed, STREAM_ORDER, epoch). */
 export function createRng(seed: number, ...stream: number[]): Rng {
-  let state = mix(seed >>> 0 ^ 0x9e3779b9);
+  let state = mix((seed >>> 0) ^ 0x9e3779b9);
   for (const s of stream) state = mix(state ^ mix((s >>> 0) + 0x6d2b79f5));
   let spare: number | null = null;
   const next = (): number => {

@@ -22,7 +22,13 @@ function findTestFiles(dir: string): string[] {
     });
 }
 
-interface FileResult { file: string; passed: number; failed: number; output: string; code: number | null }
+interface FileResult {
+  file: string;
+  passed: number;
+  failed: number;
+  output: string;
+  code: number | null;
+}
 
 function runFile(file: string): Promise<FileResult> {
   return new Promise((resolve) => {
@@ -55,10 +61,13 @@ for (const file of files) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${result.failed ? 'FAIL' : 'ok  '} ${result.file}  ${result.passed} passed  (${seconds}s)`);
   // Measurements a passing file wants shown (e.g. throughput), marked by a leading `[report]`.
-  if (!result.failed) for (const line of result.output.match(/^\[report\].*$/gm) ?? []) console.log(`    ${line.slice(9)}`);
+  if (!result.failed)
+    for (const line of result.output.match(/^\[report\].*$/gm) ?? []) console.log(`    ${line.slice(9)}`);
   if (result.failed) {
-    const why = result.passed + result.failed === 1 && !/Total:/.test(result.output)
-      ? '  (no uvu summary: the file registered no test, never called .run(), or crashed)\n' : '';
+    const why =
+      result.passed + result.failed === 1 && !/Total:/.test(result.output)
+        ? '  (no uvu summary: the file registered no test, never called .run(), or crashed)\n'
+        : '';
     console.log(why + result.output.replace(/^/gm, '    '));
   }
 }

@@ -39,7 +39,8 @@ export default function serve({ threadIndex }: { threadIndex: number }): string 
     // published the next one: stop waiting then, or it sits out the new phase (which times out if
     // the coordinator left that phase's chunks to the workers, as it does at an injected fault).
     const stale = () => aborted() || Atomics.load(control, Slot.GENERATION) !== generation;
-    if (!waitForCount(control, Slot.CHUNKS_DONE, Atomics.load(control, Slot.CHUNK_COUNT), setup.spinMicros, stale)) continue;
+    if (!waitForCount(control, Slot.CHUNKS_DONE, Atomics.load(control, Slot.CHUNK_COUNT), setup.spinMicros, stale))
+      continue;
     shard.runRanges(generation, aborted, fault?.phase === 'update' ? injectFault : undefined);
   }
 }

@@ -12,7 +12,11 @@ import { createRng } from '../random.ts';
 export type Orientation = 'matmul' | 'matmulAT' | 'matmulBT';
 
 /** A product's sizes in the naming of types.ts: a[m×k]·b[k×n], a[m×k]ᵀ·b[m×n], a[m×n]·b[k×n]ᵀ. */
-export interface GemmShape { readonly m: number; readonly k: number; readonly n: number }
+export interface GemmShape {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+}
 
 export interface GemmResult {
   readonly orientation: Orientation;
@@ -42,7 +46,11 @@ function operandSizes({ m, k, n }: GemmShape): number[] {
   return [Math.max(m * k, m * n), Math.max(k * n, m * n), Math.max(m * n, k * n, m * k)];
 }
 
-interface Operands { a: Float32Array; b: Float32Array; out: Float32Array }
+interface Operands {
+  a: Float32Array;
+  b: Float32Array;
+  out: Float32Array;
+}
 
 function runProduct(kernels: Kernels, orientation: Orientation, { a, b, out }: Operands, { m, k, n }: GemmShape): void {
   if (orientation === 'matmulBT') kernels.matmulBT(a, b, out, m, n, k);
@@ -105,8 +113,10 @@ export function benchGemm(options: GemmOptions = {}): GemmResult[] {
 export function formatGemmTable(results: readonly GemmResult[]): string {
   const lines = ['orientation  m×k×n          wasm GFLOP/s  reference GFLOP/s  speed-up'];
   for (const { orientation, shape, wasm, reference } of results) {
-    lines.push(`${orientation.padEnd(12)} ${`${shape.m}×${shape.k}×${shape.n}`.padEnd(14)} ` +
-      `${wasm.toFixed(1).padStart(12)}  ${reference.toFixed(2).padStart(17)}  ${(wasm / reference).toFixed(0).padStart(7)}x`);
+    lines.push(
+      `${orientation.padEnd(12)} ${`${shape.m}×${shape.k}×${shape.n}`.padEnd(14)} ` +
+        `${wasm.toFixed(1).padStart(12)}  ${reference.toFixed(2).padStart(17)}  ${(wasm / reference).toFixed(0).padStart(7)}x`,
+    );
   }
   return lines.join('\n');
 }

@@ -13,7 +13,13 @@ async function main(): Promise<void> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { workers: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: {
+        workers: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        force: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
     });
   } catch (error) {
     throw new UserError(`${(error as Error).message}\n${usage}`);
@@ -23,7 +29,8 @@ async function main(): Promise<void> {
   if (positionals.length !== 1) throw new UserError(`expected one config file, got ${positionals.length}\n${usage}`);
   const file = positionals[0];
   const raw = readConfigFile(file);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UserError(`config file ${file} must hold a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UserError(`config file ${file} must hold a JSON object`);
   // Command-line overrides go through the same schema as the file, so errors name the field.
   const config = raw as Record<string, Record<string, unknown>>;
   if (values.workers !== undefined) config.parallel = { ...config.parallel, workers: numberOrText(values.workers) };
@@ -48,8 +55,11 @@ async function main(): Promise<void> {
     },
   });
   if (json) console.log(JSON.stringify({ summary: result.summary }));
-  else console.log(`done: ${result.config.output.dir} — test accuracy ${result.summary.testAccuracy ?? 'n/a'}, ` +
-    `${Math.round(result.summary.samplesPerSec)} samples/s, ${result.summary.seconds.toFixed(1)} s`);
+  else
+    console.log(
+      `done: ${result.config.output.dir} — test accuracy ${result.summary.testAccuracy ?? 'n/a'}, ` +
+        `${Math.round(result.summary.samplesPerSec)} samples/s, ${result.summary.seconds.toFixed(1)} s`,
+    );
 }
 
 function numberOrText(value: string): number | string {

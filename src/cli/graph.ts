@@ -15,10 +15,16 @@ const USAGE = 'npm run graph -- <spec.json> [--format json|mermaid|dot]';
 const FORMATS = ['json', 'mermaid', 'dot'] as const;
 
 await runCli(async () => {
-  const { values, positionals } = parseCliArgs(process.argv.slice(2), { format: { type: 'string', default: 'json' } }, USAGE);
+  const { values, positionals } = parseCliArgs(
+    process.argv.slice(2),
+    { format: { type: 'string', default: 'json' } },
+    USAGE,
+  );
   const format = FORMATS.find((f) => f === values.format);
-  if (!format) throw new UserError(`✖ unknown format "${values.format}": expected one of ${FORMATS.join(', ')} → at --format`);
-  if (positionals.length !== 1) throw new UserError(`✖ expected one spec file, got ${positionals.length}\n✖ usage: ${USAGE}`);
+  if (!format)
+    throw new UserError(`✖ unknown format "${values.format}": expected one of ${FORMATS.join(', ')} → at --format`);
+  if (positionals.length !== 1)
+    throw new UserError(`✖ expected one spec file, got ${positionals.length}\n✖ usage: ${USAGE}`);
 
   const graph = new Graph(loadGraphSpec(positionals[0]));
   const result = runGraph(graph);

@@ -6,7 +6,10 @@ const BAR_WIDTH = 24;
 export class ProgressBar {
   private lastDraw = 0;
 
-  constructor(private readonly epochs: number, private readonly out: NodeJS.WriteStream = process.stdout) {}
+  constructor(
+    private readonly epochs: number,
+    private readonly out: NodeJS.WriteStream = process.stdout,
+  ) {}
 
   step(p: StepProgress): void {
     const now = performance.now();
@@ -16,8 +19,10 @@ export class ProgressBar {
     const filled = Math.round(done * BAR_WIDTH);
     const rate = p.samples / Math.max(p.seconds, 1e-9);
     const eta = p.seconds * (1 / done - 1);
-    this.out.write(`\repoch ${p.epoch}/${this.epochs} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ` +
-      `${Math.round(rate)} samples/s  loss ${p.loss.toFixed(4)}  ETA ${eta.toFixed(1)}s   `);
+    this.out.write(
+      `\repoch ${p.epoch}/${this.epochs} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ` +
+        `${Math.round(rate)} samples/s  loss ${p.loss.toFixed(4)}  ETA ${eta.toFixed(1)}s   `,
+    );
   }
 
   epoch(m: EpochMetrics): void {
@@ -27,6 +32,8 @@ export class ProgressBar {
 
 export function formatEpoch(m: EpochMetrics, epochs: number): string {
   const test = m.testAccuracy === null ? '' : `  test acc ${m.testAccuracy.toFixed(4)}`;
-  return `epoch ${m.epoch}/${epochs}  loss ${m.loss.toFixed(4)}  train acc ${m.trainAccuracy.toFixed(4)}${test}  ` +
-    `${Math.round(m.samplesPerSec)} samples/s  ${m.seconds.toFixed(2)}s  (${m.workers} workers)`;
+  return (
+    `epoch ${m.epoch}/${epochs}  loss ${m.loss.toFixed(4)}  train acc ${m.trainAccuracy.toFixed(4)}${test}  ` +
+    `${Math.round(m.samplesPerSec)} samples/s  ${m.seconds.toFixed(2)}s  (${m.workers} workers)`
+  );
 }

@@ -14,44 +14,76 @@ const learningRate = z.number().positive();
 export const optimizerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('sgd'), learningRate: learningRate.default(0.1), weightDecay }),
   z.strictObject({
-    type: z.literal('momentum'), learningRate: learningRate.default(0.01),
-    momentum: z.number().min(0).lt(1).default(0.9), weightDecay,
+    type: z.literal('momentum'),
+    learningRate: learningRate.default(0.01),
+    momentum: z.number().min(0).lt(1).default(0.9),
+    weightDecay,
   }),
   z.strictObject({
-    type: z.literal('adagrad'), learningRate: learningRate.default(0.01),
-    epsilon: z.number().positive().default(1e-7), weightDecay,
+    type: z.literal('adagrad'),
+    learningRate: learningRate.default(0.01),
+    epsilon: z.number().positive().default(1e-7),
+    weightDecay,
   }),
   z.strictObject({
-    type: z.literal('adam'), learningRate: learningRate.default(0.001),
-    beta1: z.number().min(0).lt(1).default(0.9), beta2: z.number().min(0).lt(1).default(0.999),
-    epsilon: z.number().positive().default(1e-8), weightDecay,
+    type: z.literal('adam'),
+    learningRate: learningRate.default(0.001),
+    beta1: z.number().min(0).lt(1).default(0.9),
+    beta2: z.number().min(0).lt(1).default(0.999),
+    epsilon: z.number().positive().default(1e-8),
+    weightDecay,
   }),
 ]);
 
 export const MAX_WORKERS = 256;
 
-export const runConfigSchema = z.strictObject({
-  name: z.string().min(1).regex(/^[\w.-]+$/, 'use letters, digits, dot, dash or underscore').default('run'),
-  seed: z.int().min(0).max(2 ** 32 - 1).default(42),
-  data: dataConfigSchema,
-  model: modelSchema,
-  train: z.strictObject({
-    epochs: z.int().min(1).default(1),
-    batchSize: z.int().min(1).max(1 << 20).default(100),
-    optimizer: optimizerSchema.default({ type: 'sgd', learningRate: 0.1, weightDecay: 0 }),
-  }),
-  parallel: z.strictObject({
-    /** Threads computing chunks, the coordinator's own included. Decides only the speed. */
-    workers: z.int().min(1).max(MAX_WORKERS).default(() => availableParallelism()),
-    /** Pieces each batch is cut into. Decides the arithmetic (and so the exact weights). */
-    chunks: z.int().min(1).max(4096).default(8),
-    /** `wasm`: WebAssembly SIMD kernels; `reference`: the plain TypeScript ones. */
-    kernels: z.enum(['wasm', 'reference']).default('wasm'),
-    /** A step that takes longer than this fails (and is retried) instead of hanging. */
-    stepTimeoutSeconds: z.number().positive().default(120),
-  }).default(() => ({ workers: availableParallelism(), chunks: 8, kernels: 'wasm' as const, stepTimeoutSeconds: 120 })),
-  output: z.strictObject({ dir: z.string().min(1).optional() }).default({}),
-}).transform((config) => ({ ...config, output: { dir: config.output.dir ?? `runs/${config.name}` } }));
+export const runConfigSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[\w.-]+$/, 'use letters, digits, dot, dash or underscore')
+      .default('run'),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(42),
+    data: dataConfigSchema,
+    model: modelSchema,
+    train: z.strictObject({
+      epochs: z.int().min(1).default(1),
+      batchSize: z
+        .int()
+        .min(1)
+        .max(1 << 20)
+        .default(100),
+      optimizer: optimizerSchema.default({ type: 'sgd', learningRate: 0.1, weightDecay: 0 }),
+    }),
+    parallel: z
+      .strictObject({
+        /** Threads computing chunks, the coordinator's own included. Decides only the speed. */
+        workers: z
+          .int()
+          .min(1)
+          .max(MAX_WORKERS)
+          .default(() => availableParallelism()),
+        /** Pieces each batch is cut into. Decides the arithmetic (and so the exact weights). */
+        chunks: z.int().min(1).max(4096).default(8),
+        /** `wasm`: WebAssembly SIMD kernels; `reference`: the plain TypeScript ones. */
+        kernels: z.enum(['wasm', 'reference']).default('wasm'),
+        /** A step that takes longer than this fails (and is retried) instead of hanging. */
+        stepTimeoutSeconds: z.number().positive().default(120),
+      })
+      .default(() => ({
+        workers: availableParallelism(),
+        chunks: 8,
+        kernels: 'wasm' as const,
+        stepTimeoutSeconds: 120,
+      })),
+    output: z.strictObject({ dir: z.string().min(1).optional() }).default({}),
+  })
+  .transform((config) => ({ ...config, output: { dir: config.output.dir ?? `runs/${config.name}` } }));
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.output<typeof runConfigSchema>;

@@ -15,14 +15,23 @@ const rows: string[][] = [];
 for (const units of hiddenUnits) {
   const row = [String(units)];
   for (const learningRate of learningRates) {
-    const layers = base.model.layers.map((layer, i) => (i === 0 && layer.type === 'affine' ? { ...layer, units } : layer));
-    const { summary } = await train({
-      ...base,
-      data,
-      name: `sweep-${units}-${learningRate}`,
-      model: { ...base.model, layers },
-      train: { ...base.train, epochs: Number(values.epochs), optimizer: { type: 'sgd', learningRate, weightDecay: 0 } },
-    }, { write: false });
+    const layers = base.model.layers.map((layer, i) =>
+      i === 0 && layer.type === 'affine' ? { ...layer, units } : layer,
+    );
+    const { summary } = await train(
+      {
+        ...base,
+        data,
+        name: `sweep-${units}-${learningRate}`,
+        model: { ...base.model, layers },
+        train: {
+          ...base.train,
+          epochs: Number(values.epochs),
+          optimizer: { type: 'sgd', learningRate, weightDecay: 0 },
+        },
+      },
+      { write: false },
+    );
     row.push(summary.testAccuracy?.toFixed(4) ?? 'n/a');
   }
   rows.push(row);

@@ -87,8 +87,13 @@ export function gradcheck(subject: GradcheckSubject, options: GradcheckOptions =
 }
 
 /** d objective / d values[i] by central difference, or null if every step tried crossed a kink. */
-function numericalGradient(subject: GradcheckSubject, values: Float32Array, i: number, relativeStep: number,
-  home: Uint8Array | undefined): number | null {
+function numericalGradient(
+  subject: GradcheckSubject,
+  values: Float32Array,
+  i: number,
+  relativeStep: number,
+  home: Uint8Array | undefined,
+): number | null {
   const x = values[i];
   let h = relativeStep * Math.max(1, Math.abs(x));
   try {

@@ -16,10 +16,12 @@ import { graphSubject } from './subjects.ts';
 const modelConfigSchema = z.looseObject({
   model: modelSchema,
   seed: z.int().nonnegative().default(0),
-  gradcheck: z.strictObject({
-    inputs: z.int().min(1).max(1024).default(5),
-    rows: z.int().min(1).max(1024).default(4),
-  }).default({ inputs: 5, rows: 4 }),
+  gradcheck: z
+    .strictObject({
+      inputs: z.int().min(1).max(1024).default(5),
+      rows: z.int().min(1).max(1024).default(4),
+    })
+    .default({ inputs: 5, rows: 4 }),
 });
 
 export interface LoadedSubject {

@@ -35,13 +35,22 @@ export function modelSubject(config: ModelConfig, options: ModelCheckOptions): G
   initParams(plan, values, seed);
   const rng = createRng(seed, STREAM.synthetic);
   for (let i = 0; i < values.length; i++) values[i] += jitter * rng.normal();
-  const x = tensor([rows, inputs], Float32Array.from({ length: rows * inputs }, () => rng.normal()));
+  const x = tensor(
+    [rows, inputs],
+    Float32Array.from({ length: rows * inputs }, () => rng.normal()),
+  );
   const targets = Float32Array.from({ length: rows }, () => rng.int(plan.outputs));
 
-  const model = new ChainModel(plan, values, new Float32Array(plan.paramCount), rows, { kernels: referenceKernels, alloc: heapAllocator });
+  const model = new ChainModel(plan, values, new Float32Array(plan.paramCount), rows, {
+    kernels: referenceKernels,
+    alloc: heapAllocator,
+  });
   const twinValues = float64Allocator.floats(plan.paramCount);
   twinValues.set(values);
-  const twin = new ChainModel(plan, twinValues, float64Allocator.floats(plan.paramCount), rows, { kernels: referenceKernels, alloc: float64Allocator });
+  const twin = new ChainModel(plan, twinValues, float64Allocator.floats(plan.paramCount), rows, {
+    kernels: referenceKernels,
+    alloc: float64Allocator,
+  });
   const twinX = widen(x);
   let region = new Uint8Array(0);
 

@@ -18,8 +18,12 @@ import { float64Allocator, widen } from './float64.ts';
  * backward receives) rather than all ones: a backward that ignored dout, or mixed up its elements,
  * would pass with dout = 1. Checks every distinct input and every parameter.
  */
-export function layerSubject(name: string, build: (alloc: Allocator) => Layer, inputs: readonly Tensor[],
-  weights: Float32Array): GradcheckSubject {
+export function layerSubject(
+  name: string,
+  build: (alloc: Allocator) => Layer,
+  inputs: readonly Tensor[],
+  weights: Float32Array,
+): GradcheckSubject {
   const layer = build(heapAllocator);
   const twin = build(float64Allocator);
   twin.params.forEach((p, k) => p.value.set(layer.params[k].value));
@@ -54,7 +58,12 @@ export function layerSubject(name: string, build: (alloc: Allocator) => Layer, i
 }
 
 /** A loss on logits/outputs `x`: objective is the loss sum, checked with respect to `x`. */
-export function lossSubject(name: string, build: (alloc: Allocator) => Loss, x: Tensor, targets: Targets): GradcheckSubject {
+export function lossSubject(
+  name: string,
+  build: (alloc: Allocator) => Loss,
+  x: Tensor,
+  targets: Targets,
+): GradcheckSubject {
   const loss = build(heapAllocator);
   const twin = build(float64Allocator);
   const wide = widen(x);

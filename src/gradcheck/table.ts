@@ -6,18 +6,25 @@ export function formatReport(reports: readonly TensorReport[], tolerance: number
     r.name,
     String(r.size),
     r.maxRelativeError.toExponential(2),
-    r.worst.index < 0 ? '-' : `${r.worst.index}: ${r.worst.analytic.toPrecision(7)} vs ${r.worst.numerical.toPrecision(7)}`,
+    r.worst.index < 0
+      ? '-'
+      : `${r.worst.index}: ${r.worst.analytic.toPrecision(7)} vs ${r.worst.numerical.toPrecision(7)}`,
     String(r.skipped),
     r.maxRelativeError <= tolerance ? 'ok' : 'FAIL',
   ]);
   const header = ['tensor', 'size', 'max rel error', 'worst element: backprop vs numerical', 'skipped', ''];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   const worst = Math.max(0, ...reports.map((r) => r.maxRelativeError));
   const skipped = reports.reduce((sum, r) => sum + r.skipped, 0);
-  const verdict = worst <= tolerance
-    ? `ok: max relative error ${worst.toExponential(2)} ≤ tolerance ${tolerance}`
-    : `FAIL: max relative error ${worst.toExponential(2)} > tolerance ${tolerance}`;
+  const verdict =
+    worst <= tolerance
+      ? `ok: max relative error ${worst.toExponential(2)} ≤ tolerance ${tolerance}`
+      : `FAIL: max relative error ${worst.toExponential(2)} > tolerance ${tolerance}`;
   const note = skipped ? ` (${skipped} element${skipped > 1 ? 's' : ''} skipped: every step crossed a ReLU kink)` : '';
   return [line(header), ...rows.map(line), verdict + note].join('\n') + '\n';
 }

@@ -36,7 +36,8 @@ function figure(graph: Graph): Figure {
     node.in.forEach((name, k) => {
       const value = graph.value(name);
       edges.push({
-        from: ids.get(name)!, to: ids.get(node.name)!,
+        from: ids.get(name)!,
+        to: ids.get(node.name)!,
         value: text(display(value.data, value.shape)),
         gradient: text(display(graph.edgeGradient(node.name, k), value.shape)),
       });
@@ -45,9 +46,15 @@ function figure(graph: Graph): Figure {
   const output = graph.value(graph.output);
   boxes.push({ id: 'out', label: 'output', op: false });
   edges.push({
-    from: ids.get(graph.output)!, to: 'out',
+    from: ids.get(graph.output)!,
+    to: 'out',
     value: text(display(output.data, output.shape)),
-    gradient: text(display(graph.gradient(graph.output).map(() => 1), output.shape)),
+    gradient: text(
+      display(
+        graph.gradient(graph.output).map(() => 1),
+        output.shape,
+      ),
+    ),
   });
   return { boxes, edges };
 }
@@ -56,22 +63,28 @@ function figure(graph: Graph): Figure {
 export function toMermaid(graph: Graph): string {
   const q = (s: string) => `"${s.replaceAll('"', '#quot;').replaceAll('<', '#lt;').replaceAll('>', '#gt;')}"`;
   const { boxes, edges } = figure(graph);
-  return [
-    'flowchart LR',
-    ...boxes.map((b) => (b.op ? `  ${b.id}((${q(b.label)}))` : `  ${b.id}[${q(b.label)}]`)),
-    ...edges.map((e) => `  ${e.from} -->|${q(e.value).slice(0, -1)}<br/>${q(e.gradient).slice(1)}| ${e.to}`),
-  ].join('\n') + '\n';
+  return (
+    [
+      'flowchart LR',
+      ...boxes.map((b) => (b.op ? `  ${b.id}((${q(b.label)}))` : `  ${b.id}[${q(b.label)}]`)),
+      ...edges.map((e) => `  ${e.from} -->|${q(e.value).slice(0, -1)}<br/>${q(e.gradient).slice(1)}| ${e.to}`),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Graphviz DOT; `\n` inside a label is DOT's own line break. */
 export function toDot(graph: Graph): string {
   const q = (s: string) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
   const { boxes, edges } = figure(graph);
-  return [
-    'digraph G {',
-    '  rankdir=LR;',
-    ...boxes.map((b) => `  ${b.id} [label=${q(b.label)}, shape=${b.op ? 'circle' : b.id === 'out' ? 'plaintext' : 'box'}];`),
-    ...edges.map((e) => `  ${e.from} -> ${e.to} [label=${q(e.value).slice(0, -1)}\\n${q(e.gradient).slice(1)}];`),
-    '}',
-  ].join('\n') + '\n';
+  return (
+    [
+      'digraph G {',
+      '  rankdir=LR;',
+      ...boxes.map(
+        (b) => `  ${b.id} [label=${q(b.label)}, shape=${b.op ? 'circle' : b.id === 'out' ? 'plaintext' : 'box'}];`,
+      ),
+      ...edges.map((e) => `  ${e.from} -> ${e.to} [label=${q(e.value).slice(0, -1)}\\n${q(e.gradient).slice(1)}];`),
+      '}',
+    ].join('\n') + '\n'
+  );
 }

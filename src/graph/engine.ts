@@ -86,7 +86,10 @@ export class Graph {
       const node = this.nodes[i];
       const sent = node.layer.backward({ shape: this.value(node.name).shape, data: this.gradient(node.name) });
       // Copies, not the layer's views: the next backward of that layer would overwrite them.
-      this.sent.set(node.name, sent.map((g) => Float32Array.from(g.data)));
+      this.sent.set(
+        node.name,
+        sent.map((g) => Float32Array.from(g.data)),
+      );
       node.in.forEach((name, k) => {
         const into = this.gradient(name);
         for (let j = 0; j < into.length; j++) into[j] += sent[k].data[j];

@@ -14,7 +14,8 @@ export type Op = keyof typeof OP_ARITY;
 const OPS = Object.keys(OP_ARITY) as [Op, ...Op[]];
 
 const nestedNumbers: z.ZodType<NestedNumbers> = z.lazy(() =>
-  z.union([z.number(), z.array(nestedNumbers)], { error: 'expected a number or a (nested) array of numbers' }));
+  z.union([z.number(), z.array(nestedNumbers)], { error: 'expected a number or a (nested) array of numbers' }),
+);
 
 const nodeSchema = z.strictObject({
   name: z.string().min(1),
@@ -73,7 +74,11 @@ function checkNames(spec: GraphSpec, report: Report): boolean {
   spec.nodes.forEach((node, i) => {
     const arity = OP_ARITY[node.op];
     if (node.in.length !== arity) {
-      report(`node "${node.name}": ${node.op} takes ${arity} input${arity > 1 ? 's' : ''}, got ${node.in.length}`, ['nodes', i, 'in']);
+      report(`node "${node.name}": ${node.op} takes ${arity} input${arity > 1 ? 's' : ''}, got ${node.in.length}`, [
+        'nodes',
+        i,
+        'in',
+      ]);
       ok = false;
     }
     node.in.forEach((name, j) => {
@@ -87,7 +92,12 @@ function checkNames(spec: GraphSpec, report: Report): boolean {
 }
 
 /** Propagates shapes in evaluation order: a binary op needs two values of one shape. */
-function checkShapes(nodes: readonly NodeSpec[], order: readonly number[], shapes: Map<string, readonly number[]>, report: Report): void {
+function checkShapes(
+  nodes: readonly NodeSpec[],
+  order: readonly number[],
+  shapes: Map<string, readonly number[]>,
+  report: Report,
+): void {
   for (const i of order) {
     const node = nodes[i];
     const inShapes = node.in.map((name) => shapes.get(name));
@@ -95,7 +105,10 @@ function checkShapes(nodes: readonly NodeSpec[], order: readonly number[], shape
     const [first, ...rest] = inShapes as (readonly number[])[];
     const other = rest.findIndex((shape) => !sameShape(shape, first));
     if (other >= 0) {
-      report(`node "${node.name}": shapes differ: "${node.in[0]}" is ${describe(first)} but "${node.in[other + 1]}" is ${describe(rest[other])}`, ['nodes', i, 'in']);
+      report(
+        `node "${node.name}": shapes differ: "${node.in[0]}" is ${describe(first)} but "${node.in[other + 1]}" is ${describe(rest[other])}`,
+        ['nodes', i, 'in'],
+      );
       continue;
     }
     shapes.set(node.name, first);

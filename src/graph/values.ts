@@ -47,7 +47,8 @@ export function nest<T>(data: ArrayLike<number>, shape: readonly number[], map: 
   const build = (offset: number, depth: number): NestedArray<T> => {
     const stride = shape.slice(depth + 1).reduce((a, b) => a * b, 1);
     return Array.from({ length: shape[depth] }, (_, i) =>
-      depth === shape.length - 1 ? map(data[offset + i]) : build(offset + i * stride, depth + 1));
+      depth === shape.length - 1 ? map(data[offset + i]) : build(offset + i * stride, depth + 1),
+    );
   };
   return build(0, 0);
 }

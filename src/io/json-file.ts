@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { UserError } from '../errors.ts';
 
 /**
- * Reading a user's JSON file (a run config, a graph spec, a gradcheck subject). Every problem is a UserError (exit 2, no stack) whose
+ * Reading a user's JSON file (a run config, a graph spec, a gradcheck subject). Every problem is a UserError (exit 2,
+ * no stack) whose
  * lines read `✖ message → at path`: one line per issue, so `runCli` prints them unchanged.
  */
 
@@ -14,7 +15,9 @@ export function readJsonFile(path: string, what = 'file'): unknown {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `✖ ${what} not found → at ${path}` : `✖ cannot read the ${what} (${code}) → at ${path}`);
+    throw new UserError(
+      code === 'ENOENT' ? `✖ ${what} not found → at ${path}` : `✖ cannot read the ${what} (${code}) → at ${path}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -24,7 +27,10 @@ export function readJsonFile(path: string, what = 'file'): unknown {
 }
 
 /** One `✖ message → at path` line per zod issue (the line form of z.prettifyError). */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: (issue: z.core.$ZodIssue) => string = () => ''): string {
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: (issue: z.core.$ZodIssue) => string = () => '',
+): string {
   return issues
     .map((issue) => {
       const path = issue.path.length ? ` → at ${z.core.toDotPath(issue.path)}` : '';

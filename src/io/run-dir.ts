@@ -1,4 +1,13 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 
@@ -14,10 +23,13 @@ export class RunDirectory {
     if (existsSync(path)) {
       if (!statSync(path).isDirectory()) throw new UserError(`output.dir ${path} exists and is not a directory`);
       const entries = readdirSync(path);
-      if (entries.length > 0 && !force) throw new UserError(`output.dir ${path} already holds a run; pass --force to replace it`);
+      if (entries.length > 0 && !force)
+        throw new UserError(`output.dir ${path} already holds a run; pass --force to replace it`);
       // Only ever delete what looks like one of our runs, even with --force.
       if (entries.length > 0 && !entries.includes('config.json')) {
-        throw new UserError(`output.dir ${path} is not empty and holds no shardprop run (no config.json); refusing to delete it`);
+        throw new UserError(
+          `output.dir ${path} is not empty and holds no shardprop run (no config.json); refusing to delete it`,
+        );
       }
       for (const entry of entries) rmSync(join(path, entry), { recursive: true, force: true });
     }

@@ -4,7 +4,10 @@
  * { dtype, shape, data_offsets: [begin, end] } (offsets relative to the data section), then the
  * raw little-endian data. The header is padded with spaces to a multiple of 8 bytes.
  */
-export interface NamedTensor { readonly shape: readonly number[]; readonly data: Float32Array }
+export interface NamedTensor {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
 
 export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata?: Record<string, string>): Uint8Array {
   const header: Record<string, unknown> = {};
@@ -35,8 +38,10 @@ export function decodeSafetensors(bytes: Uint8Array): Record<string, NamedTensor
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (8 + headerLength > bytes.length) throw new Error('safetensors: header length exceeds the file');
-  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8')) as
-    Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8')) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   const dataStart = 8 + headerLength;
   const tensors: Record<string, NamedTensor> = {};
   for (const [name, entry] of Object.entries(header)) {

@@ -47,7 +47,14 @@ export interface Kernels {
   reduceSlots(slots: readonly Float32Array[], out: Float32Array, len: number, scale: number): boolean;
 
   /** out[r] = source row order[first + r] for r < rows, rows of `width` floats (a batch's samples). */
-  gatherRows(source: Float32Array, order: Uint32Array, first: number, rows: number, width: number, out: Float32Array): void;
+  gatherRows(
+    source: Float32Array,
+    order: Uint32Array,
+    first: number,
+    rows: number,
+    width: number,
+    out: Float32Array,
+  ): void;
 
   /**
    * Optimizer updates over len parameters w with gradient g (already averaged). Each reads w and
@@ -57,16 +64,47 @@ export interface Kernels {
    */
   sgd(w: Float32Array, g: Float32Array, len: number, lr: number, weightDecay: number, wOut?: Float32Array): void;
   /** v = μ·v − lr·(g + wd·w); w += v */
-  momentum(w: Float32Array, g: Float32Array, v: Float32Array, len: number, lr: number, mu: number, weightDecay: number,
-           wOut?: Float32Array, vOut?: Float32Array): void;
+  momentum(
+    w: Float32Array,
+    g: Float32Array,
+    v: Float32Array,
+    len: number,
+    lr: number,
+    mu: number,
+    weightDecay: number,
+    wOut?: Float32Array,
+    vOut?: Float32Array,
+  ): void;
   /** h += g'²; w −= lr·g' / (√h + eps), g' = g + wd·w */
-  adagrad(w: Float32Array, g: Float32Array, h: Float32Array, len: number, lr: number, eps: number, weightDecay: number,
-          wOut?: Float32Array, hOut?: Float32Array): void;
+  adagrad(
+    w: Float32Array,
+    g: Float32Array,
+    h: Float32Array,
+    len: number,
+    lr: number,
+    eps: number,
+    weightDecay: number,
+    wOut?: Float32Array,
+    hOut?: Float32Array,
+  ): void;
   /**
    * Adam with bias correction at step t (1-based): m = β1·m + (1−β1)·g', v = β2·v + (1−β2)·g'²,
    * w −= lr · m̂ / (√v̂ + eps), g' = g + wd·w.
    */
-  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number,
-       lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, t: number,
-       wOut?: Float32Array, mOut?: Float32Array, vOut?: Float32Array): void;
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    len: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    t: number,
+    wOut?: Float32Array,
+    mOut?: Float32Array,
+    vOut?: Float32Array,
+  ): void;
 }

@@ -26,19 +26,65 @@ interface KernelExports {
   tanhForward(x: number, y: number, len: number): void;
   tanhBackward(y: number, dout: number, dx: number, len: number): void;
   softmaxCrossEntropy(logits: number, targets: number, dlogits: number, m: number, n: number): number;
-  reduceSlots4(out: number, s0: number, s1: number, s2: number, s3: number, count: number,
-               len: number, first: number, last: number, scale: number): number;
+  reduceSlots4(
+    out: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    s3: number,
+    count: number,
+    len: number,
+    first: number,
+    last: number,
+    scale: number,
+  ): number;
   sgd(w: number, g: number, len: number, lr: number, wd: number, wOut: number): void;
-  momentum(w: number, g: number, v: number, len: number, lr: number, mu: number, wd: number, wOut: number, vOut: number): void;
-  adagrad(w: number, g: number, h: number, len: number, lr: number, eps: number, wd: number, wOut: number, hOut: number): void;
-  adam(w: number, g: number, m: number, v: number, len: number, lr: number, beta1: number,
-       beta2: number, eps: number, wd: number, c1: number, c2: number, wOut: number, mOut: number, vOut: number): void;
+  momentum(
+    w: number,
+    g: number,
+    v: number,
+    len: number,
+    lr: number,
+    mu: number,
+    wd: number,
+    wOut: number,
+    vOut: number,
+  ): void;
+  adagrad(
+    w: number,
+    g: number,
+    h: number,
+    len: number,
+    lr: number,
+    eps: number,
+    wd: number,
+    wOut: number,
+    hOut: number,
+  ): void;
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    len: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    wd: number,
+    c1: number,
+    c2: number,
+    wOut: number,
+    mOut: number,
+    vOut: number,
+  ): void;
   gatherRows(source: number, order: number, first: number, rows: number, width: number, out: number): void;
   staticDataEnd(): number;
   panelLocks(): number;
   panelCount(): number;
   panelsEnd(): number;
-  /** Forces matmul/matmulAT/matmulBT's path on this instance: 0 chooses per call, 1 skips zeros, 2 dense, 3 as 1 but xᵀ·dout per column. */
+  /** Forces matmul/matmulAT/matmulBT's path on this instance: 0 chooses per call, 1 skips zeros, 2 dense, 3 as 1 but
+   * xᵀ·dout per column. */
   setSparsePath(mode: number): void;
 }
 
@@ -80,11 +126,15 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
     // A kernel writing through a bad offset would silently corrupt a neighbouring tensor in the
     // shared arena, so these cheap checks run on every call.
     if (array.buffer !== memory.buffer) {
-      throw new Error(`wasm kernels: '${name}' is not a view of the run's WebAssembly.Memory ` +
-        '(arrays must be carved from the arena; after memory.grow() views must be rebuilt)');
+      throw new Error(
+        `wasm kernels: '${name}' is not a view of the run's WebAssembly.Memory ` +
+          '(arrays must be carved from the arena; after memory.grow() views must be rebuilt)',
+      );
     }
     if (array.byteOffset < WASM_RESERVED_BYTES) {
-      throw new Error(`wasm kernels: '${name}' starts at byte ${array.byteOffset}, inside the ${WASM_RESERVED_BYTES} bytes reserved for the module`);
+      throw new Error(
+        `wasm kernels: '${name}' starts at byte ${array.byteOffset}, inside the ${WASM_RESERVED_BYTES} bytes reserved for the module`,
+      );
     }
     if (array.length < count) {
       throw new Error(`wasm kernels: '${name}' holds ${array.length} floats, the call needs ${count}`);
@@ -94,7 +144,9 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
   // An optimizer's output vector: its own input (in place) or clear of it. A partial overlap would
   // read values the same call already wrote.
   const updated = (target: Float32Array, source: Float32Array, count: number, name: string): number => {
-    const to = at(target, count, name), from = source.byteOffset, bytes = count * 4;
+    const to = at(target, count, name),
+      from = source.byteOffset,
+      bytes = count * 4;
     if (to !== from && to < from + bytes && from < to + bytes) {
       throw new Error(`wasm kernels: '${name}' partly overlaps its input; it must be the same array or clear of it`);
     }
@@ -137,38 +189,88 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
       wasm.tanhBackward(at(y, len, 'y'), at(dout, len, 'dout'), at(dx, len, 'dx'), len);
     },
     softmaxCrossEntropy(logits, targets, dlogits, m, n) {
-      return wasm.softmaxCrossEntropy(at(logits, m * n, 'logits'), at(targets, m, 'targets'),
-        at(dlogits, m * n, 'dlogits'), m, n);
+      return wasm.softmaxCrossEntropy(
+        at(logits, m * n, 'logits'),
+        at(targets, m, 'targets'),
+        at(dlogits, m * n, 'dlogits'),
+        m,
+        n,
+      );
     },
     reduceSlots(slots, out, len, scale) {
-      if (slots.length === 0) { // an empty sum, as the reference
+      if (slots.length === 0) {
+        // an empty sum, as the reference
         out.fill(0 * scale, 0, len);
         return len === 0 || Number.isFinite(0 * scale);
       }
-      return reduceInGroups(wasm, slots.map((slot, s) => at(slot, len, `slots[${s}]`)), at(out, len, 'out'), len, scale);
+      return reduceInGroups(
+        wasm,
+        slots.map((slot, s) => at(slot, len, `slots[${s}]`)),
+        at(out, len, 'out'),
+        len,
+        scale,
+      );
     },
     gatherRows(source, order, first, rows, width, out) {
       let highest = 0;
       for (let r = 0; r < rows; r++) highest = Math.max(highest, order[first + r]);
-      wasm.gatherRows(at(source, (highest + 1) * width, 'source'), at(order, first + rows, 'order'), first, rows, width,
-        at(out, rows * width, 'out'));
+      wasm.gatherRows(
+        at(source, (highest + 1) * width, 'source'),
+        at(order, first + rows, 'order'),
+        first,
+        rows,
+        width,
+        at(out, rows * width, 'out'),
+      );
     },
     sgd(w, g, len, lr, weightDecay, wOut = w) {
       wasm.sgd(at(w, len, 'w'), at(g, len, 'g'), len, lr, weightDecay, updated(wOut, w, len, 'wOut'));
     },
     momentum(w, g, v, len, lr, mu, weightDecay, wOut = w, vOut = v) {
-      wasm.momentum(at(w, len, 'w'), at(g, len, 'g'), at(v, len, 'v'), len, lr, mu, weightDecay,
-        updated(wOut, w, len, 'wOut'), updated(vOut, v, len, 'vOut'));
+      wasm.momentum(
+        at(w, len, 'w'),
+        at(g, len, 'g'),
+        at(v, len, 'v'),
+        len,
+        lr,
+        mu,
+        weightDecay,
+        updated(wOut, w, len, 'wOut'),
+        updated(vOut, v, len, 'vOut'),
+      );
     },
     adagrad(w, g, h, len, lr, eps, weightDecay, wOut = w, hOut = h) {
-      wasm.adagrad(at(w, len, 'w'), at(g, len, 'g'), at(h, len, 'h'), len, lr, eps, weightDecay,
-        updated(wOut, w, len, 'wOut'), updated(hOut, h, len, 'hOut'));
+      wasm.adagrad(
+        at(w, len, 'w'),
+        at(g, len, 'g'),
+        at(h, len, 'h'),
+        len,
+        lr,
+        eps,
+        weightDecay,
+        updated(wOut, w, len, 'wOut'),
+        updated(hOut, h, len, 'hOut'),
+      );
     },
     adam(w, g, m, v, len, lr, beta1, beta2, eps, weightDecay, t, wOut = w, mOut = m, vOut = v) {
       // The bias corrections in f64, as the reference computes them, then one rounding to f32.
-      wasm.adam(at(w, len, 'w'), at(g, len, 'g'), at(m, len, 'm'), at(v, len, 'v'), len,
-        lr, beta1, beta2, eps, weightDecay, 1 - beta1 ** t, 1 - beta2 ** t,
-        updated(wOut, w, len, 'wOut'), updated(mOut, m, len, 'mOut'), updated(vOut, v, len, 'vOut'));
+      wasm.adam(
+        at(w, len, 'w'),
+        at(g, len, 'g'),
+        at(m, len, 'm'),
+        at(v, len, 'v'),
+        len,
+        lr,
+        beta1,
+        beta2,
+        eps,
+        weightDecay,
+        1 - beta1 ** t,
+        1 - beta2 ** t,
+        updated(wOut, w, len, 'wOut'),
+        updated(mOut, m, len, 'mOut'),
+        updated(vOut, v, len, 'vOut'),
+      );
     },
   };
 }
@@ -183,15 +285,27 @@ function reduceInGroups(wasm: KernelExports, slots: number[], out: number, len: 
   slots.forEach((slot, s) => {
     const overlaps = slot < out + bytes && out < slot + bytes;
     if (overlaps && len > 0 && !(slot === out && s < 4)) {
-      throw new Error(`wasm kernels: reduceSlots output overlaps slots[${s}]; it may only coincide with one of slots[0..3]`);
+      throw new Error(
+        `wasm kernels: reduceSlots output overlaps slots[${s}]; it may only coincide with one of slots[0..3]`,
+      );
     }
   });
   let finite = 1;
   for (let first = 0; first < slots.length; first += 4) {
     const count = Math.min(4, slots.length - first);
     const last = first + 4 >= slots.length;
-    finite = wasm.reduceSlots4(out, slots[first], slots[first + 1] ?? 0, slots[first + 2] ?? 0, slots[first + 3] ?? 0,
-      count, len, first === 0 ? 1 : 0, last ? 1 : 0, scale);
+    finite = wasm.reduceSlots4(
+      out,
+      slots[first],
+      slots[first + 1] ?? 0,
+      slots[first + 2] ?? 0,
+      slots[first + 3] ?? 0,
+      count,
+      len,
+      first === 0 ? 1 : 0,
+      last ? 1 : 0,
+      scale,
+    );
   }
   return finite === 1; // the last call wrote every final value, so its check covers them all
 }

@@ -14,7 +14,11 @@ abstract class Activation implements Layer {
   private readonly out: Float32Array;
   private readonly dx: Float32Array;
 
-  constructor(capacity: number, { kernels, alloc }: LayerContext, private readonly savesInput: boolean) {
+  constructor(
+    capacity: number,
+    { kernels, alloc }: LayerContext,
+    private readonly savesInput: boolean,
+  ) {
     this.kernels = kernels;
     this.out = alloc.floats(capacity);
     this.dx = alloc.floats(capacity);
@@ -41,21 +45,39 @@ abstract class Activation implements Layer {
 
 /** y = max(0, x); dx = dout where x > 0. The derivative at x = 0 is taken as 0. */
 export class ReLU extends Activation {
-  constructor(capacity: number, context: LayerContext) { super(capacity, context, true); }
-  protected apply(x: Float32Array, y: Float32Array, len: number) { this.kernels.reluForward(x, y, len); }
-  protected derive(x: Float32Array, dout: Float32Array, dx: Float32Array, len: number) { this.kernels.reluBackward(x, dout, dx, len); }
+  constructor(capacity: number, context: LayerContext) {
+    super(capacity, context, true);
+  }
+  protected apply(x: Float32Array, y: Float32Array, len: number) {
+    this.kernels.reluForward(x, y, len);
+  }
+  protected derive(x: Float32Array, dout: Float32Array, dx: Float32Array, len: number) {
+    this.kernels.reluBackward(x, dout, dx, len);
+  }
 }
 
 /** y = 1 / (1 + e^−x); dx = dout · y · (1 − y). */
 export class Sigmoid extends Activation {
-  constructor(capacity: number, context: LayerContext) { super(capacity, context, false); }
-  protected apply(x: Float32Array, y: Float32Array, len: number) { this.kernels.sigmoidForward(x, y, len); }
-  protected derive(y: Float32Array, dout: Float32Array, dx: Float32Array, len: number) { this.kernels.sigmoidBackward(y, dout, dx, len); }
+  constructor(capacity: number, context: LayerContext) {
+    super(capacity, context, false);
+  }
+  protected apply(x: Float32Array, y: Float32Array, len: number) {
+    this.kernels.sigmoidForward(x, y, len);
+  }
+  protected derive(y: Float32Array, dout: Float32Array, dx: Float32Array, len: number) {
+    this.kernels.sigmoidBackward(y, dout, dx, len);
+  }
 }
 
 /** y = tanh(x); dx = dout · (1 − y²). */
 export class Tanh extends Activation {
-  constructor(capacity: number, context: LayerContext) { super(capacity, context, false); }
-  protected apply(x: Float32Array, y: Float32Array, len: number) { this.kernels.tanhForward(x, y, len); }
-  protected derive(y: Float32Array, dout: Float32Array, dx: Float32Array, len: number) { this.kernels.tanhBackward(y, dout, dx, len); }
+  constructor(capacity: number, context: LayerContext) {
+    super(capacity, context, false);
+  }
+  protected apply(x: Float32Array, y: Float32Array, len: number) {
+    this.kernels.tanhForward(x, y, len);
+  }
+  protected derive(y: Float32Array, dout: Float32Array, dx: Float32Array, len: number) {
+    this.kernels.tanhBackward(y, dout, dx, len);
+  }
 }

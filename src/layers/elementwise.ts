@@ -21,7 +21,13 @@ abstract class BinaryElementwise implements Layer {
   }
 
   protected abstract apply(x: Float32Array, y: Float32Array, z: Float32Array): void;
-  protected abstract derive(x: Float32Array, y: Float32Array, dout: Float32Array, dx: Float32Array, dy: Float32Array): void;
+  protected abstract derive(
+    x: Float32Array,
+    y: Float32Array,
+    dout: Float32Array,
+    dx: Float32Array,
+    dy: Float32Array,
+  ): void;
 
   forward(x: Tensor, y: Tensor): Tensor {
     assertSameShape(x, y, this.constructor.name);

@@ -14,7 +14,12 @@ export class Scale implements Layer {
   private readonly out: Float32Array;
   private readonly dx: Float32Array;
 
-  constructor(readonly features: number, readonly scale: Param, maxRows: number, { alloc }: LayerContext) {
+  constructor(
+    readonly features: number,
+    readonly scale: Param,
+    maxRows: number,
+    { alloc }: LayerContext,
+  ) {
     this.params = [scale];
     this.out = alloc.floats(maxRows * features);
     this.dx = alloc.floats(maxRows * features);
@@ -52,7 +57,12 @@ export class Bias implements Layer {
   private readonly out: Float32Array;
   private readonly dx: Float32Array;
 
-  constructor(readonly features: number, readonly bias: Param, maxRows: number, { kernels, alloc }: LayerContext) {
+  constructor(
+    readonly features: number,
+    readonly bias: Param,
+    maxRows: number,
+    { kernels, alloc }: LayerContext,
+  ) {
     this.params = [bias];
     this.kernels = kernels;
     this.out = alloc.floats(maxRows * features);

@@ -38,7 +38,8 @@ export class ChainModel {
       return layer;
     });
     const capacity = maxRows * plan.outputs;
-    this.loss = plan.config.loss === 'mse' ? new MeanSquaredError(capacity, context) : new SoftmaxCrossEntropy(capacity, context);
+    this.loss =
+      plan.config.loss === 'mse' ? new MeanSquaredError(capacity, context) : new SoftmaxCrossEntropy(capacity, context);
     this.params = params;
   }
 
@@ -84,14 +85,27 @@ export class ChainModel {
   }
 }
 
-function buildLayer(config: LayerConfig, inputs: number, params: Param[], maxRows: number, context: LayerContext, inputGradient: boolean): Layer {
+function buildLayer(
+  config: LayerConfig,
+  inputs: number,
+  params: Param[],
+  maxRows: number,
+  context: LayerContext,
+  inputGradient: boolean,
+): Layer {
   const capacity = maxRows * inputs;
   switch (config.type) {
-    case 'affine': return new Affine(inputs, config.units, params[0], params[1], maxRows, context, inputGradient);
-    case 'mul': return new Scale(inputs, params[0], maxRows, context);
-    case 'add': return new Bias(inputs, params[0], maxRows, context);
-    case 'relu': return new ReLU(capacity, context);
-    case 'sigmoid': return new Sigmoid(capacity, context);
-    case 'tanh': return new Tanh(capacity, context);
+    case 'affine':
+      return new Affine(inputs, config.units, params[0], params[1], maxRows, context, inputGradient);
+    case 'mul':
+      return new Scale(inputs, params[0], maxRows, context);
+    case 'add':
+      return new Bias(inputs, params[0], maxRows, context);
+    case 'relu':
+      return new ReLU(capacity, context);
+    case 'sigmoid':
+      return new Sigmoid(capacity, context);
+    case 'tanh':
+      return new Tanh(capacity, context);
   }
 }

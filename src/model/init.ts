@@ -14,7 +14,8 @@ export function initParams(plan: ModelPlan, values: Float32Array, seed: number):
     else if (p.name.endsWith('.bias') || layer.type !== 'affine' || layer.init === 'zeros') target.fill(0);
     else {
       const fanIn = p.shape[0];
-      const std = layer.init === 'he' ? Math.sqrt(2 / fanIn) : layer.init === 'xavier' ? Math.sqrt(1 / fanIn) : layer.std;
+      const std =
+        layer.init === 'he' ? Math.sqrt(2 / fanIn) : layer.init === 'xavier' ? Math.sqrt(1 / fanIn) : layer.std;
       for (let i = 0; i < target.length; i++) target[i] = std * rng.normal();
     }
   }

@@ -28,10 +28,17 @@ export interface ModelPlan {
 
 function paramShapes(layer: LayerConfig, inputs: number): Array<[string, number[]]> {
   switch (layer.type) {
-    case 'affine': return [['weight', [inputs, layer.units]], ['bias', [layer.units]]];
-    case 'mul': return [['scale', [inputs]]];
-    case 'add': return [['bias', [inputs]]];
-    default: return [];
+    case 'affine':
+      return [
+        ['weight', [inputs, layer.units]],
+        ['bias', [layer.units]],
+      ];
+    case 'mul':
+      return [['scale', [inputs]]];
+    case 'add':
+      return [['bias', [inputs]]];
+    default:
+      return [];
   }
 }
 

@@ -52,7 +52,8 @@ export function bumpAllocator(region: Float32Array): Allocator {
   return {
     floats(count) {
       const size = alignedFloats(count);
-      if (used + size > region.length) throw new Error(`scratch region exhausted: ${used + size} > ${region.length} floats`);
+      if (used + size > region.length)
+        throw new Error(`scratch region exhausted: ${used + size} > ${region.length} floats`);
       const view = region.subarray(used, used + count);
       used += size;
       return view;
@@ -64,7 +65,9 @@ export function bumpAllocator(region: Float32Array): Allocator {
 export function countingAllocator(): Allocator & { readonly total: number } {
   let total = 0;
   return {
-    get total() { return total; },
+    get total() {
+      return total;
+    },
     floats(count) {
       total += alignedFloats(count);
       return new Float32Array(count);

@@ -40,7 +40,8 @@ export const Command = { IDLE: 0, TRAIN: 1, EVAL: 2, STOP: 3 } as const;
  * How long a thread spins on a slot before sleeping. Waking a sleeper costs ~25–55 µs here, about
  * a tenth of a small step, so with a core per thread it pays to spin through the coordinator's
  * update between steps and the short serial work at an epoch's end (2 ms; measured 50, 500 and
- * 5000 µs on the small net: within this machine's noise, 50 µs the slowest). With more threads than cores a spinner steals the core another thread
+ * 5000 µs on the small net: within this machine's noise, 50 µs the slowest). With more threads than cores a spinner
+ * steals the core another thread
  * needs, so it sleeps almost at once.
  */
 export function spinMicrosFor(threads: number, cores: number): number {
@@ -51,7 +52,13 @@ export function spinMicrosFor(threads: number, cores: number): number {
  * Synchronous wait (worker threads only) until `control[slot]` differs from `value`, spinning
  * first. Returns false when `giveUp()` says to stop waiting.
  */
-export function waitWhileEquals(control: Int32Array, slot: number, value: number, spinMicros: number, giveUp: () => boolean): boolean {
+export function waitWhileEquals(
+  control: Int32Array,
+  slot: number,
+  value: number,
+  spinMicros: number,
+  giveUp: () => boolean,
+): boolean {
   const spinUntil = performance.now() + spinMicros / 1000;
   while (Atomics.load(control, slot) === value) {
     if (performance.now() < spinUntil) continue;
@@ -62,7 +69,13 @@ export function waitWhileEquals(control: Int32Array, slot: number, value: number
 }
 
 /** Synchronous wait until `control[slot]` reaches `target` (a counter that only grows). */
-export function waitForCount(control: Int32Array, slot: number, target: number, spinMicros: number, giveUp: () => boolean): boolean {
+export function waitForCount(
+  control: Int32Array,
+  slot: number,
+  target: number,
+  spinMicros: number,
+  giveUp: () => boolean,
+): boolean {
   const spinUntil = performance.now() + spinMicros / 1000;
   for (;;) {
     const current = Atomics.load(control, slot);

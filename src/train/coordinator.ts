@@ -5,7 +5,11 @@ import type { RunSetup } from './setup.ts';
 import { ShardComputer } from './shard.ts';
 import { WorkerPool } from './worker-pool.ts';
 
-export interface PhaseStats { lossSum: number; correct: number; count: number }
+export interface PhaseStats {
+  lossSum: number;
+  correct: number;
+  count: number;
+}
 
 export interface CoordinatorOptions {
   readonly stepTimeoutMs: number;
@@ -18,8 +22,12 @@ export interface CoordinatorOptions {
   readonly fault?: { kind: 'throw' | 'exit'; step: number; times: number; phase?: 'chunk' | 'update' };
 }
 
-type WaitAsync = (array: Int32Array, index: number, value: number, timeout: number) =>
-  { async: false; value: string } | { async: true; value: Promise<string> };
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeout: number,
+) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 const WAKE_SLOTS = [Slot.READY, Slot.CHUNKS_DONE, Slot.RANGES_DONE];
 
@@ -36,7 +44,11 @@ export class Coordinator {
   private failure: Error | null = null;
   private generation: number;
 
-  constructor(private readonly memory: WebAssembly.Memory, private readonly setup: RunSetup, private readonly options: CoordinatorOptions) {
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly setup: RunSetup,
+    private readonly options: CoordinatorOptions,
+  ) {
     this.shard = new ShardComputer(memory, setup, 0);
     this.control = this.shard.views.control;
     this.generation = Atomics.load(this.control, Slot.GENERATION);
@@ -50,7 +62,11 @@ export class Coordinator {
     this.failure = null;
     Atomics.store(this.control, Slot.READY, 0);
     const fault = this.options.fault;
-    const data = { memory: this.memory, setup: this.setup, fault: fault && { kind: fault.kind, phase: fault.phase ?? 'chunk' } };
+    const data = {
+      memory: this.memory,
+      setup: this.setup,
+      fault: fault && { kind: fault.kind, phase: fault.phase ?? 'chunk' },
+    };
     this.pool = new WorkerPool(this.setup.threads - 1, data, (error) => {
       this.failure ??= error;
       for (const slot of WAKE_SLOTS) Atomics.notify(this.control, slot);
@@ -62,12 +78,17 @@ export class Coordinator {
   trainStep(step: number, batchStart: number, batchSize: number): Promise<PhaseStats> {
     return this.withRetries(`step ${step}`, async () => {
       const generation = this.publish(Command.TRAIN, [
-        [Slot.STEP, step], [Slot.BATCH_START, batchStart], [Slot.BATCH_SIZE, batchSize],
-        [Slot.CHUNK_COUNT, this.setup.chunks], [Slot.RANGE_COUNT, this.setup.rangeCount], [Slot.NON_FINITE, 0],
+        [Slot.STEP, step],
+        [Slot.BATCH_START, batchStart],
+        [Slot.BATCH_SIZE, batchSize],
+        [Slot.CHUNK_COUNT, this.setup.chunks],
+        [Slot.RANGE_COUNT, this.setup.rangeCount],
+        [Slot.NON_FINITE, 0],
       ]);
       // At an injected fault's step, leave that phase's work to the workers: on a small step the
       // coordinator can otherwise do it all before a worker wakes, and the fault never fires.
-      const faultPhase = this.pool !== null && this.options.fault?.step === step ? this.options.fault.phase ?? 'chunk' : null;
+      const faultPhase =
+        this.pool !== null && this.options.fault?.step === step ? (this.options.fault.phase ?? 'chunk') : null;
       if (faultPhase !== 'chunk') this.shard.runChunks(generation, false, () => false);
       await this.waitCount(Slot.CHUNKS_DONE, this.setup.chunks, this.options.stepTimeoutMs, `step ${step}`);
       if (faultPhase !== 'update') this.shard.runRanges(generation, () => false);
@@ -145,7 +166,8 @@ export class Coordinator {
         return await attempt();
       } catch (error) {
         if (!(error instanceof StepFailure)) throw error;
-        if (tries >= maxAttempts) throw new UserError(`${what} failed ${tries} times; giving up. Last failure: ${error.message}`, 1);
+        if (tries >= maxAttempts)
+          throw new UserError(`${what} failed ${tries} times; giving up. Last failure: ${error.message}`, 1);
         await this.restart();
       }
     }

@@ -3,25 +3,28 @@
  * model plan and the config; the same plain object goes to every worker, so all threads see one
  * layout and no step allocates. Offsets are in bytes, lengths in elements.
  */
-export interface Region { readonly offset: number; readonly length: number }
+export interface Region {
+  readonly offset: number;
+  readonly length: number;
+}
 
 export interface ArenaLayout {
   readonly bytes: number;
-  readonly control: Region;          // Int32: the control block (control.ts)
-  readonly stats: Region;            // Float64: [lossSum, correct, count] per chunk
+  readonly control: Region; // Int32: the control block (control.ts)
+  readonly stats: Region; // Float64: [lossSum, correct, count] per chunk
   // Parameters and optimizer state are double-buffered: a step's update writes the other buffer,
   // and only the coordinator makes it current (control.ts CURRENT), after every range is done. So
   // the update can run in parallel and a crash mid-update still leaves the committed state whole.
-  readonly params: Region[];         // Float32 ×2: the flat parameter vector
-  readonly grads: Region;            // Float32: the reduced, averaged gradient
+  readonly params: Region[]; // Float32 ×2: the flat parameter vector
+  readonly grads: Region; // Float32: the reduced, averaged gradient
   readonly optimizerState: Region[][]; // Float32 [buffer][j]: e.g. Adam's m and v, same layout as params
-  readonly slots: Region[];          // Float32: one gradient SUM per chunk, same layout as params
+  readonly slots: Region[]; // Float32: one gradient SUM per chunk, same layout as params
   readonly trainInputs: Region;
   readonly trainTargets: Region;
   readonly testInputs: Region;
   readonly testTargets: Region;
-  readonly order: Region;            // Uint32: this epoch's order of the training rows
-  readonly scratch: Region[];        // Float32: one per compute thread (model buffers, gathered rows)
+  readonly order: Region; // Uint32: this epoch's order of the training rows
+  readonly scratch: Region[]; // Float32: one per compute thread (model buffers, gathered rows)
 }
 
 export interface LayoutSpec {

@@ -18,14 +18,59 @@ export interface OptimizerVectors {
  * Elementwise, so ranges may be updated by different threads with the same result. `step` is
  * 1-based (Adam's bias correction needs it).
  */
-export function applyOptimizer(kernels: Kernels, config: OptimizerConfig, from: OptimizerVectors, to: OptimizerVectors, grads: Float32Array, step: number): void {
+export function applyOptimizer(
+  kernels: Kernels,
+  config: OptimizerConfig,
+  from: OptimizerVectors,
+  to: OptimizerVectors,
+  grads: Float32Array,
+  step: number,
+): void {
   const { params: w, state } = from;
   const n = w.length;
   switch (config.type) {
-    case 'sgd': return kernels.sgd(w, grads, n, config.learningRate, config.weightDecay, to.params);
-    case 'momentum': return kernels.momentum(w, grads, state[0], n, config.learningRate, config.momentum, config.weightDecay, to.params, to.state[0]);
-    case 'adagrad': return kernels.adagrad(w, grads, state[0], n, config.learningRate, config.epsilon, config.weightDecay, to.params, to.state[0]);
-    case 'adam': return kernels.adam(w, grads, state[0], state[1], n, config.learningRate, config.beta1, config.beta2, config.epsilon,
-      config.weightDecay, step, to.params, to.state[0], to.state[1]);
+    case 'sgd':
+      return kernels.sgd(w, grads, n, config.learningRate, config.weightDecay, to.params);
+    case 'momentum':
+      return kernels.momentum(
+        w,
+        grads,
+        state[0],
+        n,
+        config.learningRate,
+        config.momentum,
+        config.weightDecay,
+        to.params,
+        to.state[0],
+      );
+    case 'adagrad':
+      return kernels.adagrad(
+        w,
+        grads,
+        state[0],
+        n,
+        config.learningRate,
+        config.epsilon,
+        config.weightDecay,
+        to.params,
+        to.state[0],
+      );
+    case 'adam':
+      return kernels.adam(
+        w,
+        grads,
+        state[0],
+        state[1],
+        n,
+        config.learningRate,
+        config.beta1,
+        config.beta2,
+        config.epsilon,
+        config.weightDecay,
+        step,
+        to.params,
+        to.state[0],
+        to.state[1],
+      );
   }
 }

@@ -11,7 +11,11 @@ import { optimizerStateCount } from './optimizer.ts';
 import { rangeCountFor, type RunSetup } from './setup.ts';
 import { measureScratchFloats } from './shard.ts';
 
-export interface PreparedRun { readonly dataset: Dataset; readonly plan: ModelPlan; readonly setup: RunSetup }
+export interface PreparedRun {
+  readonly dataset: Dataset;
+  readonly plan: ModelPlan;
+  readonly setup: RunSetup;
+}
 
 /**
  * Everything that can be checked before a run claims its directory or starts a thread: the data
@@ -22,34 +26,53 @@ export function prepareRun(config: RunConfig): PreparedRun {
   const plan = planModel(config.model, dataset.features);
   const last = config.model.layers.length - 1;
   if (plan.outputs !== dataset.classes) {
-    throw new UserError(`the model ends with ${plan.outputs} outputs but the data has ${dataset.classes} classes: ` +
-      `make the last affine layer's units ${dataset.classes}\n  → at model.layers[${last}]`);
+    throw new UserError(
+      `the model ends with ${plan.outputs} outputs but the data has ${dataset.classes} classes: ` +
+        `make the last affine layer's units ${dataset.classes}\n  → at model.layers[${last}]`,
+    );
   }
   const { chunks, workers, kernels } = config.parallel;
   const batchSize = Math.min(config.train.batchSize, dataset.train.count);
   const maxRows = Math.ceil(batchSize / chunks);
   const testCount = dataset.test?.count ?? 0;
   if (Math.ceil(testCount / maxRows) > MAX_PHASE_ITEMS) {
-    throw new UserError(`the test split is too large for chunks of ${maxRows} rows; raise train.batchSize\n  → at train.batchSize`);
+    throw new UserError(
+      `the test split is too large for chunks of ${maxRows} rows; raise train.batchSize\n  → at train.batchSize`,
+    );
   }
   const statsEntries = Math.max(chunks, Math.ceil(testCount / maxRows));
   const layout = layoutArena({
     reservedBytes: WASM_RESERVED_BYTES,
     paramCount: plan.paramCount,
     optimizerStateCount: optimizerStateCount(config.train.optimizer),
-    chunks, statsEntries, threads: workers,
-    features: dataset.features, trainCount: dataset.train.count, testCount,
+    chunks,
+    statsEntries,
+    threads: workers,
+    features: dataset.features,
+    trainCount: dataset.train.count,
+    testCount,
     scratchFloats: measureScratchFloats(plan, maxRows),
   });
   if (layout.bytes > MAX_ARENA_BYTES) {
     const gib = (layout.bytes / 2 ** 30).toFixed(1);
-    throw new UserError(`the run needs ${gib} GiB of shared memory (${plan.paramCount} parameters × ${chunks} gradient slots, ` +
-      `data and activations); at most 4 GiB fit: use fewer units, chunks or workers\n  → at model.layers`);
+    throw new UserError(
+      `the run needs ${gib} GiB of shared memory (${plan.paramCount} parameters × ${chunks} gradient slots, ` +
+        `data and activations); at most 4 GiB fit: use fewer units, chunks or workers\n  → at model.layers`,
+    );
   }
   const setup: RunSetup = {
-    model: config.model, optimizer: config.train.optimizer, features: dataset.features, classes: dataset.classes,
-    trainCount: dataset.train.count, testCount, chunks, maxRows,
-    rangeCount: rangeCountFor(plan.paramCount), kernels, threads: workers, layout,
+    model: config.model,
+    optimizer: config.train.optimizer,
+    features: dataset.features,
+    classes: dataset.classes,
+    trainCount: dataset.train.count,
+    testCount,
+    chunks,
+    maxRows,
+    rangeCount: rangeCountFor(plan.paramCount),
+    kernels,
+    threads: workers,
+    layout,
     spinMicros: spinMicrosFor(workers, availableParallelism()),
   };
   return { dataset, plan, setup };

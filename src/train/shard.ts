@@ -10,7 +10,14 @@ import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
 import { chunkBounds, rangeBounds, type RunSetup } from './setup.ts';
 
 /** One compute thread's model over the arena: its own scratch, the shared parameters. */
-function buildThreadModel(plan: ModelPlan, maxRows: number, kernels: Kernels, alloc: Allocator, params: Float32Array, grads: Float32Array) {
+function buildThreadModel(
+  plan: ModelPlan,
+  maxRows: number,
+  kernels: Kernels,
+  alloc: Allocator,
+  params: Float32Array,
+  grads: Float32Array,
+) {
   const input = alloc.floats(maxRows * plan.inputs);
   const targets = alloc.floats(maxRows);
   const model = new ChainModel(plan, params, grads, maxRows, { kernels, alloc });
@@ -20,7 +27,14 @@ function buildThreadModel(plan: ModelPlan, maxRows: number, kernels: Kernels, al
 /** Floats of scratch one thread needs, measured by building its model with a counting allocator. */
 export function measureScratchFloats(plan: ModelPlan, maxRows: number): number {
   const counter = countingAllocator();
-  buildThreadModel(plan, maxRows, referenceKernels, counter, new Float32Array(plan.paramCount), new Float32Array(plan.paramCount));
+  buildThreadModel(
+    plan,
+    maxRows,
+    referenceKernels,
+    counter,
+    new Float32Array(plan.paramCount),
+    new Float32Array(plan.paramCount),
+  );
   return counter.total;
 }
 
@@ -55,22 +69,34 @@ export class ShardComputer {
   /** [buffer][range]: that range of the parameters and of each optimizer-state vector. */
   private readonly rangeVectors: OptimizerVectors[][];
 
-  constructor(memory: WebAssembly.Memory, private readonly setup: RunSetup, threadIndex: number) {
+  constructor(
+    memory: WebAssembly.Memory,
+    private readonly setup: RunSetup,
+    threadIndex: number,
+  ) {
     this.views = arenaViews(memory, setup.layout);
     this.control = this.views.control;
     this.kernels = selectKernels(setup.kernels, memory);
     const plan = planModel(setup.model, setup.features);
     const alloc = bumpAllocator(this.views.scratch[threadIndex]);
-    ({ input: this.input, targets: this.targets, model: this.model } =
-      buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params[0], this.views.slots[0]));
+    ({
+      input: this.input,
+      targets: this.targets,
+      model: this.model,
+    } = buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params[0], this.views.slots[0]));
     this.slotGradients = this.views.slots.map((slot) => this.model.viewsOf(slot));
     this.paramValues = this.views.params.map((buffer) => this.model.viewsOf(buffer));
-    const ranges = Array.from({ length: setup.rangeCount }, (_, r) => rangeBounds(plan.paramCount, setup.rangeCount, r));
+    const ranges = Array.from({ length: setup.rangeCount }, (_, r) =>
+      rangeBounds(plan.paramCount, setup.rangeCount, r),
+    );
     this.rangeSlots = ranges.map(([a, b]) => this.views.slots.map((slot) => slot.subarray(a, b)));
     this.rangeGrads = ranges.map(([a, b]) => this.views.grads.subarray(a, b));
-    this.rangeVectors = this.views.params.map((buffer, i) => ranges.map(([a, b]) => ({
-      params: buffer.subarray(a, b), state: this.views.optimizerState[i].map((v) => v.subarray(a, b)),
-    })));
+    this.rangeVectors = this.views.params.map((buffer, i) =>
+      ranges.map(([a, b]) => ({
+        params: buffer.subarray(a, b),
+        state: this.views.optimizerState[i].map((v) => v.subarray(a, b)),
+      })),
+    );
   }
 
   /** Forward + backward on training chunk c of the current batch; gradient sums into slot c. */
@@ -103,7 +129,10 @@ export class ShardComputer {
     const { features, classes, maxRows, testCount } = this.setup;
     const start = e * maxRows;
     const rows = Math.min(maxRows, testCount - start);
-    const x = { shape: [rows, features], data: this.views.testInputs.subarray(start * features, (start + rows) * features) };
+    const x = {
+      shape: [rows, features],
+      data: this.views.testInputs.subarray(start * features, (start + rows) * features),
+    };
     const targets = this.views.testTargets.subarray(start, start + rows);
     this.model.bindValues(this.paramValues[this.control[Slot.CURRENT]]);
     const { output, lossSum } = this.model.forwardLoss(x, targets);
@@ -143,7 +172,14 @@ export class ShardComputer {
       if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, scale)) {
         Atomics.store(this.control, Slot.NON_FINITE, 1);
       }
-      applyOptimizer(this.kernels, this.setup.optimizer, this.rangeVectors[current][r], this.rangeVectors[next][r], grads, step);
+      applyOptimizer(
+        this.kernels,
+        this.setup.optimizer,
+        this.rangeVectors[current][r],
+        this.rangeVectors[next][r],
+        grads,
+        step,
+      );
       afterUpdate?.();
       countUp(this.control, Slot.RANGES_DONE, count);
     }

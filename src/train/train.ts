@@ -25,7 +25,14 @@ export interface EpochMetrics {
   workers: number;
 }
 
-export interface StepProgress { epoch: number; step: number; steps: number; samples: number; loss: number; seconds: number }
+export interface StepProgress {
+  epoch: number;
+  step: number;
+  steps: number;
+  samples: number;
+  loss: number;
+  seconds: number;
+}
 
 export interface TrainOptions {
   /** Overrides config.parallel.workers (speed only: the weights do not change). */
@@ -44,8 +51,18 @@ export interface TrainOptions {
 }
 
 export interface TrainSummary {
-  name: string; epochs: number; steps: number; loss: number; trainAccuracy: number; testAccuracy: number | null;
-  seconds: number; samplesPerSec: number; workers: number; chunks: number; kernels: string; parameters: number;
+  name: string;
+  epochs: number;
+  steps: number;
+  loss: number;
+  trainAccuracy: number;
+  testAccuracy: number | null;
+  seconds: number;
+  samplesPerSec: number;
+  workers: number;
+  chunks: number;
+  kernels: string;
+  parameters: number;
 }
 
 export interface TrainResult {
@@ -80,7 +97,8 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   initParams(plan, views.params[0], config.seed);
 
   const coordinator = new Coordinator(memory, setup, {
-    stepTimeoutMs: config.parallel.stepTimeoutSeconds * 1000, fault: options.fault,
+    stepTimeoutMs: config.parallel.stepTimeoutSeconds * 1000,
+    fault: options.fault,
   });
   const metrics: EpochMetrics[] = [];
   const started = performance.now();
@@ -108,29 +126,54 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
         coordinator.commitStep();
         lossSum += stats.lossSum;
         correct += stats.correct;
-        options.onStep?.({ epoch, step: s + 1, steps, samples: start + size, loss: lossSum / (start + size), seconds: (performance.now() - epochStart) / 1000 });
+        options.onStep?.({
+          epoch,
+          step: s + 1,
+          steps,
+          samples: start + size,
+          loss: lossSum / (start + size),
+          seconds: (performance.now() - epochStart) / 1000,
+        });
       }
       const trainEnd = performance.now();
       // Finite gradients can still overflow the parameters in the update. A next step would see
       // it, but after an epoch's last step nothing does: never checkpoint or return such weights.
-      const overflowed = plan.params.find((p) => coordinator.shard.committedParams().subarray(p.offset, p.offset + p.size).some((v) => !Number.isFinite(v)));
+      const overflowed = plan.params.find((p) =>
+        coordinator.shard
+          .committedParams()
+          .subarray(p.offset, p.offset + p.size)
+          .some((v) => !Number.isFinite(v)),
+      );
       if (overflowed) {
-        const kept = directory ? `; the last good weights are in ${directory.path}/model.safetensors (if an epoch finished)` : '';
-        throw new UserError(`training diverged at epoch ${epoch}, step ${steps} (global step ${step}): the update made ${overflowed.name} ` +
-          `(layer ${overflowed.layer}, ${plan.config.layers[overflowed.layer].type}) non-finite. Lower the learning rate${kept}`, 1);
+        const kept = directory
+          ? `; the last good weights are in ${directory.path}/model.safetensors (if an epoch finished)`
+          : '';
+        throw new UserError(
+          `training diverged at epoch ${epoch}, step ${steps} (global step ${step}): the update made ${overflowed.name} ` +
+            `(layer ${overflowed.layer}, ${plan.config.layers[overflowed.layer].type}) non-finite. Lower the learning rate${kept}`,
+          1,
+        );
       }
       trainSeconds += (trainEnd - epochStart) / 1000;
       const test = dataset.test ? await coordinator.evaluate() : null;
       const seconds = (performance.now() - epochStart) / 1000;
       const epochMetrics: EpochMetrics = {
-        epoch, loss: lossSum / count, trainAccuracy: correct / count,
-        testAccuracy: test ? test.correct / test.count : null, testLoss: test ? test.lossSum / test.count : null,
-        samplesPerSec: count / ((trainEnd - epochStart) / 1000), seconds, workers: setup.threads,
+        epoch,
+        loss: lossSum / count,
+        trainAccuracy: correct / count,
+        testAccuracy: test ? test.correct / test.count : null,
+        testLoss: test ? test.lossSum / test.count : null,
+        samplesPerSec: count / ((trainEnd - epochStart) / 1000),
+        seconds,
+        workers: setup.threads,
       };
       metrics.push(epochMetrics);
       directory?.appendLine('metrics.jsonl', epochMetrics);
       // A checkpoint per epoch: if a later epoch fails, the last good weights stay on disk.
-      directory?.writeAtomic('model.safetensors', encodeSafetensors(weightsOf(plan, coordinator.shard.committedParams()), { format: 'pt', epoch: String(epoch) }));
+      directory?.writeAtomic(
+        'model.safetensors',
+        encodeSafetensors(weightsOf(plan, coordinator.shard.committedParams()), { format: 'pt', epoch: String(epoch) }),
+      );
       options.onEpoch?.(epochMetrics);
     }
   } finally {
@@ -138,10 +181,18 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   }
   const last = metrics[metrics.length - 1];
   const summary: TrainSummary = {
-    name: config.name, epochs: metrics.length, steps: step, loss: last.loss, trainAccuracy: last.trainAccuracy,
-    testAccuracy: last.testAccuracy, seconds: (performance.now() - started) / 1000,
-    samplesPerSec: (dataset.train.count * metrics.length) / trainSeconds, workers: setup.threads,
-    chunks: setup.chunks, kernels: setup.kernels, parameters: plan.paramCount,
+    name: config.name,
+    epochs: metrics.length,
+    steps: step,
+    loss: last.loss,
+    trainAccuracy: last.trainAccuracy,
+    testAccuracy: last.testAccuracy,
+    seconds: (performance.now() - started) / 1000,
+    samplesPerSec: (dataset.train.count * metrics.length) / trainSeconds,
+    workers: setup.threads,
+    chunks: setup.chunks,
+    kernels: setup.kernels,
+    parameters: plan.paramCount,
   };
   directory?.writeJson('summary.json', summary);
   return { config, metrics, weights: weightsOf(plan, coordinator.shard.committedParams()), summary };
@@ -151,20 +202,39 @@ function allocateArena(layout: ArenaLayout): WebAssembly.Memory {
   try {
     return createArenaMemory(layout);
   } catch (error) {
-    throw new UserError(`cannot allocate ${(layout.bytes / 2 ** 20).toFixed(0)} MiB of shared memory for this run ` +
-      `(${(error as Error).message}): use fewer units, chunks or workers`);
+    throw new UserError(
+      `cannot allocate ${(layout.bytes / 2 ** 20).toFixed(0)} MiB of shared memory for this run ` +
+        `(${(error as Error).message}): use fewer units, chunks or workers`,
+    );
   }
 }
 
 /** Copies of every parameter tensor, named like `layers.0.weight`. */
 function weightsOf(plan: ModelPlan, params: Float32Array): Record<string, NamedTensor> {
-  return Object.fromEntries(plan.params.map((p) => [p.name, { shape: p.shape, data: params.slice(p.offset, p.offset + p.size) }]));
+  return Object.fromEntries(
+    plan.params.map((p) => [p.name, { shape: p.shape, data: params.slice(p.offset, p.offset + p.size) }]),
+  );
 }
 
-function nonFiniteError(plan: ModelPlan, views: ArenaViews, epoch: number, stepInEpoch: number, step: number, lossSum: number, dir?: string): UserError {
-  const bad = plan.params.find((p) => views.grads.subarray(p.offset, p.offset + p.size).some((g) => !Number.isFinite(g)));
-  const where = bad ? `the gradient of ${bad.name} (layer ${bad.layer}, ${plan.config.layers[bad.layer].type})` : `the loss (${plan.config.loss})`;
+function nonFiniteError(
+  plan: ModelPlan,
+  views: ArenaViews,
+  epoch: number,
+  stepInEpoch: number,
+  step: number,
+  lossSum: number,
+  dir?: string,
+): UserError {
+  const bad = plan.params.find((p) =>
+    views.grads.subarray(p.offset, p.offset + p.size).some((g) => !Number.isFinite(g)),
+  );
+  const where = bad
+    ? `the gradient of ${bad.name} (layer ${bad.layer}, ${plan.config.layers[bad.layer].type})`
+    : `the loss (${plan.config.loss})`;
   const what = Number.isFinite(lossSum) ? 'a non-finite gradient' : `a non-finite loss (${lossSum})`;
   const kept = dir ? `; the last good weights are in ${dir}/model.safetensors (if an epoch finished)` : '';
-  return new UserError(`training diverged at epoch ${epoch}, step ${stepInEpoch + 1} (global step ${step + 1}): ${what} in ${where}. Lower the learning rate${kept}`, 1);
+  return new UserError(
+    `training diverged at epoch ${epoch}, step ${stepInEpoch + 1} (global step ${step + 1}): ${what} in ${where}. Lower the learning rate${kept}`,
+    1,
+  );
 }

@@ -15,7 +15,13 @@ export class WorkerPool {
 
   constructor(size: number, data: TrainerWorkerData, onFailure: (error: Error) => void) {
     // minThreads = maxThreads and a long idleTimeout: Piscina's defaults would shrink the pool.
-    this.pool = new Piscina({ filename: workerFile, minThreads: size, maxThreads: size, idleTimeout: 3_600_000, workerData: data });
+    this.pool = new Piscina({
+      filename: workerFile,
+      minThreads: size,
+      maxThreads: size,
+      idleTimeout: 3_600_000,
+      workerData: data,
+    });
     const report = (error: unknown) => {
       if (!this.closing) onFailure(error instanceof Error ? error : new Error(String(error)));
     };

@@ -4,7 +4,11 @@
  * browser globals into Node code, so we declare the few we need.
  */
 declare namespace WebAssembly {
-  interface MemoryDescriptor { initial: number; maximum?: number; shared?: boolean }
+  interface MemoryDescriptor {
+    initial: number;
+    maximum?: number;
+    shared?: boolean;
+  }
   class Memory {
     constructor(descriptor: MemoryDescriptor);
     readonly buffer: ArrayBuffer | SharedArrayBuffer;

@@ -6,7 +6,9 @@ import { benchGemm, formatGemmTable } from '../../src/bench/gemm.ts';
 const s = suite('benchmark harness');
 
 s('a training case reports median samples/s, GFLOP/s from the net shape, and RSS per epoch', () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/bench/train-case.ts', '50', '100', '1', '3'], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/bench/train-case.ts', '50', '100', '1', '3'], {
+    encoding: 'utf8',
+  });
   assert.is(run.status, 0, run.stderr);
   const result = JSON.parse(run.stdout.trim().split('\n').pop()!);
   assert.is(result.model, '784-50-10');
@@ -23,7 +25,10 @@ s('a training case reports median samples/s, GFLOP/s from the net shape, and RSS
 
 s('the GEMM micro-benchmark measures every orientation for a given shape', () => {
   const results = benchGemm({ quick: true, shapes: [{ m: 3, k: 5, n: 7 }] });
-  assert.equal(results.map((r) => r.orientation), ['matmul', 'matmulAT', 'matmulBT']);
+  assert.equal(
+    results.map((r) => r.orientation),
+    ['matmul', 'matmulAT', 'matmulBT'],
+  );
   for (const r of results) assert.ok(r.wasm > 0 && r.reference > 0, JSON.stringify(r));
   assert.match(formatGemmTable(results), /matmulAT\s+3×5×7/);
 });

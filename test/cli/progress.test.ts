@@ -30,9 +30,22 @@ s('redraws at most every 100 ms, but always draws the last step', () => {
 
 s('ends each epoch with its metrics on a line of their own', () => {
   const { written, stream } = fakeTerminal();
-  const metrics = { epoch: 1, loss: 0.5, trainAccuracy: 0.8, testAccuracy: 0.75, testLoss: 0.6, samplesPerSec: 1234.4, seconds: 1.5, workers: 2 };
+  const metrics = {
+    epoch: 1,
+    loss: 0.5,
+    trainAccuracy: 0.8,
+    testAccuracy: 0.75,
+    testLoss: 0.6,
+    samplesPerSec: 1234.4,
+    seconds: 1.5,
+    workers: 2,
+  };
   new ProgressBar(3, stream).epoch(metrics);
-  assert.ok(written[0].startsWith('\repoch 1/3  loss 0.5000  train acc 0.8000  test acc 0.7500  1234 samples/s  1.50s  (2 workers)'));
+  assert.ok(
+    written[0].startsWith(
+      '\repoch 1/3  loss 0.5000  train acc 0.8000  test acc 0.7500  1234 samples/s  1.50s  (2 workers)',
+    ),
+  );
   assert.ok(written[0].endsWith('\n'));
   assert.not.match(formatEpoch({ ...metrics, testAccuracy: null }, 3), /test acc/);
 });

@@ -41,7 +41,13 @@ s('40 random chains (depth, widths, activations, both losses) stay within 1e-3',
 
 s('ten seeded ReLU chains pass without a skipped element', () => {
   const config: ModelConfig = {
-    layers: [{ type: 'affine', units: 8, init: 'he', std: 0.01 }, { type: 'relu' }, { type: 'affine', units: 8, init: 'he', std: 0.01 }, { type: 'relu' }, { type: 'affine', units: 3, init: 'he', std: 0.01 }],
+    layers: [
+      { type: 'affine', units: 8, init: 'he', std: 0.01 },
+      { type: 'relu' },
+      { type: 'affine', units: 8, init: 'he', std: 0.01 },
+      { type: 'relu' },
+      { type: 'affine', units: 3, init: 'he', std: 0.01 },
+    ],
     loss: 'softmax-cross-entropy',
   };
   for (let seed = 100; seed < 110; seed++) assertPasses(modelSubject(config, { seed, rows: 8, inputs: 6 }));
@@ -65,7 +71,9 @@ s('an mse config with every layer type passes (fixtures/mse-chain.json)', () => 
 s('a run config with data/train/output sections is accepted; only model and seed matter', () => {
   const json = JSON.parse(readFileSync(new URL('./fixtures/mse-chain.json', import.meta.url), 'utf8'));
   const a = gradcheck(subjectFromJson(json).subject);
-  const b = gradcheck(subjectFromJson({ ...json, data: { anything: true }, train: { epochs: 3 }, output: 'runs/x' }).subject);
+  const b = gradcheck(
+    subjectFromJson({ ...json, data: { anything: true }, train: { epochs: 3 }, output: 'runs/x' }).subject,
+  );
   assert.equal(a, b);
 });
 

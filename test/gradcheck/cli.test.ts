@@ -12,7 +12,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'shardprop-gradcheck-'));
 
 function gradcheck(...args: string[]) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/gradcheck.ts', ...args], { cwd: root, encoding: 'utf8' });
+  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/gradcheck.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { status, stdout, stderr };
 }
 
@@ -22,7 +25,12 @@ function scratchFile(name: string, text: string): string {
   return path;
 }
 
-for (const file of ['data/configs/gradcheck-chain.json', 'test/gradcheck/fixtures/mse-chain.json', 'data/graphs/apple-orange.json', 'data/graphs/relu-sigmoid.json']) {
+for (const file of [
+  'data/configs/gradcheck-chain.json',
+  'test/gradcheck/fixtures/mse-chain.json',
+  'data/graphs/apple-orange.json',
+  'data/graphs/relu-sigmoid.json',
+]) {
   s(`${file}: a table of max relative errors, exit 0`, () => {
     const { status, stdout, stderr } = gradcheck(file);
     assert.is(status, 0, stderr);
@@ -34,7 +42,14 @@ for (const file of ['data/configs/gradcheck-chain.json', 'test/gradcheck/fixture
 
 s('lists every parameter tensor of a model config', () => {
   const { stdout } = gradcheck('data/configs/gradcheck-chain.json');
-  for (const name of ['layers.0.weight', 'layers.0.bias', 'layers.1.scale', 'layers.2.bias', 'layers.8.weight', 'layers.8.bias']) {
+  for (const name of [
+    'layers.0.weight',
+    'layers.0.bias',
+    'layers.1.scale',
+    'layers.2.bias',
+    'layers.8.weight',
+    'layers.8.bias',
+  ]) {
     assert.match(stdout, new RegExp(`\\n${name.replaceAll('.', '\\.')}\\s`));
   }
 });
@@ -50,8 +65,19 @@ s('bad input exits 2 with a ✖ line: missing file, invalid JSON, bad model, bad
     [['no/such.json'], /✖ file not found → at no\/such\.json/],
     [[scratchFile('broken.json', '{"model": ')], /✖ file is not valid JSON/],
     [[scratchFile('model.json', '{"model": {"layers": [{"type": "conv"}]}}')], /✖ .* → at model\.layers\[0\]\.type/],
-    [[scratchFile('spec.json', '{"inputs": {"a": 1}, "nodes": [{"name": "n", "op": "exp", "in": ["a"]}], "output": "n"}')], /✖ node "n": Invalid option/],
-    [['data/graphs/apple-orange.json', '--tolerance', 'lots'], /✖ tolerance must be a number ≥ 0, got "lots" → at --tolerance/],
+    [
+      [
+        scratchFile(
+          'spec.json',
+          '{"inputs": {"a": 1}, "nodes": [{"name": "n", "op": "exp", "in": ["a"]}], "output": "n"}',
+        ),
+      ],
+      /✖ node "n": Invalid option/,
+    ],
+    [
+      ['data/graphs/apple-orange.json', '--tolerance', 'lots'],
+      /✖ tolerance must be a number ≥ 0, got "lots" → at --tolerance/,
+    ],
     [[], /✖ expected one file, got 0/],
   ];
   for (const [args, expected] of cases) {

@@ -1,5 +1,10 @@
 import * as assert from 'uvu/assert';
-import { gradcheck, type GradcheckOptions, type GradcheckSubject, type TensorReport } from '../../src/gradcheck/check.ts';
+import {
+  gradcheck,
+  type GradcheckOptions,
+  type GradcheckSubject,
+  type TensorReport,
+} from '../../src/gradcheck/check.ts';
 import { referenceKernels } from '../../src/kernels/reference.ts';
 import type { LayerContext } from '../../src/layers/layer.ts';
 import { createRng } from '../../src/random.ts';
@@ -12,7 +17,10 @@ export const contextOf = (alloc: Allocator): LayerContext => ({ kernels: referen
 /** A seeded tensor of N(0, 1) values. */
 export function randomTensor(shape: number[], seed: number): Tensor {
   const rng = createRng(seed);
-  return tensor(shape, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()));
+  return tensor(
+    shape,
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+  );
 }
 
 export function worst(reports: readonly TensorReport[]): number {

@@ -47,7 +47,11 @@ s('Mul(x, x): the accumulated gradient 2x', () => {
 
 for (const inputGradient of [true, false]) {
   s(`Affine (inputGradient ${inputGradient}): weight, bias${inputGradient ? ' and input' : ''}`, () => {
-    const build = seeded((alloc) => new Affine(4, 5, param('weight', [4, 5], alloc), param('bias', [5], alloc), 3, contextOf(alloc), inputGradient), 4);
+    const build = seeded(
+      (alloc) =>
+        new Affine(4, 5, param('weight', [4, 5], alloc), param('bias', [5], alloc), 3, contextOf(alloc), inputGradient),
+      4,
+    );
     const subject = layerSubject('Affine', build, [x], randomTensor([3, 5], 5).data);
     if (inputGradient) assertPasses(subject);
     else assertPasses({ ...subject, tensors: subject.tensors.slice(1) }); // no dx to compare
@@ -55,8 +59,22 @@ for (const inputGradient of [true, false]) {
 }
 
 s('Scale and Bias: parameter and input gradients', () => {
-  assertPasses(layerSubject('Scale', seeded((alloc) => new Scale(4, param('scale', [4], alloc), 3, contextOf(alloc)), 6), [x], dout));
-  assertPasses(layerSubject('Bias', seeded((alloc) => new Bias(4, param('bias', [4], alloc), 3, contextOf(alloc)), 7), [x], dout));
+  assertPasses(
+    layerSubject(
+      'Scale',
+      seeded((alloc) => new Scale(4, param('scale', [4], alloc), 3, contextOf(alloc)), 6),
+      [x],
+      dout,
+    ),
+  );
+  assertPasses(
+    layerSubject(
+      'Bias',
+      seeded((alloc) => new Bias(4, param('bias', [4], alloc), 3, contextOf(alloc)), 7),
+      [x],
+      dout,
+    ),
+  );
 });
 
 s('SoftmaxCrossEntropy with class indices and with one-hot targets', () => {
@@ -68,7 +86,9 @@ s('SoftmaxCrossEntropy with class indices and with one-hot targets', () => {
 
 s('SoftmaxCrossEntropy on large logits (±30)', () => {
   const logits = tensor([2, 3], [30, -30, 10, -25, 28, 29]);
-  assertPasses(lossSubject('logits', (alloc) => new SoftmaxCrossEntropy(6, contextOf(alloc)), logits, new Float32Array([2, 0])));
+  assertPasses(
+    lossSubject('logits', (alloc) => new SoftmaxCrossEntropy(6, contextOf(alloc)), logits, new Float32Array([2, 0])),
+  );
 });
 
 s('MeanSquaredError with dense and class-index targets', () => {
@@ -79,7 +99,9 @@ s('MeanSquaredError with dense and class-index targets', () => {
 
 for (const file of ['apple-orange', 'relu-sigmoid']) {
   s(`graph spec data/graphs/${file}.json: every input`, () => {
-    const spec = parseGraphSpec(JSON.parse(readFileSync(new URL(`../../data/graphs/${file}.json`, import.meta.url), 'utf8')));
+    const spec = parseGraphSpec(
+      JSON.parse(readFileSync(new URL(`../../data/graphs/${file}.json`, import.meta.url), 'utf8')),
+    );
     assertPasses(graphSubject(spec));
   });
 }

@@ -34,7 +34,8 @@ class TransposedAffine extends Affine {
     const result = super.backward(d);
     const g = this.weight.grad;
     const n = this.units;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) [g[i * n + j], g[j * n + i]] = [g[j * n + i], g[i * n + j]];
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) [g[i * n + j], g[j * n + i]] = [g[j * n + i], g[i * n + j]];
     return result;
   }
 }
@@ -72,7 +73,11 @@ s('a ReLU whose backward drops the dout factor fails; the real ReLU passes', () 
 });
 
 s('an Affine with a transposed dW fails on the weight only', () => {
-  const build = seededParams((alloc) => new TransposedAffine(4, 4, param('weight', [4, 4], alloc), param('bias', [4], alloc), 3, contextOf(alloc)), (_, r) => r());
+  const build = seededParams(
+    (alloc) =>
+      new TransposedAffine(4, 4, param('weight', [4, 4], alloc), param('bias', [4], alloc), 3, contextOf(alloc)),
+    (_, r) => r(),
+  );
   const reports = gradcheck(layerSubject('affine', build, [x], dout));
   const byName = Object.fromEntries(reports.map((r) => [r.name, r.maxRelativeError]));
   assert.ok(byName['affine.weight'] > TOLERANCE, `transposed dW passed: ${byName['affine.weight']}`);
@@ -81,12 +86,21 @@ s('an Affine with a transposed dW fails on the weight only', () => {
 });
 
 s('a Sigmoid with derivative y instead of y·(1 − y) fails', () => {
-  assert.ok(worst(gradcheck(layerSubject('sigmoid', (alloc) => new WrongSigmoid(12, contextOf(alloc)), [x], dout))) > TOLERANCE);
+  assert.ok(
+    worst(gradcheck(layerSubject('sigmoid', (alloc) => new WrongSigmoid(12, contextOf(alloc)), [x], dout))) > TOLERANCE,
+  );
 });
 
 s('a Scale whose dx forgets the scale passes at scale 1 but fails at a generic point', () => {
-  const build = (value: number | null) => seededParams((alloc) => new ForgetfulScale(4, param('scale', [4], alloc), 3, contextOf(alloc)), (_, r) => value ?? r());
-  assert.ok(worst(gradcheck(layerSubject('scale', build(1), [x], dout))) < TOLERANCE, 'expected the blind spot at scale 1');
+  const build = (value: number | null) =>
+    seededParams(
+      (alloc) => new ForgetfulScale(4, param('scale', [4], alloc), 3, contextOf(alloc)),
+      (_, r) => value ?? r(),
+    );
+  assert.ok(
+    worst(gradcheck(layerSubject('scale', build(1), [x], dout))) < TOLERANCE,
+    'expected the blind spot at scale 1',
+  );
   assert.ok(worst(gradcheck(layerSubject('scale', build(null), [x], dout))) > TOLERANCE);
 });
 

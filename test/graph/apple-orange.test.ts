@@ -7,10 +7,15 @@ import { runGraph } from '../../src/graph/result.ts';
 
 const s = suite('apple-orange graph (data/graphs/apple-orange.json)');
 
-const spec = parseGraphSpec(JSON.parse(readFileSync(new URL('../../data/graphs/apple-orange.json', import.meta.url), 'utf8')));
+const spec = parseGraphSpec(
+  JSON.parse(readFileSync(new URL('../../data/graphs/apple-orange.json', import.meta.url), 'utf8')),
+);
 const result = runGraph(new Graph(spec));
 const near = (actual: unknown, expected: number) =>
-  assert.ok(typeof actual === 'number' && Math.abs(actual - expected) <= 1e-6 * Math.abs(expected), `got ${actual}, expected ${expected}`);
+  assert.ok(
+    typeof actual === 'number' && Math.abs(actual - expected) <= 1e-6 * Math.abs(expected),
+    `got ${actual}, expected ${expected}`,
+  );
 
 // price = (apple·appleCount + orange·orangeCount)·tax = (200 + 450)·1.1 = 715
 s('forward: 200 + 450 = 650, times tax 1.1 = 715', () => {

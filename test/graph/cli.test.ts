@@ -12,7 +12,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'shardprop-graph-'));
 
 function graph(...args: string[]) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/graph.ts', ...args], { cwd: root, encoding: 'utf8' });
+  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/graph.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { status, stdout, stderr };
 }
 
@@ -23,7 +26,8 @@ function graphOf(name: string, text: string) {
   return graph(path);
 }
 
-const spec = (nodes: unknown[], extra: object = {}) => JSON.stringify({ inputs: { a: 1, b: 2, v: [1, 2] }, nodes, output: 'n', ...extra });
+const spec = (nodes: unknown[], extra: object = {}) =>
+  JSON.stringify({ inputs: { a: 1, b: 2, v: [1, 2] }, nodes, output: 'n', ...extra });
 
 s('prints exactly one JSON object with the apple-orange numbers, exit 0', () => {
   const { status, stdout, stderr } = graph('data/graphs/apple-orange.json');
@@ -33,7 +37,10 @@ s('prints exactly one JSON object with the apple-orange numbers, exit 0', () => 
   const result = JSON.parse(stdout);
   assert.equal(Object.keys(result), ['output', 'values', 'gradients']);
   assert.is(result.output, 715);
-  assert.equal([result.gradients.apple, result.gradients.appleCount, result.gradients.orangeCount, result.gradients.tax], [2.2, 110, 165, 650]);
+  assert.equal(
+    [result.gradients.apple, result.gradients.appleCount, result.gradients.orangeCount, result.gradients.tax],
+    [2.2, 110, 165, 650],
+  );
   assert.ok(Math.abs(result.gradients.orange - 3.3) < 1e-6);
 });
 
@@ -46,13 +53,43 @@ s('runs the shipped relu-sigmoid spec and keeps arrays as arrays', () => {
 });
 
 const malformed: Array<[string, string, RegExp]> = [
-  ['unknown op', spec([{ name: 'n', op: 'pow', in: ['a', 'b'] }]), /✖ node "n": Invalid option: .* → at nodes\[0\]\.op/],
-  ['missing input name', spec([{ name: 'n', op: 'mul', in: ['a', 'missing'] }]), /✖ node "n": "missing" is not an input or a node → at nodes\[0\]\.in\[1\]/],
-  ['duplicate name', spec([{ name: 'n', op: 'mul', in: ['a', 'b'] }, { name: 'n', op: 'add', in: ['a', 'b'] }]), /✖ node "n": the name is already used by node 0 → at nodes\[1\]\.name/],
-  ['cycle', spec([{ name: 'n', op: 'relu', in: ['m'] }, { name: 'm', op: 'sigmoid', in: ['n'] }]), /✖ node "n" is on a cycle: n → m → n/],
-  ['shape mismatch', spec([{ name: 'n', op: 'add', in: ['a', 'v'] }]), /✖ node "n": shapes differ: "a" is a scalar but "v" is \[2\]/],
+  [
+    'unknown op',
+    spec([{ name: 'n', op: 'pow', in: ['a', 'b'] }]),
+    /✖ node "n": Invalid option: .* → at nodes\[0\]\.op/,
+  ],
+  [
+    'missing input name',
+    spec([{ name: 'n', op: 'mul', in: ['a', 'missing'] }]),
+    /✖ node "n": "missing" is not an input or a node → at nodes\[0\]\.in\[1\]/,
+  ],
+  [
+    'duplicate name',
+    spec([
+      { name: 'n', op: 'mul', in: ['a', 'b'] },
+      { name: 'n', op: 'add', in: ['a', 'b'] },
+    ]),
+    /✖ node "n": the name is already used by node 0 → at nodes\[1\]\.name/,
+  ],
+  [
+    'cycle',
+    spec([
+      { name: 'n', op: 'relu', in: ['m'] },
+      { name: 'm', op: 'sigmoid', in: ['n'] },
+    ]),
+    /✖ node "n" is on a cycle: n → m → n/,
+  ],
+  [
+    'shape mismatch',
+    spec([{ name: 'n', op: 'add', in: ['a', 'v'] }]),
+    /✖ node "n": shapes differ: "a" is a scalar but "v" is \[2\]/,
+  ],
   ['wrong arity', spec([{ name: 'n', op: 'sigmoid', in: [] }]), /✖ node "n": sigmoid takes 1 input, got 0/],
-  ['undefined output', spec([{ name: 'n', op: 'add', in: ['a', 'b'] }], { output: 'nope' }), /✖ output "nope" is not an input or a node → at output/],
+  [
+    'undefined output',
+    spec([{ name: 'n', op: 'add', in: ['a', 'b'] }], { output: 'nope' }),
+    /✖ output "nope" is not an input or a node → at output/,
+  ],
   ['invalid JSON', '{ "inputs": ', /✖ file is not valid JSON: .* → at .*invalid JSON\.json/],
   ['not an object', '[1, 2]', /✖ Invalid input: expected object, received array/],
 ];
@@ -63,7 +100,13 @@ for (const [name, text, expected] of malformed) {
     assert.is(status, 2);
     assert.is(stdout, '');
     assert.match(stderr, expected);
-    assert.ok(stderr.split('\n').filter(Boolean).every((line) => line.startsWith('✖')), stderr);
+    assert.ok(
+      stderr
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => line.startsWith('✖')),
+      stderr,
+    );
     assert.not.match(stderr, /\n\s+at /);
   });
 }
@@ -102,7 +145,10 @@ s('--format dot labels each edge with value\\ngradient', () => {
 
 s('a value read twice gets two edges, each with its own share of the gradient', () => {
   const path = join(scratch, 'square.json');
-  writeFileSync(path, JSON.stringify({ inputs: { x: 3 }, nodes: [{ name: 'y', op: 'mul', in: ['x', 'x'] }], output: 'y' }));
+  writeFileSync(
+    path,
+    JSON.stringify({ inputs: { x: 3 }, nodes: [{ name: 'y', op: 'mul', in: ['x', 'x'] }], output: 'y' }),
+  );
   const { stdout } = graph(path, '--format', 'dot');
   assert.is(stdout.match(/n0 -> n1 \[label="3\\n3"\];/g)?.length, 2); // 3 + 3 = 2x = 6 in total
   assert.is(JSON.parse(graph(path).stdout).gradients.x, 6);

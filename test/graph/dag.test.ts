@@ -10,7 +10,12 @@ const run = (spec: unknown) => runGraph(new Graph(parseGraphSpec(spec)));
 const near = (actual: unknown, expected: number[]) => {
   const values = (Array.isArray(actual) ? actual.flat(Infinity) : [actual]) as number[];
   assert.is(values.length, expected.length);
-  values.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) <= 1e-6 * Math.max(1, Math.abs(expected[i])), `[${i}] got ${v}, expected ${expected[i]}`));
+  values.forEach((v, i) =>
+    assert.ok(
+      Math.abs(v - expected[i]) <= 1e-6 * Math.max(1, Math.abs(expected[i])),
+      `[${i}] got ${v}, expected ${expected[i]}`,
+    ),
+  );
 };
 
 // mul(x, x) with x = [3, −2]: z = x² = [9, 4], and dz/dx = 2x = [6, −4]: both input slots send x back.
@@ -45,7 +50,7 @@ s('fan-out and a repeated input accumulate: x feeds sq twice and s once; sq feed
 
 // x = [0, 2]: r = relu(x) = [0, 2], g = σ(x) = [½, σ(2)], out = r·g.
 // d out/d x = relu'(x)·g + r·σ'(x) = [0·½ + 0·¼, 1·σ(2) + 2·σ(2)(1 − σ(2))]  (relu'(0) = 0).
-s('relu and sigmoid on a fanned-out array, with relu\'s derivative 0 at x = 0', () => {
+s("relu and sigmoid on a fanned-out array, with relu's derivative 0 at x = 0", () => {
   const sig2 = 1 / (1 + Math.exp(-2));
   const result = run({
     inputs: { x: [0, 2] },
@@ -71,7 +76,10 @@ s('nested arrays keep their shape in values and gradients', () => {
 s('nodes may be listed before the nodes they read', () => {
   const result = run({
     inputs: { a: 2, b: 5 },
-    nodes: [{ name: 'late', op: 'mul', in: ['early', 'b'] }, { name: 'early', op: 'add', in: ['a', 'a'] }],
+    nodes: [
+      { name: 'late', op: 'mul', in: ['early', 'b'] },
+      { name: 'early', op: 'add', in: ['a', 'a'] },
+    ],
     output: 'late',
   });
   near(result.output, [20]);
@@ -82,7 +90,10 @@ s('nodes may be listed before the nodes they read', () => {
 s('nodes downstream of the output get gradient 0 and add nothing', () => {
   const result = run({
     inputs: { a: 2, b: 5 },
-    nodes: [{ name: 'out', op: 'mul', in: ['a', 'b'] }, { name: 'c', op: 'add', in: ['out', 'a'] }],
+    nodes: [
+      { name: 'out', op: 'mul', in: ['a', 'b'] },
+      { name: 'c', op: 'add', in: ['out', 'a'] },
+    ],
     output: 'out',
   });
   near(result.gradients.c, [0]);
@@ -91,7 +102,9 @@ s('nodes downstream of the output get gradient 0 and add nothing', () => {
 });
 
 s('running a graph twice gives the same gradients (they are reset, not added across runs)', () => {
-  const graph = new Graph(parseGraphSpec({ inputs: { x: 3 }, nodes: [{ name: 'z', op: 'mul', in: ['x', 'x'] }], output: 'z' }));
+  const graph = new Graph(
+    parseGraphSpec({ inputs: { x: 3 }, nodes: [{ name: 'z', op: 'mul', in: ['x', 'x'] }], output: 'z' }),
+  );
   runGraph(graph);
   near(runGraph(graph).gradients.x, [6]);
 });
@@ -100,7 +113,11 @@ s('running a graph twice gives the same gradients (they are reset, not added acr
 // out = 20 001·x, d out/d x = 20 001. Sorting must not recurse once per node.
 s('a long chain listed backwards is sorted without overflowing the stack', () => {
   const n = 20_000;
-  const nodes = Array.from({ length: n }, (_, i) => ({ name: `s${i}`, op: 'add', in: [i === 0 ? 'x' : `s${i - 1}`, 'x'] })).reverse();
+  const nodes = Array.from({ length: n }, (_, i) => ({
+    name: `s${i}`,
+    op: 'add',
+    in: [i === 0 ? 'x' : `s${i - 1}`, 'x'],
+  })).reverse();
   const result = run({ inputs: { x: 1 }, nodes, output: `s${n - 1}` });
   near(result.output, [n + 1]);
   near(result.gradients.x, [n + 1]);

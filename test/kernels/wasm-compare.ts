@@ -63,7 +63,8 @@ export function createErrorLog(): { record(kernel: string, error: number): numbe
       return error;
     },
     print() {
-      for (const [kernel, error] of worst) console.log(`  max relative error ${kernel.padEnd(20)} ${error.toExponential(2)}`);
+      for (const [kernel, error] of worst)
+        console.log(`  max relative error ${kernel.padEnd(20)} ${error.toExponential(2)}`);
     },
   };
 }

@@ -38,11 +38,15 @@ for (const [name, refForward, refBackward, forward, backward] of activations) {
       arena.reset();
       const x = activationInput(len, 1);
       const dout = randomArray(createRng(2, len), len);
-      const y = new Float32Array(len), dx = new Float32Array(len);
+      const y = new Float32Array(len),
+        dx = new Float32Array(len);
       refForward(x, y, len);
       // relu's backward reads x; sigmoid's and tanh's read the cached output y.
       refBackward(name === 'relu' ? x : y, dout, dx, len);
-      const wx = arena.take(len, x), wy = arena.take(len), wdout = arena.take(len, dout), wdx = arena.take(len);
+      const wx = arena.take(len, x),
+        wy = arena.take(len),
+        wdout = arena.take(len, dout),
+        wdx = arena.take(len);
       forward(wx, wy, len);
       backward(name === 'relu' ? wx : arena.take(len, y), wdout, wdx, len);
       check(`${name}Forward`, wy, y, `len=${len}`);
@@ -54,7 +58,9 @@ for (const [name, refForward, refBackward, forward, backward] of activations) {
 
 s('relu maps −0 to +0 and its derivative at 0 is 0, like the reference', () => {
   arena.reset();
-  const x = arena.take(5, [-0, 0, 2, -1, 0]), y = arena.take(5), dx = arena.take(5);
+  const x = arena.take(5, [-0, 0, 2, -1, 0]),
+    y = arena.take(5),
+    dx = arena.take(5);
   wasm.reluForward(x, y, 5);
   assert.ok(Object.is(y[0], 0), 'relu(−0) is +0');
   wasm.reluBackward(x, arena.take(5, [1, 1, 1, 1, 1]), dx, 5);
@@ -80,8 +86,16 @@ s('gatherRows copies the rows an order names, for odd widths and row counts, exa
       ref.gatherRows(source, order, 2, rows, width, want);
       assert.equal(Array.from(out), Array.from(want), `width ${width}, ${rows} rows`);
       // By hand: output row 0 is source row 5, row 3 source row 7, row 6 source row 4.
-      for (const [r, from] of [[0, 5], [3, 7], [6, 4]]) {
-        if (r < rows) assert.equal(Array.from(out.subarray(r * width, (r + 1) * width)), Array.from(source.subarray(from * width, (from + 1) * width)));
+      for (const [r, from] of [
+        [0, 5],
+        [3, 7],
+        [6, 4],
+      ]) {
+        if (r < rows)
+          assert.equal(
+            Array.from(out.subarray(r * width, (r + 1) * width)),
+            Array.from(source.subarray(from * width, (from + 1) * width)),
+          );
       }
     }
   }
@@ -92,11 +106,14 @@ s('addRow and sumRows match the reference', () => {
     for (const n of SIZES) {
       arena.reset();
       const rng = createRng(3, m, n);
-      const a = randomArray(rng, m * n), row = randomArray(rng, n);
-      const want = a.slice(), wantSum = new Float32Array(n);
+      const a = randomArray(rng, m * n),
+        row = randomArray(rng, n);
+      const want = a.slice(),
+        wantSum = new Float32Array(n);
       ref.addRow(want, row, m, n);
       ref.sumRows(a, wantSum, m, n);
-      const got = arena.take(m * n, a), gotSum = arena.take(n, randomArray(rng, n));
+      const got = arena.take(m * n, a),
+        gotSum = arena.take(n, randomArray(rng, n));
       wasm.sumRows(got, gotSum, m, n);
       wasm.addRow(got, arena.take(n, row), m, n);
       check('addRow', got, want, `m=${m} n=${n}`);
@@ -120,7 +137,11 @@ s('softmaxCrossEntropy matches the reference in loss and gradient', () => {
       check('softmaxCE loss', [loss], [wantLoss], `m=${m} n=${n}`);
       // In place (dlogits over the logits): the same loss and gradient bits.
       const inPlace = arena.take(m * n, logits);
-      assert.is(wasm.softmaxCrossEntropy(inPlace, arena.take(m, targets), inPlace, m, n), loss, `in place m=${m} n=${n}`);
+      assert.is(
+        wasm.softmaxCrossEntropy(inPlace, arena.take(m, targets), inPlace, m, n),
+        loss,
+        `in place m=${m} n=${n}`,
+      );
       assert.equal(Array.from(inPlace), Array.from(got), `in place m=${m} n=${n}`);
     }
   }

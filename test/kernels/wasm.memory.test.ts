@@ -26,7 +26,10 @@ s('rejects arrays that are not views of its memory, with a clear error', () => {
   const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
   const wasm = createWasmKernels(memory);
   const inArena = carve(memory, WASM_RESERVED_BYTES, 4);
-  assert.throws(() => wasm.reluForward(new Float32Array(4), inArena, 4), /'x' is not a view of the run's WebAssembly\.Memory/);
+  assert.throws(
+    () => wasm.reluForward(new Float32Array(4), inArena, 4),
+    /'x' is not a view of the run's WebAssembly\.Memory/,
+  );
   const other = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
   assert.throws(() => wasm.reluForward(carve(other, WASM_RESERVED_BYTES, 4), inArena, 4), /not a view/);
 });

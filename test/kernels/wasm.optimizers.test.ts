@@ -25,12 +25,24 @@ function updates(after: Float32Array, before: Float32Array): Float32Array {
 type Step = (w: Float32Array, g: Float32Array, state: Float32Array[], t: number) => void;
 const optimizers: [string, number, Step, Step][] = [
   ['sgd', 0, (w, g, _, _t) => ref.sgd(w, g, w.length, 0.1, 0.01), (w, g, _, _t) => wasm.sgd(w, g, w.length, 0.1, 0.01)],
-  ['momentum', 1, (w, g, [v]) => ref.momentum(w, g, v, w.length, 0.1, 0.9, 0.01),
-    (w, g, [v]) => wasm.momentum(w, g, v, w.length, 0.1, 0.9, 0.01)],
-  ['adagrad', 1, (w, g, [h]) => ref.adagrad(w, g, h, w.length, 0.1, 1e-8, 0.01),
-    (w, g, [h]) => wasm.adagrad(w, g, h, w.length, 0.1, 1e-8, 0.01)],
-  ['adam', 2, (w, g, [m, v], t) => ref.adam(w, g, m, v, w.length, 0.1, 0.9, 0.999, 1e-8, 0.01, t),
-    (w, g, [m, v], t) => wasm.adam(w, g, m, v, w.length, 0.1, 0.9, 0.999, 1e-8, 0.01, t)],
+  [
+    'momentum',
+    1,
+    (w, g, [v]) => ref.momentum(w, g, v, w.length, 0.1, 0.9, 0.01),
+    (w, g, [v]) => wasm.momentum(w, g, v, w.length, 0.1, 0.9, 0.01),
+  ],
+  [
+    'adagrad',
+    1,
+    (w, g, [h]) => ref.adagrad(w, g, h, w.length, 0.1, 1e-8, 0.01),
+    (w, g, [h]) => wasm.adagrad(w, g, h, w.length, 0.1, 1e-8, 0.01),
+  ],
+  [
+    'adam',
+    2,
+    (w, g, [m, v], t) => ref.adam(w, g, m, v, w.length, 0.1, 0.9, 0.999, 1e-8, 0.01, t),
+    (w, g, [m, v], t) => wasm.adam(w, g, m, v, w.length, 0.1, 0.9, 0.999, 1e-8, 0.01, t),
+  ],
 ];
 
 for (const [name, stateCount, refStep, wasmStep] of optimizers) {
@@ -59,12 +71,24 @@ for (const [name, stateCount, refStep, wasmStep] of optimizers) {
 }
 
 // The trainer updates out of place: committed buffers in, the other buffers out (shard.ts).
-type OutOfPlace = (k: Kernels, w: Float32Array, g: Float32Array, state: Float32Array[], wOut?: Float32Array, stateOut?: Float32Array[]) => void;
+type OutOfPlace = (
+  k: Kernels,
+  w: Float32Array,
+  g: Float32Array,
+  state: Float32Array[],
+  wOut?: Float32Array,
+  stateOut?: Float32Array[],
+) => void;
 const outOfPlace: [string, number, OutOfPlace][] = [
   ['sgd', 0, (k, w, g, _, wOut) => k.sgd(w, g, w.length, 0.1, 0.01, wOut)],
   ['momentum', 1, (k, w, g, [v], wOut, out) => k.momentum(w, g, v, w.length, 0.1, 0.9, 0.01, wOut, out?.[0])],
   ['adagrad', 1, (k, w, g, [h], wOut, out) => k.adagrad(w, g, h, w.length, 0.1, 1e-8, 0.01, wOut, out?.[0])],
-  ['adam', 2, (k, w, g, [m, v], wOut, out) => k.adam(w, g, m, v, w.length, 0.1, 0.9, 0.999, 1e-8, 0.01, 2, wOut, out?.[0], out?.[1])],
+  [
+    'adam',
+    2,
+    (k, w, g, [m, v], wOut, out) =>
+      k.adam(w, g, m, v, w.length, 0.1, 0.9, 0.999, 1e-8, 0.01, 2, wOut, out?.[0], out?.[1]),
+  ],
 ];
 const bitsOf = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 
@@ -74,13 +98,19 @@ for (const [name, stateCount, update] of outOfPlace) {
       for (const len of LENGTHS) {
         arena.reset();
         const rng = createRng(23, len);
-        const w = arena.take(len, randomArray(rng, len)), g = arena.take(len, randomArray(rng, len));
+        const w = arena.take(len, randomArray(rng, len)),
+          g = arena.take(len, randomArray(rng, len));
         // Positive state, as adagrad's and adam's second moments always are.
         const state = Array.from({ length: stateCount }, () => arena.take(len, randomArray(rng, len).map(Math.abs)));
         const before = [w, ...state].map((x) => x.slice());
-        const wOut = arena.take(len), stateOut = state.map(() => arena.take(len));
+        const wOut = arena.take(len),
+          stateOut = state.map(() => arena.take(len));
         update(kernels, w, g, state, wOut, stateOut);
-        assert.equal([w, ...state].map(bitsOf), before.map(bitsOf), `${kernels.name} ${name} len=${len}: inputs changed`);
+        assert.equal(
+          [w, ...state].map(bitsOf),
+          before.map(bitsOf),
+          `${kernels.name} ${name} len=${len}: inputs changed`,
+        );
         update(kernels, w, g, state); // in place
         assert.equal([wOut, ...stateOut].map(bitsOf), [w, ...state].map(bitsOf), `${kernels.name} ${name} len=${len}`);
       }
@@ -90,7 +120,8 @@ for (const [name, stateCount, update] of outOfPlace) {
 
 s('an optimizer output that partly overlaps its input is refused', () => {
   arena.reset();
-  const w = arena.take(9, randomArray(createRng(29), 9)), g = arena.take(8);
+  const w = arena.take(9, randomArray(createRng(29), 9)),
+    g = arena.take(8);
   assert.throws(() => wasm.sgd(w.subarray(0, 8), g, 8, 0.1, 0, w.subarray(1, 9)), /wOut.*partly overlaps/);
 });
 

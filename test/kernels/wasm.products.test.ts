@@ -14,7 +14,10 @@ const SIZES = [1, 3, 7, 33, 257];
 // Every combination of odd sizes, plus the training shapes and a reduction longer than two panels.
 const SHAPES = [
   ...SIZES.flatMap((m) => SIZES.flatMap((k) => SIZES.map((n) => [m, k, n]))),
-  [100, 784, 50], [256, 784, 10], [5, 600, 9], [8, 16, 8],
+  [100, 784, 50],
+  [256, 784, 10],
+  [5, 600, 9],
+  [8, 16, 8],
 ];
 type Product = 'matmul' | 'matmulAT' | 'matmulBT';
 
@@ -32,7 +35,8 @@ function runBoth(product: Product, m: number, k: number, n: number, seed: number
   const want = new Float32Array(sizes[2]);
   // The output starts as garbage: every product must overwrite, never accumulate.
   const got = arena.take(sizes[2], randomArray(rng, sizes[2]));
-  const wa = arena.take(a.length, a), wb = arena.take(b.length, b);
+  const wa = arena.take(a.length, a),
+    wb = arena.take(b.length, b);
   if (product === 'matmulBT') {
     ref.matmulBT(a, b, want, m, n, k);
     wasm.matmulBT(wa, wb, got, m, n, k);
@@ -40,7 +44,11 @@ function runBoth(product: Product, m: number, k: number, n: number, seed: number
     ref[product](a, b, want, m, k, n);
     wasm[product](wa, wb, got, m, k, n);
   }
-  return { got, want, run: () => (product === 'matmulBT' ? wasm.matmulBT(wa, wb, got, m, n, k) : wasm[product](wa, wb, got, m, k, n)) };
+  return {
+    got,
+    want,
+    run: () => (product === 'matmulBT' ? wasm.matmulBT(wa, wb, got, m, n, k) : wasm[product](wa, wb, got, m, k, n)),
+  };
 }
 
 for (const product of ['matmul', 'matmulAT', 'matmulBT'] as const) {

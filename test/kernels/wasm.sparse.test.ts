@@ -15,10 +15,18 @@ const errors = createErrorLog();
 const SIZES = [1, 3, 7, 33, 257];
 const SHAPES = [
   ...SIZES.flatMap((m) => SIZES.flatMap((k) => SIZES.map((n) => [m, k, n]))),
-  [100, 784, 50], [50, 784, 512], [65, 130, 40], [128, 64, 33],
-  [300, 70, 30], [70, 1100, 30], [3, 2100, 5], // more rows, or columns, than the masks kept at once
+  [100, 784, 50],
+  [50, 784, 512],
+  [65, 130, 40],
+  [128, 64, 33],
+  [300, 70, 30],
+  [70, 1100, 30],
+  [3, 2100, 5], // more rows, or columns, than the masks kept at once
 ];
-const DENSE = 2, SPARSE = 1, AUTO = 0, COLUMNS = 3;
+const DENSE = 2,
+  SPARSE = 1,
+  AUTO = 0,
+  COLUMNS = 3;
 /** The zero-skipping paths of each product: xᵀ·dout has two (4 columns at once, or per column). */
 const skipModes = (product: Product) => (product === 'matmulAT' ? [SPARSE, COLUMNS] : [SPARSE]);
 
@@ -27,12 +35,17 @@ const PATTERNS: Record<string, (rng: Rng, m: number, k: number) => Float32Array>
   '80% zeros': (rng, m, k) => sprinkle(rng, m * k, 0.8),
   '50% zeros': (rng, m, k) => sprinkle(rng, m * k, 0.5),
   'all zeros': (_, m, k) => new Float32Array(m * k).map((_, i) => (i % 3 ? 0 : -0)),
-  'one nonzero': (rng, m, k) => { const a = new Float32Array(m * k); a[rng.int(m * k)] = rng.normal(); return a; },
+  'one nonzero': (rng, m, k) => {
+    const a = new Float32Array(m * k);
+    a[rng.int(m * k)] = rng.normal();
+    return a;
+  },
   // MNIST-like: zero borders, a dense middle in every row, so runs of zero columns.
-  'zero borders': (rng, m, k) => new Float32Array(m * k).map((_, i) => {
-    const p = i % k;
-    return p > k / 4 && p < (3 * k) / 4 && rng.next() < 0.6 ? Math.abs(rng.normal()) : 0;
-  }),
+  'zero borders': (rng, m, k) =>
+    new Float32Array(m * k).map((_, i) => {
+      const p = i % k;
+      return p > k / 4 && p < (3 * k) / 4 && rng.next() < 0.6 ? Math.abs(rng.normal()) : 0;
+    }),
 };
 
 function sprinkle(rng: Rng, length: number, zeros: number): Float32Array {
@@ -47,7 +60,15 @@ const outLength = (product: Product, m: number, k: number, n: number) => (produc
 const bLength = (product: Product, m: number, k: number, n: number) => (product === 'matmulAT' ? m * n : k * n);
 
 /** Runs `product` on the raw exports with the path forced by `mode`; returns a copy of out. */
-function run(product: Product, mode: number, a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
+function run(
+  product: Product,
+  mode: number,
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+): Float32Array {
   const out = arena.take(outLength(product, m, k, n), randomArray(createRng(9), outLength(product, m, k, n)));
   raw.setSparsePath(mode);
   try {
@@ -83,17 +104,27 @@ for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
   }
 
   s(`${product}: NaN and ±Inf in b propagate exactly as on the dense path (0 · Inf = NaN)`, () => {
-    for (const [m, k, n] of [[33, 257, 7], [7, 70, 40], [100, 784, 50]]) {
+    for (const [m, k, n] of [
+      [33, 257, 7],
+      [7, 70, 40],
+      [100, 784, 50],
+    ]) {
       arena.reset();
       const rng = createRng(13, m, k, n);
       const a = arena.take(m * k, sprinkle(rng, m * k, 0.8));
       const values = randomArray(rng, bLength(product, m, k, n));
-      [Infinity, -Infinity, NaN].forEach((x, i) => { values[(i * 7919) % values.length] = x; });
+      [Infinity, -Infinity, NaN].forEach((x, i) => {
+        values[(i * 7919) % values.length] = x;
+      });
       const b = arena.take(values.length, values);
       const dense = run(product, DENSE, a, b, m, k, n);
       assert.ok(dense.some(Number.isNaN), 'the case must produce NaN somewhere');
       for (const mode of skipModes(product)) {
-        assert.equal(bits(run(product, mode, a, b, m, k, n)), bits(dense), `${product} mode ${mode} m=${m} k=${k} n=${n}`);
+        assert.equal(
+          bits(run(product, mode, a, b, m, k, n)),
+          bits(dense),
+          `${product} mode ${mode} m=${m} k=${k} n=${n}`,
+        );
       }
     }
   });
@@ -120,7 +151,8 @@ s('the kernels object (path chosen per call) gives the dense bits on sparse and 
   for (const zeros of [0.9, 0]) {
     arena.reset();
     const rng = createRng(19);
-    const a = arena.take(64 * 96, sprinkle(rng, 64 * 96, zeros)), b = arena.take(96 * 24, randomArray(rng, 96 * 24));
+    const a = arena.take(64 * 96, sprinkle(rng, 64 * 96, zeros)),
+      b = arena.take(96 * 24, randomArray(rng, 96 * 24));
     const out = arena.take(64 * 24);
     wasm.matmul(a, b, out, 64, 96, 24);
     assert.equal(bits(out), bits(run('matmul', DENSE, a, b, 64, 96, 24)));

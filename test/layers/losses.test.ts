@@ -72,7 +72,10 @@ s('losses refuse too few targets or targets of another shape', () => {
 });
 
 s('backward before forward throws', () => {
-  assert.throws(() => new SoftmaxCrossEntropy(4, context).backward(), /SoftmaxCrossEntropy.backward called before forward/);
+  assert.throws(
+    () => new SoftmaxCrossEntropy(4, context).backward(),
+    /SoftmaxCrossEntropy.backward called before forward/,
+  );
   assert.throws(() => new MeanSquaredError(4, context).backward(), /MeanSquaredError.backward called before forward/);
 });
 

@@ -7,14 +7,23 @@ import { planModel } from '../../src/model/plan.ts';
 const s = suite('weight init');
 
 function initialised(layer: Record<string, unknown>, inputs = 400, seed = 7) {
-  const plan = planModel(modelSchema.parse({ layers: [{ type: 'affine', units: 300, ...layer }, { type: 'mul' }, { type: 'add' }] }), inputs);
+  const plan = planModel(
+    modelSchema.parse({ layers: [{ type: 'affine', units: 300, ...layer }, { type: 'mul' }, { type: 'add' }] }),
+    inputs,
+  );
   const values = new Float32Array(plan.paramCount);
   initParams(plan, values, seed);
   const part = (name: string) => {
     const p = plan.params.find((q) => q.name === name)!;
     return values.subarray(p.offset, p.offset + p.size);
   };
-  return { values, weight: part('layers.0.weight'), bias: part('layers.0.bias'), scale: part('layers.1.scale'), shift: part('layers.2.bias') };
+  return {
+    values,
+    weight: part('layers.0.weight'),
+    bias: part('layers.0.bias'),
+    scale: part('layers.1.scale'),
+    shift: part('layers.2.bias'),
+  };
 }
 
 function std(values: Float32Array): number {
@@ -45,7 +54,10 @@ s('zeros, biases 0 and scales 1', () => {
 s('the same seed gives the same weights, another seed others', () => {
   const a = initialised({ init: 'he' }, 400, 7).values;
   assert.equal(Array.from(initialised({ init: 'he' }, 400, 7).values), Array.from(a));
-  assert.not.equal(Array.from(initialised({ init: 'he' }, 400, 8).values.subarray(0, 100)), Array.from(a.subarray(0, 100)));
+  assert.not.equal(
+    Array.from(initialised({ init: 'he' }, 400, 8).values.subarray(0, 100)),
+    Array.from(a.subarray(0, 100)),
+  );
 });
 
 s.run();

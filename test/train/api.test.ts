@@ -13,7 +13,10 @@ s('loadConfig reads the bundled example with every default filled in', () => {
   assert.equal(config.data, { source: 'mnist', train: 8000, test: 2000 });
   assert.equal(config.train.optimizer, { type: 'sgd', learningRate: 0.1, weightDecay: 0 });
   assert.equal(config.parallel, { workers: 2, chunks: 4, kernels: 'wasm', stepTimeoutSeconds: 120 });
-  assert.equal(config.model.layers.map((l) => l.type), ['affine', 'relu', 'affine']);
+  assert.equal(
+    config.model.layers.map((l) => l.type),
+    ['affine', 'relu', 'affine'],
+  );
 });
 
 s('loadConfig names the file in its errors', () => {
@@ -28,10 +31,18 @@ s('loadConfig names the file in its errors', () => {
 
 s('train() on a loaded config, with overrides, returns metrics, weights and a summary', async () => {
   const base = loadConfig(join(repoRoot, 'data/configs/mnist-mlp.json'));
-  const config = { ...base, data: { source: 'mnist' as const, train: 500, test: 100 }, train: { ...base.train, epochs: 2 } };
+  const config = {
+    ...base,
+    data: { source: 'mnist' as const, train: 500, test: 100 },
+    train: { ...base.train, epochs: 2 },
+  };
   const epochs: number[] = [];
   let steps = 0;
-  const result = await withTimeout(train(config, { write: false, workers: 1, onEpoch: (m) => epochs.push(m.epoch), onStep: () => steps++ }), 60_000, 'train');
+  const result = await withTimeout(
+    train(config, { write: false, workers: 1, onEpoch: (m) => epochs.push(m.epoch), onStep: () => steps++ }),
+    60_000,
+    'train',
+  );
   assert.equal(epochs, [1, 2]);
   assert.is(steps, 2 * 5);
   assert.is(result.metrics.length, 2);

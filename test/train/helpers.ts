@@ -15,14 +15,31 @@ export const KERNELS = ['reference', 'wasm'] as const;
 export type KernelKind = (typeof KERNELS)[number];
 
 /** 240 training and 60 test rows of a 3-arm spiral; a 2-16-3 net; 2 epochs of 8 steps (the last 16 rows). */
-export function spiralConfig(overrides: { kernels?: KernelKind; workers?: number; chunks?: number; seed?: number; batchSize?: number; epochs?: number } = {}): RunConfigInput {
+export function spiralConfig(
+  overrides: {
+    kernels?: KernelKind;
+    workers?: number;
+    chunks?: number;
+    seed?: number;
+    batchSize?: number;
+    epochs?: number;
+  } = {},
+): RunConfigInput {
   return {
     name: 'spiral-test',
     seed: overrides.seed ?? 7,
     data: { source: 'synthetic', kind: 'spiral', n: 300 },
     model: { layers: [{ type: 'affine', units: 16 }, { type: 'relu' }, { type: 'affine', units: 3 }] },
-    train: { epochs: overrides.epochs ?? 2, batchSize: overrides.batchSize ?? 32, optimizer: { type: 'momentum', learningRate: 0.1 } },
-    parallel: { workers: overrides.workers ?? 2, chunks: overrides.chunks ?? 4, kernels: overrides.kernels ?? 'reference' },
+    train: {
+      epochs: overrides.epochs ?? 2,
+      batchSize: overrides.batchSize ?? 32,
+      optimizer: { type: 'momentum', learningRate: 0.1 },
+    },
+    parallel: {
+      workers: overrides.workers ?? 2,
+      chunks: overrides.chunks ?? 4,
+      kernels: overrides.kernels ?? 'reference',
+    },
   };
 }
 
@@ -30,23 +47,35 @@ export function spiralConfig(overrides: { kernels?: KernelKind; workers?: number
  * 500 training and 100 test digits; 784-64-10 with batch 100 cut into 8 chunks, so a chunk is heavy
  * enough (tens of µs to ms) that the workers really take chunks instead of the coordinator doing all.
  */
-export function mnistConfig(overrides: { kernels?: KernelKind; workers?: number; chunks?: number; epochs?: number; units?: number } = {}): RunConfigInput {
+export function mnistConfig(
+  overrides: { kernels?: KernelKind; workers?: number; chunks?: number; epochs?: number; units?: number } = {},
+): RunConfigInput {
   return {
     name: 'mnist-test',
     seed: 3,
     data: { source: 'mnist', train: 500, test: 100 },
-    model: { layers: [{ type: 'affine', units: overrides.units ?? 64 }, { type: 'relu' }, { type: 'affine', units: 10 }] },
+    model: {
+      layers: [{ type: 'affine', units: overrides.units ?? 64 }, { type: 'relu' }, { type: 'affine', units: 10 }],
+    },
     train: { epochs: overrides.epochs ?? 2, batchSize: 100, optimizer: { type: 'sgd', learningRate: 0.1 } },
-    parallel: { workers: overrides.workers ?? 2, chunks: overrides.chunks ?? 8, kernels: overrides.kernels ?? 'reference' },
+    parallel: {
+      workers: overrides.workers ?? 2,
+      chunks: overrides.chunks ?? 8,
+      kernels: overrides.kernels ?? 'reference',
+    },
   };
 }
 
 /** All tensors' bytes, in name order, as one Buffer: equal Buffers mean bitwise-equal weights. */
 export function weightBytes(weights: Record<string, NamedTensor>): Buffer {
-  return Buffer.concat(Object.keys(weights).sort().map((name) => {
-    const data = weights[name].data;
-    return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  }));
+  return Buffer.concat(
+    Object.keys(weights)
+      .sort()
+      .map((name) => {
+        const data = weights[name].data;
+        return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      }),
+  );
 }
 
 export function digest(weights: Record<string, NamedTensor>): string {
@@ -54,7 +83,11 @@ export function digest(weights: Record<string, NamedTensor>): string {
 }
 
 /** Asserts two weight sets have the same names, shapes and bytes; names the first differing tensor. */
-export function assertSameWeights(actual: Record<string, NamedTensor>, expected: Record<string, NamedTensor>, what: string): void {
+export function assertSameWeights(
+  actual: Record<string, NamedTensor>,
+  expected: Record<string, NamedTensor>,
+  what: string,
+): void {
   assert.equal(Object.keys(actual).sort(), Object.keys(expected).sort(), `${what}: tensor names`);
   for (const name of Object.keys(expected)) {
     assert.equal(actual[name].shape, expected[name].shape, `${what}: shape of ${name}`);
@@ -62,7 +95,9 @@ export function assertSameWeights(actual: Record<string, NamedTensor>, expected:
     const b = Buffer.from(expected[name].data.buffer, expected[name].data.byteOffset, expected[name].data.byteLength);
     if (!a.equals(b)) {
       const i = actual[name].data.findIndex((v, k) => !Object.is(v, expected[name].data[k]));
-      assert.unreachable(`${what}: ${name} differs first at [${i}]: ${actual[name].data[i]} vs ${expected[name].data[i]}`);
+      assert.unreachable(
+        `${what}: ${name} differs first at [${i}]: ${actual[name].data[i]} vs ${expected[name].data[i]}`,
+      );
     }
   }
 }
@@ -106,14 +141,23 @@ export async function userErrorOf(promise: Promise<unknown>): Promise<UserError>
   throw new Error('unreachable');
 }
 
-export interface ChildResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean; seconds: number }
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  seconds: number;
+}
 
 /** Runs `node --import tsx ...args` from the repository root; kills it (and says so) after `timeoutMs`. */
 export function runNode(args: string[], timeoutMs = 60_000): Promise<ChildResult> {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
     });
     let stdout = '';
     let stderr = '';

@@ -14,7 +14,12 @@ const s = suite('non-finite');
 const root = tempDir();
 let runs = 0;
 
-function diverging(kernels: 'reference' | 'wasm', layers: RunConfigInput['model']['layers'], batchSize: number, epochs: number): RunConfigInput {
+function diverging(
+  kernels: 'reference' | 'wasm',
+  layers: RunConfigInput['model']['layers'],
+  batchSize: number,
+  epochs: number,
+): RunConfigInput {
   return {
     seed: 5,
     data: { source: 'synthetic', kind: 'spiral', n: 300 },
@@ -24,7 +29,11 @@ function diverging(kernels: 'reference' | 'wasm', layers: RunConfigInput['model'
     output: { dir: join(root, `run-${++runs}`) },
   };
 }
-const sigmoidNet: RunConfigInput['model']['layers'] = [{ type: 'affine', units: 16 }, { type: 'sigmoid' }, { type: 'affine', units: 3 }];
+const sigmoidNet: RunConfigInput['model']['layers'] = [
+  { type: 'affine', units: 16 },
+  { type: 'sigmoid' },
+  { type: 'affine', units: 3 },
+];
 const run = (config: RunConfigInput, write = true) => withTimeout(train(config, { write }), 60_000, 'train');
 
 function checkpoint(config: RunConfigInput) {
@@ -60,17 +69,20 @@ for (const kernels of KERNELS) {
     assert.is(metrics.length, 1, 'one finished epoch');
   });
 
-  s(`${kernels}: an update that overflows the weights after an epoch's last step is not checkpointed or returned`, async () => {
-    // affine + mse, one step per epoch: epoch 2's gradient is ~1e30 (finite), the update ×1e30 gives ±Inf.
-    const config = diverging(kernels, [{ type: 'affine', units: 3 }], 300, 2);
-    const error = await userErrorOf(run(config));
-    assert.match(error.message, /diverged at epoch 2, step 1\b/);
-    assert.match(error.message, 'layers.0.weight');
-    const kept = checkpoint(config);
-    for (const [name, t] of Object.entries(kept)) assert.ok(t.data.every(Number.isFinite), `${name} is finite`);
-    const epochOne = await run({ ...config, train: { ...config.train, epochs: 1 } }, false);
-    assertSameWeights(kept, epochOne.weights, 'kept checkpoint vs a 1-epoch run');
-  });
+  s(
+    `${kernels}: an update that overflows the weights after an epoch's last step is not checkpointed or returned`,
+    async () => {
+      // affine + mse, one step per epoch: epoch 2's gradient is ~1e30 (finite), the update ×1e30 gives ±Inf.
+      const config = diverging(kernels, [{ type: 'affine', units: 3 }], 300, 2);
+      const error = await userErrorOf(run(config));
+      assert.match(error.message, /diverged at epoch 2, step 1\b/);
+      assert.match(error.message, 'layers.0.weight');
+      const kept = checkpoint(config);
+      for (const [name, t] of Object.entries(kept)) assert.ok(t.data.every(Number.isFinite), `${name} is finite`);
+      const epochOne = await run({ ...config, train: { ...config.train, epochs: 1 } }, false);
+      assertSameWeights(kept, epochOne.weights, 'kept checkpoint vs a 1-epoch run');
+    },
+  );
 }
 
 s('without a run directory the message does not point at one', async () => {

@@ -53,9 +53,12 @@ s('adam: bias-corrected moments over two steps, by hand', () => {
 });
 
 const spiral = (optimizer: Record<string, unknown>) => ({
-  name: 'opt', seed: 3,
+  name: 'opt',
+  seed: 3,
   data: { source: 'synthetic' as const, kind: 'spiral' as const, n: 300 },
-  model: { layers: [{ type: 'affine' as const, units: 16 }, { type: 'tanh' as const }, { type: 'affine' as const, units: 3 }] },
+  model: {
+    layers: [{ type: 'affine' as const, units: 16 }, { type: 'tanh' as const }, { type: 'affine' as const, units: 3 }],
+  },
   train: { epochs: 8, batchSize: 30, optimizer },
   parallel: { workers: 1, chunks: 2 },
 });

@@ -31,12 +31,19 @@ function parseSafetensors(bytes: Buffer) {
   assert.is(headerLength % 8, 0, 'header padded to a multiple of 8 bytes');
   const headerText = bytes.subarray(8, 8 + headerLength).toString('utf8');
   assert.match(headerText, /^\{.*\} *$/s, 'JSON, then space padding');
-  const header = JSON.parse(headerText) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> & { __metadata__?: Record<string, string> };
+  const header = JSON.parse(headerText) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  > & { __metadata__?: Record<string, string> };
   const data = bytes.subarray(8 + headerLength);
   const tensors: Record<string, NamedTensor> = {};
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: [begin, end] } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const {
+      dtype,
+      shape,
+      data_offsets: [begin, end],
+    } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
     assert.is(dtype, 'F32', `${name} dtype`);
     assert.is(end - begin, 4 * shape.reduce((a, b) => a * b, 1), `${name}: offsets span shape × 4 bytes`);
     const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -60,8 +67,20 @@ s('the directory holds exactly config.json, metrics.jsonl, model.safetensors and
 s('config.json is the resolved config, every default filled in', () => {
   const config = JSON.parse(read(dir, 'config.json').toString());
   assert.equal(config, JSON.parse(JSON.stringify(result.config)));
-  assert.equal(config.parallel, { workers: availableParallelism(), chunks: 8, kernels: 'wasm', stepTimeoutSeconds: 120 });
-  assert.equal(config.train.optimizer, { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
+  assert.equal(config.parallel, {
+    workers: availableParallelism(),
+    chunks: 8,
+    kernels: 'wasm',
+    stepTimeoutSeconds: 120,
+  });
+  assert.equal(config.train.optimizer, {
+    type: 'adam',
+    learningRate: 0.001,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
+    weightDecay: 0,
+  });
   assert.equal(config.model.layers[0], { type: 'affine', units: 16, init: 'he', std: 0.01 });
   assert.is(config.model.loss, 'softmax-cross-entropy');
   assert.is(config.name, 'run');
@@ -71,7 +90,11 @@ s('config.json is the resolved config, every default filled in', () => {
 });
 
 s('metrics.jsonl: one line per epoch with epoch, loss, accuracies, samples/s, seconds, workers', () => {
-  const lines = read(dir, 'metrics.jsonl').toString().trimEnd().split('\n').map((line) => JSON.parse(line));
+  const lines = read(dir, 'metrics.jsonl')
+    .toString()
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   assert.is(lines.length, 3);
   lines.forEach((m, i) => {
     assert.is(m.epoch, i + 1);
@@ -88,27 +111,32 @@ s('metrics.jsonl: one line per epoch with epoch, loss, accuracies, samples/s, se
   assert.ok(lines[2].loss < lines[0].loss, `loss ${lines[0].loss} → ${lines[2].loss}`);
 });
 
-s('model.safetensors parsed by hand: F32 tensors layers.N.weight/bias, shapes, offsets, equal to the returned weights', () => {
-  const bytes = read(dir, 'model.safetensors');
-  const { header, tensors, dataLength } = parseSafetensors(bytes);
-  assert.equal(Object.keys(tensors), ['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']);
-  assert.equal(header['layers.0.weight'].shape, [2, 16]);
-  assert.equal(header['layers.0.bias'].shape, [16]);
-  assert.equal(header['layers.2.weight'].shape, [16, 3]);
-  assert.equal(header['layers.2.bias'].shape, [3]);
-  // Offsets tile the data section with no gap or overlap.
-  const spans = Object.entries(header).filter(([k]) => k !== '__metadata__').map(([, v]) => (v as { data_offsets: [number, number] }).data_offsets);
-  let at = 0;
-  for (const [begin, end] of spans) {
-    assert.is(begin, at);
-    at = end;
-  }
-  assert.is(at, dataLength);
-  assert.is(at, 4 * 99, '2·16 + 16 + 16·3 + 3 = 99 parameters');
-  assert.is(header.__metadata__?.format, 'pt');
-  assert.is(header.__metadata__?.epoch, '3');
-  assertSameWeights(tensors, result.weights, 'file vs returned weights');
-});
+s(
+  'model.safetensors parsed by hand: F32 tensors layers.N.weight/bias, shapes, offsets, equal to the returned weights',
+  () => {
+    const bytes = read(dir, 'model.safetensors');
+    const { header, tensors, dataLength } = parseSafetensors(bytes);
+    assert.equal(Object.keys(tensors), ['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']);
+    assert.equal(header['layers.0.weight'].shape, [2, 16]);
+    assert.equal(header['layers.0.bias'].shape, [16]);
+    assert.equal(header['layers.2.weight'].shape, [16, 3]);
+    assert.equal(header['layers.2.bias'].shape, [3]);
+    // Offsets tile the data section with no gap or overlap.
+    const spans = Object.entries(header)
+      .filter(([k]) => k !== '__metadata__')
+      .map(([, v]) => (v as { data_offsets: [number, number] }).data_offsets);
+    let at = 0;
+    for (const [begin, end] of spans) {
+      assert.is(begin, at);
+      at = end;
+    }
+    assert.is(at, dataLength);
+    assert.is(at, 4 * 99, '2·16 + 16 + 16·3 + 3 = 99 parameters');
+    assert.is(header.__metadata__?.format, 'pt');
+    assert.is(header.__metadata__?.epoch, '3');
+    assertSameWeights(tensors, result.weights, 'file vs returned weights');
+  },
+);
 
 s('summary.json: final loss and accuracies, seconds, samples/s, workers, chunks', () => {
   const summary = JSON.parse(read(dir, 'summary.json').toString());
@@ -132,7 +160,10 @@ s('an existing run is not overwritten without force, and left untouched', async 
   const error = await userErrorOf(run(minimal(dir, 99)));
   assert.match(error.message, 'already holds a run');
   assert.match(error.message, '--force');
-  assert.equal(readdirSync(dir).map((name) => [name, read(dir, name).toString('hex')]), before);
+  assert.equal(
+    readdirSync(dir).map((name) => [name, read(dir, name).toString('hex')]),
+    before,
+  );
 });
 
 s('with force an existing run is replaced, stray files included', async () => {

@@ -22,15 +22,31 @@ const SEED = 11;
 const LR = 0.5;
 // 10 rows: three features (exact in float32), label in the first column; no header, no test split.
 const ROWS = [
-  [0, 0.5, -1, 0.25], [1, -0.75, 0.5, 1], [2, 1, 1, -0.5], [0, 0.25, -0.5, 0.75], [1, -1, 0.25, 0.5],
-  [2, 0.75, 0.75, -1], [0, 0.5, -0.25, 1], [1, -0.5, 1, 0.25], [2, 1.25, 0.5, -0.25], [0, -0.25, -1, 0.5],
+  [0, 0.5, -1, 0.25],
+  [1, -0.75, 0.5, 1],
+  [2, 1, 1, -0.5],
+  [0, 0.25, -0.5, 0.75],
+  [1, -1, 0.25, 0.5],
+  [2, 0.75, 0.75, -1],
+  [0, 0.5, -0.25, 1],
+  [1, -0.5, 1, 0.25],
+  [2, 1.25, 0.5, -0.25],
+  [0, -0.25, -1, 0.5],
 ];
 const dir = tempDir();
 const csv = join(dir, 'ten.csv');
 writeFileSync(csv, ROWS.map((r) => r.join(',')).join('\n') + '\n');
-const layers = [{ type: 'affine' as const, units: 4 }, { type: 'relu' as const }, { type: 'affine' as const, units: 3 }];
+const layers = [
+  { type: 'affine' as const, units: 4 },
+  { type: 'relu' as const },
+  { type: 'affine' as const, units: 3 },
+];
 
-function config(batchSize: number, epochs: number, extra: { kernels?: 'wasm' | 'reference'; workers?: number; chunks?: number } = {}): RunConfigInput {
+function config(
+  batchSize: number,
+  epochs: number,
+  extra: { kernels?: 'wasm' | 'reference'; workers?: number; chunks?: number } = {},
+): RunConfigInput {
   return {
     seed: SEED,
     data: { source: 'csv', path: csv, header: false, labelColumn: 0 },
@@ -40,7 +56,14 @@ function config(batchSize: number, epochs: number, extra: { kernels?: 'wasm' | '
   };
 }
 
-interface Expected { W1: number[][]; b1: number[]; W2: number[][]; b2: number[]; losses: number[]; accuracies: number[] }
+interface Expected {
+  W1: number[][];
+  b1: number[];
+  W2: number[][];
+  b2: number[];
+  losses: number[];
+  accuracies: number[];
+}
 
 /**
  * Float64 SGD, written out. `divisor(size)` is what a step's gradient sum is divided by and
@@ -48,13 +71,24 @@ interface Expected { W1: number[][]; b1: number[]; W2: number[][]; b2: number[];
  * (a fixed batchSize divisor, or dropping the short batch) are computed too, to show the test can
  * tell them apart.
  */
-function reference(batchSize: number, epochs: number, divisor = (size: number) => size, keep = (_size: number) => true): Expected {
+function reference(
+  batchSize: number,
+  epochs: number,
+  divisor = (size: number) => size,
+  keep = (_size: number) => true,
+): Expected {
   const plan = planModel(modelSchema.parse({ layers }), 3); // defaults filled: init 'he'
   const init = new Float32Array(plan.paramCount);
   initParams(plan, init, SEED);
   const [pW1, pb1, pW2, pb2] = plan.params;
-  assert.equal(plan.params.map((p) => p.name), ['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']);
-  const matrix = (p: typeof pW1) => Array.from({ length: p.shape[0] }, (_, i) => Array.from(init.subarray(p.offset + i * p.shape[1], p.offset + (i + 1) * p.shape[1])));
+  assert.equal(
+    plan.params.map((p) => p.name),
+    ['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias'],
+  );
+  const matrix = (p: typeof pW1) =>
+    Array.from({ length: p.shape[0] }, (_, i) =>
+      Array.from(init.subarray(p.offset + i * p.shape[1], p.offset + (i + 1) * p.shape[1])),
+    );
   const W1 = matrix(pW1); // 3×4, y = x·W + b
   const b1 = Array.from(init.subarray(pb1.offset, pb1.offset + 4));
   const W2 = matrix(pW2); // 4×3
@@ -69,8 +103,10 @@ function reference(batchSize: number, epochs: number, divisor = (size: number) =
     let correct = 0;
     for (let start = 0; start < n; start += batchSize) {
       const batch = Array.from(order.subarray(start, Math.min(n, start + batchSize)));
-      const gW1 = W1.map((r) => r.map(() => 0)), gb1 = b1.map(() => 0);
-      const gW2 = W2.map((r) => r.map(() => 0)), gb2 = b2.map(() => 0);
+      const gW1 = W1.map((r) => r.map(() => 0)),
+        gb1 = b1.map(() => 0);
+      const gW2 = W2.map((r) => r.map(() => 0)),
+        gb2 = b2.map(() => 0);
       for (const row of batch) {
         const label = ROWS[row][0];
         const x = ROWS[row].slice(1);
@@ -84,8 +120,14 @@ function reference(batchSize: number, epochs: number, divisor = (size: number) =
         const dz = z.map((v, k) => Math.exp(v - lse) - (k === label ? 1 : 0));
         const dh = h.map((_, j) => dz.reduce((sum, d, k) => sum + d * W2[j][k], 0));
         const da = dh.map((d, j) => (a[j] > 0 ? d : 0));
-        dz.forEach((d, k) => { gb2[k] += d; h.forEach((hj, j) => (gW2[j][k] += hj * d)); });
-        da.forEach((d, j) => { gb1[j] += d; x.forEach((xi, i) => (gW1[i][j] += xi * d)); });
+        dz.forEach((d, k) => {
+          gb2[k] += d;
+          h.forEach((hj, j) => (gW2[j][k] += hj * d));
+        });
+        da.forEach((d, j) => {
+          gb1[j] += d;
+          x.forEach((xi, i) => (gW1[i][j] += xi * d));
+        });
       }
       if (!keep(batch.length)) continue;
       const scale = LR / divisor(batch.length);
@@ -103,8 +145,10 @@ function reference(batchSize: number, epochs: number, divisor = (size: number) =
 /** Largest |trainer − float64| over every parameter. */
 function distance(result: TrainResult, expected: Expected): number {
   const pairs: Array<[Float32Array, number[]]> = [
-    [result.weights['layers.0.weight'].data, expected.W1.flat()], [result.weights['layers.0.bias'].data, expected.b1],
-    [result.weights['layers.2.weight'].data, expected.W2.flat()], [result.weights['layers.2.bias'].data, expected.b2],
+    [result.weights['layers.0.weight'].data, expected.W1.flat()],
+    [result.weights['layers.0.bias'].data, expected.b1],
+    [result.weights['layers.2.weight'].data, expected.W2.flat()],
+    [result.weights['layers.2.bias'].data, expected.b2],
   ];
   let max = 0;
   for (const [actual, wanted] of pairs) {
@@ -123,28 +167,49 @@ s('the float64 reference separates the right averaging from dropping or mis-weig
   const flat = (e: Expected) => [...e.W1.flat(), ...e.b1, ...e.W2.flat(), ...e.b2];
   const gap = (e: Expected) => Math.max(...flat(e).map((v, i) => Math.abs(v - flat(right)[i])));
   assert.ok(gap(reference(4, 2, () => 4)) > 100 * TOLERANCE, 'dividing the 2-row batch by 4 must be detectable');
-  assert.ok(gap(reference(4, 2, (n) => n, (n) => n === 4)) > 100 * TOLERANCE, 'dropping the 2-row batch must be detectable');
+  assert.ok(
+    gap(
+      reference(
+        4,
+        2,
+        (n) => n,
+        (n) => n === 4,
+      ),
+    ) >
+      100 * TOLERANCE,
+    'dropping the 2-row batch must be detectable',
+  );
 });
 
 for (const kernels of KERNELS) {
-  s(`${kernels}: steps of 4, 4, 2 rows match the float64 SGD (2 epochs), for chunks 1, 2, 3 and 8 (empty chunks)`, async () => {
-    const expected = reference(4, 2);
-    for (const chunks of [1, 2, 3, 8]) {
-      const result = await run(config(4, 2, { kernels, chunks }));
-      assert.is(result.summary.steps, 6);
-      const d = distance(result, expected);
-      assert.ok(d < TOLERANCE, `chunks ${chunks}: ${d} from the float64 weights`);
-      result.metrics.forEach((m, e) => {
-        assert.ok(Math.abs(m.loss - expected.losses[e]) < 1e-5, `chunks ${chunks} epoch ${e + 1}: loss ${m.loss} vs ${expected.losses[e]}`);
-        assert.is(m.trainAccuracy, expected.accuracies[e], `chunks ${chunks} epoch ${e + 1}: accuracy`);
-        assert.is(m.testAccuracy, null, 'no test split');
-      });
-    }
-  });
+  s(
+    `${kernels}: steps of 4, 4, 2 rows match the float64 SGD (2 epochs), for chunks 1, 2, 3 and 8 (empty chunks)`,
+    async () => {
+      const expected = reference(4, 2);
+      for (const chunks of [1, 2, 3, 8]) {
+        const result = await run(config(4, 2, { kernels, chunks }));
+        assert.is(result.summary.steps, 6);
+        const d = distance(result, expected);
+        assert.ok(d < TOLERANCE, `chunks ${chunks}: ${d} from the float64 weights`);
+        result.metrics.forEach((m, e) => {
+          assert.ok(
+            Math.abs(m.loss - expected.losses[e]) < 1e-5,
+            `chunks ${chunks} epoch ${e + 1}: loss ${m.loss} vs ${expected.losses[e]}`,
+          );
+          assert.is(m.trainAccuracy, expected.accuracies[e], `chunks ${chunks} epoch ${e + 1}: accuracy`);
+          assert.is(m.testAccuracy, null, 'no test split');
+        });
+      }
+    },
+  );
 
   s(`${kernels}: a batch larger than the dataset is one step over all 10 rows`, async () => {
     const expected = reference(16, 2);
-    for (const [workers, chunks] of [[1, 1], [2, 4], [3, 16]]) {
+    for (const [workers, chunks] of [
+      [1, 1],
+      [2, 4],
+      [3, 16],
+    ]) {
       const result = await run(config(16, 2, { kernels, workers, chunks }));
       assert.is(result.summary.steps, 2, 'one step per epoch');
       const d = distance(result, expected);

@@ -13,7 +13,12 @@ const example = loadConfig(join(repoRoot, 'data/configs/mnist-mlp.json'));
 
 for (const kernels of ['wasm', 'reference'] as const) {
   s(`${kernels}: the example at 1, 2 and 4 threads gives identical weights; samples/s reported`, async () => {
-    const config = { ...example, data: { source: 'mnist' as const, train: kernels === 'wasm' ? 8000 : 2000, test: 100 }, train: { ...example.train, epochs: 3 }, parallel: { ...example.parallel, kernels } };
+    const config = {
+      ...example,
+      data: { source: 'mnist' as const, train: kernels === 'wasm' ? 8000 : 2000, test: 100 },
+      train: { ...example.train, epochs: 3 },
+      parallel: { ...example.parallel, kernels },
+    };
     const rows: string[] = [];
     let first: TrainResult | null = null;
     let baseline = 0;
@@ -24,9 +29,13 @@ for (const kernels of ['wasm', 'reference'] as const) {
       // Epoch 1 includes the warm-up (JIT, worker start): report the best later epoch.
       const rate = Math.max(...result.metrics.slice(1).map((m) => m.samplesPerSec));
       baseline ||= rate;
-      rows.push(`[report]   ${workers} thread${workers > 1 ? 's' : ' '} ${Math.round(rate).toString().padStart(8)} samples/s  ×${(rate / baseline).toFixed(2)}`);
+      rows.push(
+        `[report]   ${workers} thread${workers > 1 ? 's' : ' '} ${Math.round(rate).toString().padStart(8)} samples/s  ×${(rate / baseline).toFixed(2)}`,
+      );
     }
-    console.log(`\n[report] throughput, ${kernels} kernels, mnist 784-50-10, batch 100, 4 chunks, ${config.data.train} rows:\n${rows.join('\n')}`);
+    console.log(
+      `\n[report] throughput, ${kernels} kernels, mnist 784-50-10, batch 100, 4 chunks, ${config.data.train} rows:\n${rows.join('\n')}`,
+    );
   });
 }
 
