@@ -8,7 +8,7 @@ import type { ModelPlan } from '../model/plan.ts';
 import { createRng, permutation, STREAM } from '../random.ts';
 import { arenaViews, createArenaMemory, type ArenaViews } from './arena.ts';
 import type { ArenaLayout } from './layout.ts';
-import { Coordinator, type CoordinatorOptions } from './coordinator.ts';
+import { Coordinator } from './coordinator.ts';
 import { prepareRun } from './prepare.ts';
 
 export interface EpochMetrics {
@@ -46,8 +46,8 @@ export interface TrainOptions {
   onStart?: (config: RunConfig) => void;
   onEpoch?: (metrics: EpochMetrics) => void;
   onStep?: (progress: StepProgress) => void;
-  /** Tests only: make a worker fail (see CoordinatorOptions.fault). */
-  fault?: CoordinatorOptions['fault'];
+  /** The module each worker thread runs (default workers/trainer.ts); a wrapper must serve the same protocol. */
+  workerFile?: string;
 }
 
 export interface TrainSummary {
@@ -98,7 +98,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
 
   const coordinator = new Coordinator(memory, setup, {
     stepTimeoutMs: config.parallel.stepTimeoutSeconds * 1000,
-    fault: options.fault,
+    workerFile: options.workerFile,
   });
   const metrics: EpochMetrics[] = [];
   const started = performance.now();
@@ -139,7 +139,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       // Finite gradients can still overflow the parameters in the update. A next step would see
       // it, but after an epoch's last step nothing does: never checkpoint or return such weights.
       const overflowed = plan.params.find((p) =>
-        coordinator.shard
+        coordinator
           .committedParams()
           .subarray(p.offset, p.offset + p.size)
           .some((v) => !Number.isFinite(v)),
@@ -172,7 +172,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       // A checkpoint per epoch: if a later epoch fails, the last good weights stay on disk.
       directory?.writeAtomic(
         'model.safetensors',
-        encodeSafetensors(weightsOf(plan, coordinator.shard.committedParams()), { format: 'pt', epoch: String(epoch) }),
+        encodeSafetensors(weightsOf(plan, coordinator.committedParams()), { format: 'pt', epoch: String(epoch) }),
       );
       options.onEpoch?.(epochMetrics);
     }
@@ -195,7 +195,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     parameters: plan.paramCount,
   };
   directory?.writeJson('summary.json', summary);
-  return { config, metrics, weights: weightsOf(plan, coordinator.shard.committedParams()), summary };
+  return { config, metrics, weights: weightsOf(plan, coordinator.committedParams()), summary };
 }
 
 function allocateArena(layout: ArenaLayout): WebAssembly.Memory {
