@@ -58,21 +58,26 @@ s('zeros, biases 0 and scales 1', () => {
 });
 
 // Independent of the code under test: the init stream's normals, times each layer's std, in layout order
-// (layer 0's weight, its bias draws nothing, then layer 2's weight).
+// (layer 0's weight, its bias draws nothing, then layer 2's weight, then layer 3's). lecun's std is the
+// same expression as the old xavier's, so configs that switch to lecun keep their numbers bit for bit.
 s('weights are drawn in layout order from the init stream; constant tensors draw nothing', () => {
   const layers = [
     { type: 'affine', units: 3, init: 'he' },
     { type: 'tanh' },
+    { type: 'affine', units: 2, init: 'lecun' },
     { type: 'affine', units: 2, init: 'normal', std: 0.5 },
   ];
   const plan = planModel(modelSchema.parse({ layers }), 4);
   const values = new Float32Array(plan.paramCount);
   initParams(plan, values, 9);
   const rng = createRng(9, STREAM.init);
+  const draws = (count: number, std: number) => Array.from({ length: count }, () => std * rng.normal());
   const expected = [
-    ...Array.from({ length: 12 }, () => Math.sqrt(2 / 4) * rng.normal()),
+    ...draws(12, Math.sqrt(2 / 4)),
     ...[0, 0, 0],
-    ...Array.from({ length: 6 }, () => 0.5 * rng.normal()),
+    ...draws(6, Math.sqrt(1 / 3)),
+    ...[0, 0],
+    ...draws(4, 0.5),
     ...[0, 0],
   ];
   assert.equal(Array.from(values), Array.from(Float32Array.from(expected)));
