@@ -118,7 +118,11 @@ export type LayerConfig = { [T in LayerType]: z.output<(typeof layerKinds)[T]['s
 // whose callbacks take that config.
 layerKinds satisfies { [T in LayerType]: LayerKind<z.ZodType<{ type: T }>> };
 
-/** The entry of a parsed layer config. */
+/**
+ * The entry of a parsed layer config. TypeScript cannot follow that `layerKinds[config.type]` takes
+ * this very config (it accepts the return through method-parameter bivariance); the check above is
+ * what makes it so.
+ */
 export function kindOf(config: LayerConfig): LayerKind<z.ZodType<LayerConfig>> {
   return layerKinds[config.type];
 }
