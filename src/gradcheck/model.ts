@@ -1,14 +1,12 @@
 import type { ModelConfig } from '../config/model-schema.ts';
 import { referenceKernels } from '../kernels/reference.ts';
-import { ReLU } from '../layers/activations.ts';
 import { ChainModel } from '../model/chain.ts';
 import { initParams } from '../model/init.ts';
 import { planModel } from '../model/plan.ts';
 import { createRng, STREAM } from '../random.ts';
-import { heapAllocator, tensor, type Tensor } from '../tensor.ts';
+import { heapAllocator, tensor } from '../tensor.ts';
 import type { GradcheckSubject } from './check.ts';
 import { float64Allocator, widen } from './float64.ts';
-import { signs } from './subjects.ts';
 
 export interface ModelCheckOptions {
   readonly seed: number;
@@ -56,16 +54,11 @@ export function modelSubject(config: ModelConfig, options: ModelCheckOptions): G
 
   return {
     tensors: model.params.map((p, k) => ({ name: p.name, value: twin.params[k].value, grad: p.grad })),
-    // Layer by layer rather than twin.forwardLoss, to record every ReLU's input signs on the way.
     objective() {
-      const masks: Uint8Array[] = [];
-      let value: Tensor = twinX;
-      for (const layer of twin.layers) {
-        if (layer instanceof ReLU) masks.push(signs(value.data));
-        value = layer.forward(value);
-      }
-      region = Uint8Array.from(masks.flatMap((m) => [...m]));
-      return twin.loss.forward(value, targets);
+      const { lossSum } = twin.forwardLoss(twinX, targets);
+      // Every piecewise layer's region, so a step that crosses any kink is noticed.
+      region = Uint8Array.from(twin.layers.flatMap((layer) => [...(layer.region?.() ?? [])]));
+      return lossSum;
     },
     backprop() {
       model.forwardLoss(x, targets);

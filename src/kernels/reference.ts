@@ -84,6 +84,27 @@ export const referenceKernels: Kernels = {
     }
     return lossSum;
   },
+  softmaxCrossEntropyDense(logits, targets, dlogits, m, n) {
+    let lossSum = 0;
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      let max = -Infinity;
+      let mass = 0;
+      for (let j = 0; j < n; j++) {
+        max = Math.max(max, logits[row + j]);
+        mass += targets[row + j];
+      }
+      let sumExp = 0;
+      for (let j = 0; j < n; j++) sumExp += Math.exp(logits[row + j] - max);
+      const logSumExp = max + Math.log(sumExp);
+      for (let j = 0; j < n; j++) {
+        const t = targets[row + j];
+        lossSum += t * (logSumExp - logits[row + j]);
+        dlogits[row + j] = mass * Math.exp(logits[row + j] - logSumExp) - t;
+      }
+    }
+    return lossSum;
+  },
 
   reduceSlots(slots, out, len, scale) {
     let finite = true;

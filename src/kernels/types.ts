@@ -39,6 +39,18 @@ export interface Kernels {
    * SUM, undivided) and returns the loss sum Σ_i −log softmax(x_i)[t_i], using log-sum-exp.
    */
   softmaxCrossEntropy(logits: Float32Array, targets: Float32Array, dlogits: Float32Array, m: number, n: number): number;
+  /**
+   * The same loss with targets as an m×n matrix: one-hot rows, or any distribution over the classes
+   * (label smoothing, soft labels). Returns Σ_i Σ_j t_ij·(logsumexp(x_i) − x_ij) and writes its
+   * gradient dlogits = (Σ_j t_ij)·softmax(x_i) − t_i, which is softmax − t for rows summing to 1.
+   */
+  softmaxCrossEntropyDense(
+    logits: Float32Array,
+    targets: Float32Array,
+    dlogits: Float32Array,
+    m: number,
+    n: number,
+  ): number;
 
   /**
    * out[i] = scale · Σ_s slots[s][i] over i < len, summed in slot order (determinism). Returns

@@ -26,6 +26,7 @@ interface KernelExports {
   tanhForward(x: number, y: number, len: number): void;
   tanhBackward(y: number, dout: number, dx: number, len: number): void;
   softmaxCrossEntropy(logits: number, targets: number, dlogits: number, m: number, n: number): number;
+  softmaxCrossEntropyDense(logits: number, targets: number, dlogits: number, m: number, n: number): number;
   reduceSlots4(
     out: number,
     s0: number,
@@ -133,7 +134,8 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
     }
     if (array.byteOffset < WASM_RESERVED_BYTES) {
       throw new Error(
-        `wasm kernels: '${name}' starts at byte ${array.byteOffset}, inside the ${WASM_RESERVED_BYTES} bytes reserved for the module`,
+        `wasm kernels: '${name}' starts at byte ${array.byteOffset}, ` +
+          `inside the ${WASM_RESERVED_BYTES} bytes reserved for the module`,
       );
     }
     if (array.length < count) {
@@ -192,6 +194,15 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
       return wasm.softmaxCrossEntropy(
         at(logits, m * n, 'logits'),
         at(targets, m, 'targets'),
+        at(dlogits, m * n, 'dlogits'),
+        m,
+        n,
+      );
+    },
+    softmaxCrossEntropyDense(logits, targets, dlogits, m, n) {
+      return wasm.softmaxCrossEntropyDense(
+        at(logits, m * n, 'logits'),
+        at(targets, m * n, 'targets'),
         at(dlogits, m * n, 'dlogits'),
         m,
         n,

@@ -9,7 +9,7 @@ import { cached, type Layer, type LayerContext } from './layer.ts';
  */
 abstract class Activation implements Layer {
   readonly params = [];
-  private saved?: Tensor;
+  protected saved?: Tensor;
   protected readonly kernels: Kernels;
   private readonly out: Float32Array;
   private readonly dx: Float32Array;
@@ -47,6 +47,11 @@ abstract class Activation implements Layer {
 export class ReLU extends Activation {
   constructor(capacity: number, context: LayerContext) {
     super(capacity, context, true);
+  }
+  /** The sign of each input of the last forward (1 where x > 0): the kink is at 0. */
+  region(): Uint8Array {
+    if (!this.saved) throw new Error('ReLU.region called before forward');
+    return Uint8Array.from(this.saved.data, (x) => (x > 0 ? 1 : 0));
   }
   protected apply(x: Float32Array, y: Float32Array, len: number) {
     this.kernels.reluForward(x, y, len);

@@ -22,6 +22,11 @@ export interface Layer {
   readonly params: readonly Param[];
   forward(...inputs: Tensor[]): Tensor;
   backward(dout: Tensor): Tensor[];
+  /**
+   * Piecewise layers only (ReLU): which piece each input element of the last `forward` fell in. The
+   * gradient check keeps its numerical steps inside one piece; the step across a kink is no derivative.
+   */
+  region?(): Uint8Array;
 }
 
 /** What a layer needs to preallocate: kernels to run, where buffers come from, how big they get. */

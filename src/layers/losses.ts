@@ -23,8 +23,9 @@ function isClassIndices(targets: Targets): targets is Float32Array {
 }
 
 /**
- * Softmax followed by cross-entropy, fused: loss = Σ_rows (logsumexp(x) − Σ_j t_j x_j), stable for
- * logits of ±1000. The gradient of the sum is softmax(x) − t per row (for rows of t summing to 1).
+ * Softmax followed by cross-entropy, fused: loss = Σ_rows Σ_j t_j·(logsumexp(x) − x_j), stable for
+ * logits of ±1000. The gradient of the sum is softmax(x) − t per row (for rows of t summing to 1;
+ * in general (Σ_j t_j)·softmax(x) − t). Both kinds of target run on the kernels.
  */
 export class SoftmaxCrossEntropy implements Loss {
   private shape?: readonly number[];
@@ -45,21 +46,7 @@ export class SoftmaxCrossEntropy implements Loss {
       return this.kernels.softmaxCrossEntropy(logits.data, targets, dx, rows, classes);
     }
     assertSameShape(logits, targets, 'SoftmaxCrossEntropy');
-    let lossSum = 0;
-    for (let i = 0; i < rows; i++) {
-      const row = i * classes;
-      let max = -Infinity;
-      for (let j = 0; j < classes; j++) max = Math.max(max, logits.data[row + j]);
-      let sumExp = 0;
-      for (let j = 0; j < classes; j++) sumExp += Math.exp(logits.data[row + j] - max);
-      const logSumExp = max + Math.log(sumExp);
-      for (let j = 0; j < classes; j++) {
-        const t = targets.data[row + j];
-        lossSum += t * (logSumExp - logits.data[row + j]);
-        dx[row + j] = Math.exp(logits.data[row + j] - logSumExp) - t;
-      }
-    }
-    return lossSum;
+    return this.kernels.softmaxCrossEntropyDense(logits.data, targets.data, dx, rows, classes);
   }
 
   backward(): Tensor {

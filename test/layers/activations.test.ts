@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ReLU, Sigmoid, Tanh } from '../../src/layers/activations.ts';
+import type { Layer } from '../../src/layers/layer.ts';
 import { backwardKeepsDout, close, context, t } from './helpers.ts';
 
 const s = suite('ReLU, Sigmoid and Tanh layers, by hand');
@@ -11,6 +12,15 @@ s('ReLU clips negatives and passes dout only where x > 0 (x = 0 gives 0)', () =>
   close(relu.forward(t([3], [-2, 0, 3])).data, [0, 0, 3]);
   const [dx] = backwardKeepsDout((d) => relu.backward(d), t([3], [5, 6, 7]));
   close(dx.data, [0, 0, 7]);
+});
+
+s('ReLU reports the piece each input of the last forward fell in (x > 0); smooth layers have no region', () => {
+  const relu = new ReLU(4, context);
+  assert.throws(() => relu.region(), /ReLU.region called before forward/);
+  relu.forward(t([4], [-2, 0, 3, 1e-30]));
+  assert.equal(Array.from(relu.region()), [0, 0, 1, 1]);
+  const smooth: Layer[] = [new Sigmoid(2, context), new Tanh(2, context)];
+  assert.ok(smooth.every((layer) => layer.region === undefined));
 });
 
 // x = [0, ln 3]: σ(0) = 1/2, σ(ln 3) = 1/(1 + 1/3) = 3/4.

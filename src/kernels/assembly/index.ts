@@ -1,7 +1,7 @@
 // Entry point of the WebAssembly kernels: every export takes byte offsets into the run's shared
 // memory (imported as env.memory) and allocates nothing. Built by `npm run build:wasm`.
 export { matmul, matmulAT, matmulBT } from './products';
-export { addRow, sumRows, softmaxCrossEntropy } from './rows';
+export { addRow, sumRows, softmaxCrossEntropy, softmaxCrossEntropyDense } from './rows';
 export { reluForward, reluBackward, sigmoidForward, sigmoidBackward, tanhForward, tanhBackward } from './activations';
 export { sgd, momentum, adagrad, adam } from './optimizers';
 export { reduceSlots4 } from './reduce';
