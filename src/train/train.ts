@@ -84,118 +84,125 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   // Allocated before the run directory is claimed: a machine without the memory is a clean error.
   const memory = allocateArena(setup.layout);
   const directory = options.write === false ? null : RunDirectory.claim(config.output.dir, options.force ?? false);
-  directory?.writeJson('config.json', config);
-  options.onStart?.(config);
-
-  const views = arenaViews(memory, setup.layout);
-  views.trainInputs.set(dataset.train.inputs);
-  views.trainTargets.set(dataset.train.targets);
-  if (dataset.test) {
-    views.testInputs.set(dataset.test.inputs);
-    views.testTargets.set(dataset.test.targets);
-  }
-  initParams(plan, views.params[0], config.seed);
-
-  const coordinator = new Coordinator(memory, setup, {
-    stepTimeoutMs: config.parallel.stepTimeoutSeconds * 1000,
-    workerFile: options.workerFile,
-  });
-  const metrics: EpochMetrics[] = [];
-  const started = performance.now();
-  let trainSeconds = 0;
-  let step = 0;
   try {
-    await coordinator.start();
-    const batchSize = config.train.batchSize;
-    const count = dataset.train.count;
-    const steps = Math.ceil(count / batchSize);
-    for (let epoch = 1; epoch <= config.train.epochs; epoch++) {
-      const epochStart = performance.now();
-      // The order of epoch e depends only on (seed, e): any epoch can be reproduced on its own.
-      views.order.set(permutation(count, createRng(config.seed, STREAM.order, epoch)));
-      let lossSum = 0;
-      let correct = 0;
-      for (let s = 0; s < steps; s++) {
-        const start = s * batchSize;
-        const size = Math.min(batchSize, count - start);
-        const stats = await coordinator.trainStep(step, start, size);
-        if (!Number.isFinite(stats.lossSum) || coordinator.gradientNonFinite()) {
-          throw nonFiniteError(plan, views, epoch, s, step, stats.lossSum, directory?.path);
-        }
-        step++;
-        coordinator.commitStep();
-        lossSum += stats.lossSum;
-        correct += stats.correct;
-        options.onStep?.({
-          epoch,
-          step: s + 1,
-          steps,
-          samples: start + size,
-          loss: lossSum / (start + size),
-          seconds: (performance.now() - epochStart) / 1000,
-        });
-      }
-      const trainEnd = performance.now();
-      // Finite gradients can still overflow the parameters in the update. A next step would see
-      // it, but after an epoch's last step nothing does: never checkpoint or return such weights.
-      const overflowed = plan.params.find((p) =>
-        coordinator
-          .committedParams()
-          .subarray(p.offset, p.offset + p.size)
-          .some((v) => !Number.isFinite(v)),
-      );
-      if (overflowed) {
-        const kept = directory
-          ? `; the last good weights are in ${directory.path}/model.safetensors (if an epoch finished)`
-          : '';
-        throw new UserError(
-          `training diverged at epoch ${epoch}, step ${steps} (global step ${step}): the update made ${overflowed.name} ` +
-            `(layer ${overflowed.layer}, ${plan.config.layers[overflowed.layer].type}) non-finite. Lower the learning rate${kept}`,
-          1,
-        );
-      }
-      trainSeconds += (trainEnd - epochStart) / 1000;
-      const test = dataset.test ? await coordinator.evaluate() : null;
-      const seconds = (performance.now() - epochStart) / 1000;
-      const epochMetrics: EpochMetrics = {
-        epoch,
-        loss: lossSum / count,
-        trainAccuracy: correct / count,
-        testAccuracy: test ? test.correct / test.count : null,
-        testLoss: test ? test.lossSum / test.count : null,
-        samplesPerSec: count / ((trainEnd - epochStart) / 1000),
-        seconds,
-        workers: setup.threads,
-      };
-      metrics.push(epochMetrics);
-      directory?.appendLine('metrics.jsonl', epochMetrics);
-      // A checkpoint per epoch: if a later epoch fails, the last good weights stay on disk.
-      directory?.writeAtomic(
-        'model.safetensors',
-        encodeSafetensors(weightsOf(plan, coordinator.committedParams()), { format: 'pt', epoch: String(epoch) }),
-      );
-      options.onEpoch?.(epochMetrics);
+    directory?.writeJson('config.json', config);
+    options.onStart?.(config);
+
+    const views = arenaViews(memory, setup.layout);
+    views.trainInputs.set(dataset.train.inputs);
+    views.trainTargets.set(dataset.train.targets);
+    if (dataset.test) {
+      views.testInputs.set(dataset.test.inputs);
+      views.testTargets.set(dataset.test.targets);
     }
+    initParams(plan, views.params[0], config.seed);
+
+    const coordinator = new Coordinator(memory, setup, {
+      stepTimeoutMs: config.parallel.stepTimeoutSeconds * 1000,
+      workerFile: options.workerFile,
+    });
+    const metrics: EpochMetrics[] = [];
+    const started = performance.now();
+    let trainSeconds = 0;
+    let step = 0;
+    try {
+      await coordinator.start();
+      const batchSize = config.train.batchSize;
+      const count = dataset.train.count;
+      const steps = Math.ceil(count / batchSize);
+      for (let epoch = 1; epoch <= config.train.epochs; epoch++) {
+        const epochStart = performance.now();
+        // The order of epoch e depends only on (seed, e): any epoch can be reproduced on its own.
+        views.order.set(permutation(count, createRng(config.seed, STREAM.order, epoch)));
+        let lossSum = 0;
+        let correct = 0;
+        for (let s = 0; s < steps; s++) {
+          const start = s * batchSize;
+          const size = Math.min(batchSize, count - start);
+          const stats = await coordinator.trainStep(step, start, size);
+          if (!Number.isFinite(stats.lossSum) || coordinator.gradientNonFinite()) {
+            throw nonFiniteError(plan, views, epoch, s, step, stats.lossSum, directory?.path);
+          }
+          step++;
+          coordinator.commitStep();
+          lossSum += stats.lossSum;
+          correct += stats.correct;
+          options.onStep?.({
+            epoch,
+            step: s + 1,
+            steps,
+            samples: start + size,
+            loss: lossSum / (start + size),
+            seconds: (performance.now() - epochStart) / 1000,
+          });
+        }
+        const trainEnd = performance.now();
+        // Finite gradients can still overflow the parameters in the update. A next step would see
+        // it, but after an epoch's last step nothing does: never checkpoint or return such weights.
+        const overflowed = plan.params.find((p) =>
+          coordinator
+            .committedParams()
+            .subarray(p.offset, p.offset + p.size)
+            .some((v) => !Number.isFinite(v)),
+        );
+        if (overflowed) {
+          const kept = directory
+            ? `; the last good weights are in ${directory.path}/model.safetensors (if an epoch finished)`
+            : '';
+          throw new UserError(
+            `training diverged at epoch ${epoch}, step ${steps} (global step ${step}): the update made ${overflowed.name} ` +
+              `(layer ${overflowed.layer}, ${plan.config.layers[overflowed.layer].type}) non-finite. Lower the learning rate${kept}`,
+            1,
+          );
+        }
+        trainSeconds += (trainEnd - epochStart) / 1000;
+        const test = dataset.test ? await coordinator.evaluate() : null;
+        const seconds = (performance.now() - epochStart) / 1000;
+        const epochMetrics: EpochMetrics = {
+          epoch,
+          loss: lossSum / count,
+          trainAccuracy: correct / count,
+          testAccuracy: test ? test.correct / test.count : null,
+          testLoss: test ? test.lossSum / test.count : null,
+          samplesPerSec: count / ((trainEnd - epochStart) / 1000),
+          seconds,
+          workers: setup.threads,
+        };
+        metrics.push(epochMetrics);
+        directory?.appendLine('metrics.jsonl', epochMetrics);
+        // A checkpoint per epoch: if a later epoch fails, the last good weights stay on disk.
+        directory?.writeAtomic(
+          'model.safetensors',
+          encodeSafetensors(weightsOf(plan, coordinator.committedParams()), {
+            format: 'pt',
+            epoch: String(epoch),
+          }),
+        );
+        options.onEpoch?.(epochMetrics);
+      }
+    } finally {
+      await coordinator.close();
+    }
+    const last = metrics[metrics.length - 1];
+    const summary: TrainSummary = {
+      name: config.name,
+      epochs: metrics.length,
+      steps: step,
+      loss: last.loss,
+      trainAccuracy: last.trainAccuracy,
+      testAccuracy: last.testAccuracy,
+      seconds: (performance.now() - started) / 1000,
+      samplesPerSec: (dataset.train.count * metrics.length) / trainSeconds,
+      workers: setup.threads,
+      chunks: setup.chunks,
+      kernels: setup.kernels,
+      parameters: plan.paramCount,
+    };
+    directory?.writeJson('summary.json', summary);
+    return { config, metrics, weights: weightsOf(plan, coordinator.committedParams()), summary };
   } finally {
-    await coordinator.close();
+    directory?.release(); // the lock, also when training fails
   }
-  const last = metrics[metrics.length - 1];
-  const summary: TrainSummary = {
-    name: config.name,
-    epochs: metrics.length,
-    steps: step,
-    loss: last.loss,
-    trainAccuracy: last.trainAccuracy,
-    testAccuracy: last.testAccuracy,
-    seconds: (performance.now() - started) / 1000,
-    samplesPerSec: (dataset.train.count * metrics.length) / trainSeconds,
-    workers: setup.threads,
-    chunks: setup.chunks,
-    kernels: setup.kernels,
-    parameters: plan.paramCount,
-  };
-  directory?.writeJson('summary.json', summary);
-  return { config, metrics, weights: weightsOf(plan, coordinator.committedParams()), summary };
 }
 
 function allocateArena(layout: ArenaLayout): WebAssembly.Memory {

@@ -178,7 +178,13 @@ s(
     console.log(
       `    mnist-mlp: test accuracy ${summary.testAccuracy}, ${Math.round(summary.samplesPerSec)} samples/s, ${summary.seconds.toFixed(1)} s`,
     );
-    assert.equal(readdirSync(out).sort(), ['config.json', 'metrics.jsonl', 'model.safetensors', 'summary.json']);
+    assert.equal(readdirSync(out).sort(), [
+      'config.json',
+      'metrics.jsonl',
+      'model.safetensors',
+      'run.json',
+      'summary.json',
+    ]);
     assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')), summary);
   },
 );
