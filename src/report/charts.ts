@@ -1,0 +1,148 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { Confusion } from './confusion.ts';
+import { seriesNames, type ChartGroup, type SeriesPoint } from './series.ts';
+
+/**
+ * The report's charts as vega-lite specs (rendered to SVG by render-svg.ts). Data is inlined in
+ * each spec, so nothing is loaded when the page is viewed.
+ */
+
+const WIDTH = 420;
+const HEIGHT = 220;
+const CONFIG = {
+  font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
+  title: { fontSize: 14, anchor: 'start' as const, offset: 10 },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const },
+  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const, labelLimit: 220 },
+};
+
+function epochAxis(points: readonly SeriesPoint[]) {
+  const last = Math.max(1, ...points.map((p) => p.epoch));
+  return {
+    field: 'epoch',
+    type: 'quantitative' as const,
+    title: 'epoch',
+    // Whole epochs only; a one-epoch run still gets an axis from 0 to 1 instead of a collapsed one.
+    scale: { domain: [last > 1 ? 1 : 0, last], nice: false, padding: 6 },
+    axis: { tickMinStep: 1, format: 'd' },
+  };
+}
+
+/** One run: one line (with a point per epoch) per field of the group, coloured by field. */
+export function runLineChart(group: ChartGroup, points: readonly SeriesPoint[]): TopLevelSpec {
+  const names = [...seriesNames(group).values()];
+  return {
+    title: group.title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    data: { values: points as SeriesPoint[] },
+    mark: { type: 'line', point: { size: 36 }, strokeWidth: 2 },
+    encoding: {
+      x: epochAxis(points),
+      y: valueAxis(group),
+      // One series needs no legend: the chart's title names it.
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: { domain: names },
+        legend: names.length > 1 ? {} : null,
+      },
+    },
+  };
+}
+
+/**
+ * Several runs on the same axes: colour tells the runs apart; when a chart has several series
+ * (train and test), solid and dashed lines tell the series apart.
+ */
+export function compareLineChart(group: ChartGroup, points: readonly SeriesPoint[], runs: string[]): TopLevelSpec {
+  const names = [...seriesNames(group).values()];
+  const bySeries =
+    names.length > 1
+      ? {
+          strokeDash: {
+            field: 'series',
+            type: 'nominal' as const,
+            title: 'series',
+            scale: { domain: names },
+            // Drawn as line samples, so the legend shows the dash itself.
+            legend: {
+              symbolType: 'stroke',
+              symbolStrokeWidth: 2,
+              symbolSize: 400,
+              encode: { symbols: { update: { stroke: { value: '#444' } } } },
+            },
+          },
+        }
+      : {};
+  return {
+    title: group.title,
+    // Narrower than a single run's chart: the run legend takes the room, and two charts still fit side by side.
+    width: WIDTH - 60,
+    height: HEIGHT,
+    config: CONFIG,
+    data: { values: points as SeriesPoint[] },
+    mark: { type: 'line', point: { size: 36, filled: true }, strokeWidth: 2 },
+    encoding: {
+      x: epochAxis(points),
+      y: valueAxis(group),
+      color: { field: 'run', type: 'nominal', title: 'run', scale: { domain: runs } },
+      ...bySeries,
+    },
+  };
+}
+
+function valueAxis(group: ChartGroup) {
+  return {
+    field: 'value',
+    type: 'quantitative' as const,
+    title: group.yTitle,
+    scale: group.log ? { type: 'log' as const } : { zero: group.id === 'throughput' },
+  };
+}
+
+/** Rows: true class; columns: predicted class; darker is more samples; counts written in the cells when they fit. */
+export function confusionHeatmap(confusion: Confusion): TopLevelSpec {
+  const { classes, matrix } = confusion;
+  const cells = matrix.flatMap((row, i) =>
+    row.map((count, j) => ({ truth: classes[i], predicted: classes[j], count })),
+  );
+  const max = Math.max(1, ...cells.map((c) => c.count));
+  const step = classes.length <= 12 ? 34 : Math.max(8, Math.floor(420 / classes.length));
+  const axis = (field: string, title: string) => ({
+    field,
+    type: 'nominal' as const,
+    title,
+    sort: classes,
+    axis: { labelAngle: 0, labelLimit: 120 },
+  });
+  const text =
+    step >= 26
+      ? [
+          {
+            mark: { type: 'text' as const, fontSize: 11 },
+            encoding: {
+              text: { field: 'count', type: 'quantitative' as const },
+              color: { condition: { test: `datum.count > ${max / 2}`, value: 'white' }, value: '#222' },
+            },
+          },
+        ]
+      : [];
+  return {
+    title: 'Confusion matrix (test split)',
+    width: { step },
+    height: { step },
+    config: CONFIG,
+    data: { values: cells },
+    encoding: { x: axis('predicted', 'predicted class'), y: axis('truth', 'true class') },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        encoding: { color: { field: 'count', type: 'quantitative', title: 'samples', scale: { scheme: 'blues' } } },
+      },
+      ...text,
+    ],
+  };
+}
