@@ -7,8 +7,10 @@ import { seriesNames, type ChartGroup, type SeriesPoint } from './series.ts';
  * each spec, so nothing is loaded when the page is viewed.
  */
 
-const WIDTH = 420;
-const HEIGHT = 220;
+/** Every line chart has the same outer size (axes and legend included), so the page lays them out in even rows. */
+const WIDTH = 560;
+const HEIGHT = 290;
+const FIT = { type: 'fit' as const, contains: 'padding' as const };
 const CONFIG = {
   font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
   title: { fontSize: 14, anchor: 'start' as const, offset: 10 },
@@ -35,12 +37,13 @@ export function runLineChart(group: ChartGroup, points: readonly SeriesPoint[]):
     title: group.title,
     width: WIDTH,
     height: HEIGHT,
+    autosize: FIT,
     config: CONFIG,
     data: { values: points as SeriesPoint[] },
     mark: { type: 'line', point: { size: 36 }, strokeWidth: 2 },
     encoding: {
       x: epochAxis(points),
-      y: valueAxis(group),
+      y: valueAxis(group, points),
       // One series needs no legend: the chart's title names it.
       color: {
         field: 'series',
@@ -79,28 +82,45 @@ export function compareLineChart(group: ChartGroup, points: readonly SeriesPoint
       : {};
   return {
     title: group.title,
-    // Narrower than a single run's chart: the run legend takes the room, and two charts still fit side by side.
-    width: WIDTH - 60,
+    width: WIDTH,
     height: HEIGHT,
+    autosize: FIT,
     config: CONFIG,
     data: { values: points as SeriesPoint[] },
     mark: { type: 'line', point: { size: 36, filled: true }, strokeWidth: 2 },
     encoding: {
       x: epochAxis(points),
-      y: valueAxis(group),
+      y: valueAxis(group, points),
       color: { field: 'run', type: 'nominal', title: 'run', scale: { domain: runs } },
       ...bySeries,
     },
   };
 }
 
-function valueAxis(group: ChartGroup) {
+function valueAxis(group: ChartGroup, points: readonly SeriesPoint[]) {
+  if (!group.log)
+    return {
+      field: 'value',
+      type: 'quantitative' as const,
+      title: group.yTitle,
+      scale: { zero: group.id === 'throughput' },
+    };
   return {
     field: 'value',
     type: 'quantitative' as const,
     title: group.yTitle,
-    scale: group.log ? { type: 'log' as const } : { zero: group.id === 'throughput' },
+    scale: { type: 'log' as const },
+    axis: { values: decades(points), format: '~g' },
   };
+}
+
+/** Ticks at the powers of ten a log axis spans (its 2…9 ticks crowd the labels); none below one decade. */
+function decades(points: readonly SeriesPoint[]): number[] | undefined {
+  const values = points.map((p) => p.value).filter((v): v is number => v !== null && v > 0);
+  const low = Math.ceil(Math.log10(Math.min(...values)) - 1e-9);
+  const high = Math.floor(Math.log10(Math.max(...values)) + 1e-9);
+  if (!(high > low)) return undefined;
+  return Array.from({ length: high - low + 1 }, (_, i) => Number(`1e${low + i}`));
 }
 
 /** Rows: true class; columns: predicted class; darker is more samples; counts written in the cells when they fit. */

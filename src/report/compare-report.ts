@@ -6,7 +6,7 @@ import { configDifferences } from './config-diff.ts';
 import { escapeHtml, figure, formatNumber, formatValue, page, section, table } from './html.ts';
 import { renderSvg } from './render-svg.ts';
 import { readRunFiles, type RunFiles } from './run-files.ts';
-import { chartGroups, seriesNames, seriesPoints, type ChartGroup } from './series.ts';
+import { chartGroups, drawnPoints, seriesNames, seriesPoints, type ChartGroup } from './series.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
 /**
@@ -53,7 +53,7 @@ async function curvesHtml(runs: readonly RunFiles[], groups: readonly ChartGroup
       return figure(group.id, svg, {
         runs: new Set(points.map((p) => p.run)).size,
         series: lines,
-        points: points.length,
+        points: drawnPoints(points).length,
       });
     }),
   );

@@ -33,7 +33,7 @@ export function flatten(value: unknown, prefix = '', into = new Map<string, unkn
       ? Object.entries(value)
       : null;
   if (entries === null || entries.length === 0) {
-    into.set(prefix, value);
+    if (prefix !== '' || entries === null) into.set(prefix, value);
     return into;
   }
   for (const [key, child] of entries) flatten(child, prefix ? `${prefix}.${key}` : key, into);

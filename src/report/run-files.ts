@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { readJsonFile } from '../io/json-file.ts';
@@ -26,11 +26,11 @@ export interface RunFiles {
 export type MetricRow = Record<string, number | null>;
 
 export function readRunFiles(dir: string, label = basename(dir.replace(/[\\/]+$/, '')) || dir): RunFiles {
-  const stats = statSync(dir, { throwIfNoEntry: false });
+  const stats = statOrNull(dir);
   if (!stats) throw new UserError(`✖ run directory not found → at ${dir}`);
   if (!stats.isDirectory()) throw new UserError(`✖ not a directory (expected a run directory) → at ${dir}`);
   const configPath = join(dir, 'config.json');
-  if (!statSync(configPath, { throwIfNoEntry: false })?.isFile())
+  if (!statOrNull(configPath)?.isFile())
     throw new UserError(`✖ not a shardprop run directory (no config.json) → at ${dir}`);
   return {
     dir,
@@ -44,7 +44,18 @@ export function readRunFiles(dir: string, label = basename(dir.replace(/[\\/]+$/
 }
 
 function readOptional<T>(path: string, read: (path: string) => T): T | null {
-  return statSync(path, { throwIfNoEntry: false }) ? read(path) : null;
+  return statOrNull(path) ? read(path) : null;
+}
+
+/** null when nothing is there (also below a regular file); other failures (EACCES…) are the user's to fix. */
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw new UserError(`✖ cannot read (${code}) → at ${path}`);
+  }
 }
 
 function readObject(path: string, what: string): Record<string, unknown> {

@@ -6,7 +6,7 @@ import { describeNetwork } from './network.ts';
 import { networkHtml } from './network-html.ts';
 import { renderSvg } from './render-svg.ts';
 import { readRunFiles, type MetricRow, type RunFiles } from './run-files.ts';
-import { chartGroups, seriesNames, seriesPoints, type ChartGroup } from './series.ts';
+import { chartGroups, drawnPoints, seriesNames, seriesPoints, type ChartGroup } from './series.ts';
 import { summaryRows } from './summary.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
@@ -56,7 +56,10 @@ async function curvesHtml(rows: readonly MetricRow[]): Promise<string> {
     groups.map(async (group) => {
       const points = seriesPoints(rows, group);
       const svg = await renderSvg(runLineChart(group, points), `chart-${group.id}`);
-      return figure(group.id, svg, { series: new Set(points.map((p) => p.series)).size, points: points.length });
+      return figure(group.id, svg, {
+        series: new Set(points.map((p) => p.series)).size,
+        points: drawnPoints(points).length,
+      });
     }),
   );
   return `<div class="charts">${figures.join('')}</div>`;

@@ -96,10 +96,14 @@ function bySplit(a: string, b: string): number {
   return rank(a) - rank(b) || a.localeCompare(b);
 }
 
-/** One point per (epoch, field) that holds a number: the long form a vega-lite line chart reads. */
+/**
+ * One point per (epoch, field): the long form a vega-lite line chart reads. An epoch without a
+ * number for a field the run does report (null, e.g. no test pass that epoch) becomes a null
+ * point, which breaks the line there instead of drawing a value that was never measured.
+ */
 export interface SeriesPoint {
   epoch: number;
-  value: number;
+  value: number | null;
   series: string;
   run?: string;
 }
@@ -107,12 +111,19 @@ export interface SeriesPoint {
 export function seriesPoints(rows: readonly MetricRow[], group: ChartGroup, run?: string): SeriesPoint[] {
   const points: SeriesPoint[] = [];
   const names = seriesNames(group);
-  for (const field of group.fields)
+  // A log axis cannot show 0 or negative numbers: those epochs are gaps rather than points drawn wrong.
+  const plottable = (value: unknown): value is number => typeof value === 'number' && !(group.log && value <= 0);
+  for (const field of group.fields) {
+    if (!rows.some((row) => plottable(row[field]))) continue;
     for (const row of rows) {
-      const value = row[field];
-      // A log axis cannot show 0 or negative numbers: those points are left out rather than drawn wrong.
-      if (typeof value !== 'number' || (group.log && value <= 0)) continue;
+      const value = plottable(row[field]) ? row[field] : null;
       points.push({ epoch: row.epoch as number, value, series: names.get(field)!, ...(run ? { run } : {}) });
     }
+  }
   return points;
+}
+
+/** The points that hold a number (and so are drawn). */
+export function drawnPoints(points: readonly SeriesPoint[]): SeriesPoint[] {
+  return points.filter((p) => p.value !== null);
 }

@@ -8,8 +8,7 @@ import { UserError } from '../errors.ts';
  * report stays as it was). Missing parent directories are created.
  */
 export function writeFileAtomic(path: string, text: string): void {
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
-    throw new UserError(`✖ cannot write the report: a directory has that name → at ${path}`);
+  if (isDirectory(path)) throw new UserError(`✖ cannot write the report: a directory has that name → at ${path}`);
   const temporary = `${path}.tmp-${process.pid}`;
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -28,5 +27,13 @@ function removeQuietly(path: string): void {
     rmSync(path, { force: true });
   } catch {
     // Nothing was written there (e.g. the parent is a file): nothing to clean up.
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing, or below a file: the write below reports it
   }
 }
