@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Confusion } from './confusion.ts';
-import { seriesNames, type ChartGroup, type SeriesPoint } from './series.ts';
+import { chartTitle, seriesNames, type ChartGroup, type SeriesPoint } from './series.ts';
 
 /**
  * The report's charts as vega-lite specs (rendered to SVG by render-svg.ts). Data is inlined in
@@ -13,7 +13,7 @@ const HEIGHT = 290;
 const FIT = { type: 'fit' as const, contains: 'padding' as const };
 const CONFIG = {
   font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
-  title: { fontSize: 14, anchor: 'start' as const, offset: 10 },
+  title: { fontSize: 14, anchor: 'start' as const, frame: 'bounds' as const, offset: 10 },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const },
   legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const, labelLimit: 220 },
 };
@@ -34,7 +34,7 @@ function epochAxis(points: readonly SeriesPoint[]) {
 export function runLineChart(group: ChartGroup, points: readonly SeriesPoint[]): TopLevelSpec {
   const names = [...seriesNames(group).values()];
   return {
-    title: group.title,
+    title: chartTitle(group),
     width: WIDTH,
     height: HEIGHT,
     autosize: FIT,
@@ -81,7 +81,7 @@ export function compareLineChart(group: ChartGroup, points: readonly SeriesPoint
         }
       : {};
   return {
-    title: group.title,
+    title: chartTitle(group),
     width: WIDTH,
     height: HEIGHT,
     autosize: FIT,

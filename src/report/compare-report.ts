@@ -6,7 +6,7 @@ import { configDifferences } from './config-diff.ts';
 import { escapeHtml, figure, formatNumber, formatValue, page, section, table } from './html.ts';
 import { renderSvg } from './render-svg.ts';
 import { readRunFiles, type RunFiles } from './run-files.ts';
-import { chartGroups, drawnPoints, seriesNames, seriesPoints, type ChartGroup } from './series.ts';
+import { chartGroups, drawnPoints, fieldLabel, seriesPoints, type ChartGroup } from './series.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
 /**
@@ -63,9 +63,9 @@ async function curvesHtml(runs: readonly RunFiles[], groups: readonly ChartGroup
 /** One row per run: its last epoch's value of every plotted field; the best value of a column is bold. */
 function finalTable(runs: readonly RunFiles[], groups: readonly ChartGroup[], outDir: string): string {
   const columns = groups.flatMap((group) =>
-    [...seriesNames(group)].map(([field, name]) => ({
+    group.fields.map((field) => ({
       field,
-      title: group.fields.length > 1 ? `${name} ${group.yTitle}` : group.yTitle,
+      title: fieldLabel(group, field),
       better: group.better,
     })),
   );

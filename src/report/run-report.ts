@@ -6,7 +6,7 @@ import { describeNetwork } from './network.ts';
 import { networkHtml } from './network-html.ts';
 import { renderSvg } from './render-svg.ts';
 import { readRunFiles, type MetricRow, type RunFiles } from './run-files.ts';
-import { chartGroups, drawnPoints, seriesNames, seriesPoints, type ChartGroup } from './series.ts';
+import { chartGroups, drawnPoints, fieldLabel, seriesPoints, type ChartGroup } from './series.ts';
 import { summaryRows } from './summary.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
@@ -70,11 +70,10 @@ function finalTable(rows: readonly MetricRow[]): string {
   if (rows.length === 0) return '<p class="note">No epoch yet.</p>';
   const last = rows[rows.length - 1];
   const body = chartGroups(rows).flatMap((group) =>
-    [...seriesNames(group)].map(([field, name]) => {
+    group.fields.map((field) => {
       const best = bestEpoch(rows, field, group);
-      const label = group.fields.length > 1 ? `${group.yTitle} (${name})` : group.yTitle;
       return [
-        escapeHtml(label),
+        escapeHtml(fieldLabel(group, field)),
         typeof last[field] === 'number' ? formatNumber(last[field]) : '—',
         best ? `${formatNumber(best.value)} <span class="note">(epoch ${best.epoch})</span>` : '—',
       ];

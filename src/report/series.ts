@@ -73,6 +73,21 @@ export function seriesNames(group: ChartGroup): Map<string, string> {
   );
 }
 
+const SPLITS = new Set(['train', 'validation', 'test']);
+
+/** How a table names one plotted field: `test loss`, `train accuracy`, `samples/s`, `mae`. */
+export function fieldLabel(group: ChartGroup, field: string): string {
+  const name = seriesNames(group).get(field)!;
+  if (SPLITS.has(name)) return `${name} ${group.yTitle}`;
+  return group.fields.length > 1 ? name : group.yTitle;
+}
+
+/** A chart's title; a chart of one split's series says which (it has no legend to say it). */
+export function chartTitle(group: ChartGroup): string {
+  const only = group.fields.length === 1 ? seriesNames(group).get(group.fields[0])! : '';
+  return SPLITS.has(only) ? `${group.title} (${only})` : group.title;
+}
+
 /** The charts a set of metric rows calls for: a field is plotted when at least one row has a number for it. */
 export function chartGroups(rows: readonly MetricRow[]): ChartGroup[] {
   const fields: string[] = [];

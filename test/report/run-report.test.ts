@@ -65,8 +65,8 @@ s('3 epochs give charts of loss, accuracy and samples/s, 3 points per series, tr
 s('the final/best table takes the last epoch and the best one (lowest loss, highest accuracy)', () => {
   const final = /<section id="final">[\s\S]*?<\/section>/.exec(html)![0];
   assert.match(final, /final \(epoch 3\)/);
-  assert.match(final, /loss \(test\)<\/th><td>0\.95<\/td><td>0\.9 <span class="note">\(epoch 2\)/);
-  assert.match(final, /accuracy \(test\)<\/th><td>0\.6<\/td><td>0\.65 <span class="note">\(epoch 2\)/);
+  assert.match(final, /test loss<\/th><td>0\.95<\/td><td>0\.9 <span class="note">\(epoch 2\)/);
+  assert.match(final, /test accuracy<\/th><td>0\.6<\/td><td>0\.65 <span class="note">\(epoch 2\)/);
 });
 
 s('the confusion matrix is a heat map of 9 cells with the class names, and a recall per class', () => {
