@@ -24,8 +24,8 @@ function epochAxis(points: readonly SeriesPoint[]) {
     field: 'epoch',
     type: 'quantitative' as const,
     title: 'epoch',
-    // Whole epochs only; a one-epoch run still gets an axis from 0 to 1 instead of a collapsed one.
-    scale: { domain: [last > 1 ? 1 : 0, last], nice: false, padding: 6 },
+    // Whole epochs only; a one-epoch run gets its point in the middle instead of a collapsed axis.
+    scale: { domain: last > 1 ? [1, last] : [0.5, 1.5], nice: false, padding: 6 },
     axis: { tickMinStep: 1, format: 'd' },
   };
 }

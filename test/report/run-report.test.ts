@@ -103,6 +103,20 @@ s('the network without a weights file: shapes from the config (mnist: 784 inputs
   assert.match(page, /<strong>7,850<\/strong>/); // 784·10 + 10
 });
 
+s('a run that stopped before its first epoch (config.json only): a page without charts that says so', async () => {
+  const dir = writeRun(join(root, 'no-epoch'), {
+    'metrics.jsonl': null,
+    'summary.json': null,
+    'model.safetensors': null,
+  });
+  const page = await buildRunReport(readRunFiles(dir));
+  assert.not.match(page, '<figure');
+  assert.match(page, 'No epoch has finished');
+  assert.match(page, 'No summary.json: the run did not finish.');
+  // The network is still drawn from the config; a csv source does not tell its width without the weights.
+  assert.match(page, '? → 3</div>');
+});
+
 s('the summary table and the resolved config are on the page', () => {
   assert.match(html, /wall time \(s\)<\/th><td>0\.31<\/td>/);
   assert.match(html, /samples\/s \(training, mean\)<\/th><td>1,235<\/td>/);
