@@ -131,12 +131,14 @@ export function confusionHeatmap(confusion: Confusion): TopLevelSpec {
   );
   const max = Math.max(1, ...cells.map((c) => c.count));
   const step = classes.length <= 12 ? 34 : Math.max(8, Math.floor(420 / classes.length));
-  const axis = (field: string, title: string) => ({
+  // Column labels wider than a cell (~6.5 px a character at 11 px) are tilted so they do not overlap.
+  const tilt = Math.max(...classes.map((c) => c.length)) * 6.5 > step - 4 ? -45 : 0;
+  const axis = (field: string, title: string, labelAngle: number) => ({
     field,
     type: 'nominal' as const,
     title,
     sort: classes,
-    axis: { labelAngle: 0, labelLimit: 120 },
+    axis: { labelAngle, labelLimit: 120 },
   });
   const text =
     step >= 26
@@ -156,7 +158,7 @@ export function confusionHeatmap(confusion: Confusion): TopLevelSpec {
     height: { step },
     config: CONFIG,
     data: { values: cells },
-    encoding: { x: axis('predicted', 'predicted class'), y: axis('truth', 'true class') },
+    encoding: { x: axis('predicted', 'predicted class', tilt), y: axis('truth', 'true class', 0) },
     layer: [
       {
         mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
