@@ -81,6 +81,15 @@ export const runConfigSchema = z
         kernels: 'wasm' as const,
         stepTimeoutSeconds: 120,
       })),
+    /** Checkpoints of the whole training state, to resume from: at every epoch's end and, mid-epoch, as set here. */
+    checkpoint: z
+      .strictObject({
+        everySteps: z.int().min(1).optional(),
+        everySeconds: z.number().positive().default(300),
+        /** How many of the newest checkpoints are kept. */
+        keep: z.int().min(1).default(2),
+      })
+      .prefault({}),
     output: z.strictObject({ dir: z.string().min(1).optional() }).default({}),
   })
   .transform((config) => ({ ...config, output: { dir: config.output.dir ?? `runs/${config.name}` } }));
