@@ -7,7 +7,7 @@
  * Columns: forced dense path, forced zero-skipping path, and the automatic choice.
  * Usage: node --import tsx src/bench/gemm-sparse.ts [--quick] [--sweep] [--product=matmulBT]
  */
-import { mnistImages } from '../data/mnistCache.ts';
+import { mnistImages } from '../data/mnist-cache.ts';
 import { WASM_RESERVED_BYTES, carve, instantiateKernels } from '../kernels/wasm.ts';
 import { createRng, type Rng } from '../random.ts';
 import { measure } from './gemm.ts';

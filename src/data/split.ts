@@ -5,7 +5,7 @@
  */
 import { UserError } from '../errors.ts';
 import { createRng, permutation, STREAM } from '../random.ts';
-import type { Split } from './dataset.ts';
+import type { Split } from './types.ts';
 
 /** A labelled table: `inputs` is count × features, row-major; `labels` one per row. */
 export interface Table {

@@ -8,7 +8,7 @@
  * so train and test both see every class.
  */
 import { createRng, STREAM, type Rng } from '../random.ts';
-import type { Dataset } from './dataset.ts';
+import type { Dataset } from './types.ts';
 import type { SyntheticConfig } from './schema.ts';
 import { allRows, seededSplit, testRowsFor, type Table } from './split.ts';
 

@@ -4,7 +4,7 @@
  * that disagree, and empty files.
  */
 import { UserError } from '../errors.ts';
-import type { Dataset, Split } from './dataset.ts';
+import type { Dataset, Split } from './types.ts';
 
 /** Names row `row` (0-based) of a file and, optionally, its feature `feature` (0-based). */
 export type Locate = (row: number, feature?: number) => string;

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { RunConfig } from '../config/schema.ts';
-import { loadDataset, type Dataset } from '../data/dataset.ts';
+import { loadDataset } from '../data/load.ts';
+import type { Dataset } from '../data/types.ts';
 import { UserError } from '../errors.ts';
 import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadDataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
 import { tempDir, userErrorOf, writeTemp } from './helpers.ts';
 

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadDataset, type Dataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load.ts';
+import type { Dataset } from '../../src/data/types.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
 import { userErrorOf } from './helpers.ts';
 

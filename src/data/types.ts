@@ -1,0 +1,22 @@
+/**
+ * The one shape every data source is turned into. Inputs are float32, row-major (count ×
+ * features); targets hold each row's class index (stored as a float so that the whole dataset is
+ * one element type in shared memory). Loaders build it; load.ts picks the loader.
+ */
+
+export interface Split {
+  /** count × features, row-major. */
+  inputs: Float32Array;
+  /** The class index of each row, in [0, classes). */
+  targets: Float32Array;
+  count: number;
+}
+
+export interface Dataset {
+  name: string;
+  features: number;
+  classes: number;
+  train: Split;
+  /** null when the config asks for no test rows. */
+  test: Split | null;
+}
