@@ -87,6 +87,8 @@ for (const { label, product, m, k, n, fill } of cases) {
   // xᵀ·dout has two zero-skipping paths: 4 columns at once (sparse), or each column's own zeros.
   const [dense, sparse, columns, auto] = [time(2), time(1), product === 'matmulAT' ? time(3) : NaN, time(0)];
   console.log(
-    `${product.padEnd(9)} ${label.padEnd(8)} ${`${m}×${k}×${n}`.padEnd(13)} ${[dense, sparse, columns, auto].map((x) => (Number.isNaN(x) ? '–' : x.toFixed(1)).padStart(6)).join('  ')}  ${(zeroCount / (m * k)).toFixed(2)}  ${(zeroQuads / (m * (k >> 2))).toFixed(2)}`,
+    `${product.padEnd(9)} ${label.padEnd(8)} ${`${m}×${k}×${n}`.padEnd(13)} ` +
+      `${[dense, sparse, columns, auto].map((x) => (Number.isNaN(x) ? '–' : x.toFixed(1)).padStart(6)).join('  ')}  ` +
+      `${(zeroCount / (m * k)).toFixed(2)}  ${(zeroQuads / (m * (k >> 2))).toFixed(2)}`,
   );
 }

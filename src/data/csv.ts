@@ -19,7 +19,9 @@ export interface CsvTable extends Table {
 
 /** Parses a CSV file into a checked Table of features and labels. */
 export function readCsv(path: string, labelColumn: number | string, header: boolean): CsvTable {
-  const text = readMaybeGzip(path).toString('utf8').replace(/^\uFEFF/, ''); // a byte-order mark is not data
+  const text = readMaybeGzip(path)
+    .toString('utf8')
+    .replace(/^\uFEFF/, ''); // a byte-order mark is not data
   const lines = text.split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   const first = header ? 1 : 0;
@@ -65,7 +67,8 @@ function labelIndex(path: string, labelColumn: number | string, names: string[],
     if (index < 0) throw new UserError(`${path}: no column named "${labelColumn}" in the header (${names.join(', ')})`);
     return index;
   }
-  if (labelColumn >= width) throw new UserError(`${path}: labelColumn is ${labelColumn} (0-based) but lines have ${width} columns`);
+  if (labelColumn >= width)
+    throw new UserError(`${path}: labelColumn is ${labelColumn} (0-based) but lines have ${width} columns`);
   return labelColumn;
 }
 
@@ -77,13 +80,18 @@ export function loadCsv(config: CsvConfig, seed: number): Dataset {
   if (config.testPath !== undefined) {
     const test = { ...readCsv(config.testPath, config.labelColumn, config.header), divisor };
     if (test.features !== train.features) {
-      throw new UserError(`${config.testPath} has ${test.features + 1} columns but ${config.path} has ${train.features + 1}`);
+      throw new UserError(
+        `${config.testPath} has ${test.features + 1} columns but ${config.path} has ${train.features + 1}`,
+      );
     }
     splits = { train: allRows(train), test: allRows(test) };
     classes = classCount(train.labels, test.labels);
   } else {
     const testCount = testRowsFor(config.testFraction ?? 0, train.count, config.path);
-    splits = testCount === 0 ? { train: allRows(train), test: null } : seededSplit(train, train.count - testCount, testCount, seed);
+    splits =
+      testCount === 0
+        ? { train: allRows(train), test: null }
+        : seededSplit(train, train.count - testCount, testCount, seed);
     classes = classCount(train.labels);
   }
   return { name: `csv:${basename(config.path)}`, features: train.features, classes, ...splits };

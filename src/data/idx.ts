@@ -19,7 +19,12 @@ import { checkCounts, checkRows, classCount, sampleIndex } from './validate.ts';
 const IMAGES_MAGIC = 0x00000803;
 const LABELS_MAGIC = 0x00000801;
 
-export interface IdxImages { count: number; rows: number; cols: number; pixels: Uint8Array }
+export interface IdxImages {
+  count: number;
+  rows: number;
+  cols: number;
+  pixels: Uint8Array;
+}
 
 /** Parses an IDX images file (u8, 3 dimensions). */
 export function readIdxImages(path: string): IdxImages {
@@ -42,7 +47,9 @@ export function readIdxLabels(path: string): Uint8Array {
 function readHeader(path: string, bytes: Uint8Array, magic: number, what: string, size: number): DataView {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   if (bytes.length >= 4 && view.getUint32(0) !== magic) {
-    throw new UserError(`${path}: not an IDX ${what} file: magic number 0x${hex(view.getUint32(0))}, expected 0x${hex(magic)}`);
+    throw new UserError(
+      `${path}: not an IDX ${what} file: magic number 0x${hex(view.getUint32(0))}, expected 0x${hex(magic)}`,
+    );
   }
   if (bytes.length < size) {
     throw new UserError(`${path}: ${bytes.length} bytes is too short for an IDX ${what} header (${size} bytes)`);
@@ -53,7 +60,9 @@ function readHeader(path: string, bytes: Uint8Array, magic: number, what: string
 function expectLength(path: string, bytes: Uint8Array, expected: number, what: string): void {
   if (bytes.length !== expected) {
     const problem = bytes.length < expected ? 'truncated' : 'has extra bytes';
-    throw new UserError(`${path}: ${problem}: the header promises ${what} (${expected} bytes) but the data is ${bytes.length} bytes`);
+    throw new UserError(
+      `${path}: ${problem}: the header promises ${what} (${expected} bytes) but the data is ${bytes.length} bytes`,
+    );
   }
 }
 
@@ -66,7 +75,15 @@ function readPair(imagesPath: string, labelsPath: string, divisor: number): Tabl
   checkCounts(imagesPath, images.count, labelsPath, labels.length);
   const features = images.rows * images.cols;
   checkRows({ file: imagesPath, inputs: images.pixels, labels, count: images.count, features, locate: sampleIndex });
-  return { inputs: images.pixels, labels, count: images.count, features, divisor, rows: images.rows, cols: images.cols };
+  return {
+    inputs: images.pixels,
+    labels,
+    count: images.count,
+    features,
+    divisor,
+    rows: images.rows,
+    cols: images.cols,
+  };
 }
 
 function tooMany(what: string, wanted: number, path: string, available: number): UserError {
@@ -81,7 +98,10 @@ export function loadIdx(config: IdxConfig, seed: number): Dataset {
   if (config.testImages !== undefined && config.testLabels !== undefined) {
     const test = readPair(config.testImages, config.testLabels, divisor);
     if (test.rows !== train.rows || test.cols !== train.cols) {
-      throw new UserError(`${config.testImages} holds ${test.rows}×${test.cols} images but ${config.images} holds ${train.rows}×${train.cols}`);
+      throw new UserError(
+        `${config.testImages} holds ${test.rows}×${test.cols} images ` +
+          `but ${config.images} holds ${train.rows}×${train.cols}`,
+      );
     }
     const trainCount = config.train ?? train.count;
     const testCount = config.test ?? test.count;
@@ -95,7 +115,10 @@ export function loadIdx(config: IdxConfig, seed: number): Dataset {
     if (trainCount < 1 || trainCount + testCount > train.count) {
       throw tooMany('train + data.test', trainCount + testCount, config.images, train.count);
     }
-    splits = testCount === 0 ? { train: allRows(train, trainCount), test: null } : seededSplit(train, trainCount, testCount, seed);
+    splits =
+      testCount === 0
+        ? { train: allRows(train, trainCount), test: null }
+        : seededSplit(train, trainCount, testCount, seed);
     classes = classCount(train.labels);
   }
   return { name: `idx:${basename(config.images)}`, features: train.features, classes, ...splits };

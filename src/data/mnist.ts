@@ -10,5 +10,10 @@ import { seededSplit } from './split.ts';
 export function loadMnist(config: MnistConfig, seed: number, cacheDir?: string): Dataset {
   const { pixels, labels } = mnistImages(cacheDir);
   const table = { inputs: pixels, labels, count: labels.length, features: MNIST_FEATURES };
-  return { name: 'mnist', features: MNIST_FEATURES, classes: MNIST_CLASSES, ...seededSplit(table, config.train, config.test, seed) };
+  return {
+    name: 'mnist',
+    features: MNIST_FEATURES,
+    classes: MNIST_CLASSES,
+    ...seededSplit(table, config.train, config.test, seed),
+  };
 }

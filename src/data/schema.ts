@@ -13,75 +13,88 @@ import { z } from 'zod';
 export const MNIST_TOTAL = 10_000;
 
 /** A path to an existing regular file; the message names the path as written. */
-const filePath = z.string().min(1).superRefine((path, ctx) => {
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (!stats) ctx.addIssue({ code: 'custom', message: `file not found: ${path}` });
-  else if (!stats.isFile()) ctx.addIssue({ code: 'custom', message: `not a file: ${path}` });
-});
+const filePath = z
+  .string()
+  .min(1)
+  .superRefine((path, ctx) => {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (!stats) ctx.addIssue({ code: 'custom', message: `file not found: ${path}` });
+    else if (!stats.isFile()) ctx.addIssue({ code: 'custom', message: `not a file: ${path}` });
+  });
 
 /** A share of the rows held out for testing: 0 means no test split. */
 const testFraction = z.number().min(0).lt(1);
 
-const mnistSchema = z.strictObject({
-  source: z.literal('mnist'),
-  train: z.number().int().min(1).default(8000),
-  test: z.number().int().min(0).default(2000),
-}).refine((c) => c.train + c.test <= MNIST_TOTAL, {
-  message: `train + test must be at most ${MNIST_TOTAL} (the mnist package holds ${MNIST_TOTAL} digits)`,
-  path: ['test'],
-});
+const mnistSchema = z
+  .strictObject({
+    source: z.literal('mnist'),
+    train: z.number().int().min(1).default(8000),
+    test: z.number().int().min(0).default(2000),
+  })
+  .refine((c) => c.train + c.test <= MNIST_TOTAL, {
+    message: `train + test must be at most ${MNIST_TOTAL} (the mnist package holds ${MNIST_TOTAL} digits)`,
+    path: ['test'],
+  });
 
-const idxSchema = z.strictObject({
-  source: z.literal('idx'),
-  images: filePath,
-  labels: filePath,
-  testImages: filePath.optional(),
-  testLabels: filePath.optional(),
-  /** Rows to use from `images` (default: all, or all but `test` when there are no test files). */
-  train: z.number().int().min(1).optional(),
-  /** Rows to use from `testImages`, or to hold out of `images` (seeded) when there are none. */
-  test: z.number().int().min(0).optional(),
-  /** Divide the 0–255 pixel bytes by 255. */
-  normalize: z.boolean().default(true),
-}).refine((c) => (c.testImages === undefined) === (c.testLabels === undefined), {
-  message: 'testImages and testLabels go together: give both or neither',
-  path: ['testLabels'],
-});
+const idxSchema = z
+  .strictObject({
+    source: z.literal('idx'),
+    images: filePath,
+    labels: filePath,
+    testImages: filePath.optional(),
+    testLabels: filePath.optional(),
+    /** Rows to use from `images` (default: all, or all but `test` when there are no test files). */
+    train: z.number().int().min(1).optional(),
+    /** Rows to use from `testImages`, or to hold out of `images` (seeded) when there are none. */
+    test: z.number().int().min(0).optional(),
+    /** Divide the 0–255 pixel bytes by 255. */
+    normalize: z.boolean().default(true),
+  })
+  .refine((c) => (c.testImages === undefined) === (c.testLabels === undefined), {
+    message: 'testImages and testLabels go together: give both or neither',
+    path: ['testLabels'],
+  });
 
-const csvSchema = z.strictObject({
-  source: z.literal('csv'),
-  path: filePath,
-  testPath: filePath.optional(),
-  /** The label column: a 0-based index, or a header name (needs `header: true`). */
-  labelColumn: z.union([z.number().int().min(0), z.string().min(1)]).default(0),
-  header: z.boolean().default(true),
-  /** Share of `path`'s rows held out (seeded) when there is no `testPath`. */
-  testFraction: testFraction.optional(),
-  /** Every feature is divided by this. */
-  normalize: z.number().positive().default(1),
-}).refine((c) => typeof c.labelColumn === 'number' || c.header, {
-  message: 'labelColumn by name needs header: true',
-  path: ['labelColumn'],
-}).refine((c) => c.testPath === undefined || c.testFraction === undefined, {
-  message: 'give testPath or testFraction, not both',
-  path: ['testFraction'],
-});
+const csvSchema = z
+  .strictObject({
+    source: z.literal('csv'),
+    path: filePath,
+    testPath: filePath.optional(),
+    /** The label column: a 0-based index, or a header name (needs `header: true`). */
+    labelColumn: z.union([z.number().int().min(0), z.string().min(1)]).default(0),
+    header: z.boolean().default(true),
+    /** Share of `path`'s rows held out (seeded) when there is no `testPath`. */
+    testFraction: testFraction.optional(),
+    /** Every feature is divided by this. */
+    normalize: z.number().positive().default(1),
+  })
+  .refine((c) => typeof c.labelColumn === 'number' || c.header, {
+    message: 'labelColumn by name needs header: true',
+    path: ['labelColumn'],
+  })
+  .refine((c) => c.testPath === undefined || c.testFraction === undefined, {
+    message: 'give testPath or testFraction, not both',
+    path: ['testFraction'],
+  });
 
-const syntheticSchema = z.strictObject({
-  source: z.literal('synthetic'),
-  kind: z.enum(['xor', 'spiral', 'moons']),
-  n: z.number().int().min(2).default(1000),
-  /** Standard deviation of the Gaussian noise (for spiral: of the angle, as in cs231n). */
-  noise: z.number().min(0).default(0.1),
-  /** Number of spiral arms; spiral only (xor and moons have 2 classes). */
-  classes: z.number().int().min(2).max(1000).optional(),
-  testFraction: testFraction.default(0.2),
-  /** Seed of the generated points; defaults to the run's seed. */
-  seed: z.number().int().optional(),
-}).refine((c) => c.classes === undefined || c.kind === 'spiral', {
-  message: 'classes applies to kind "spiral" only',
-  path: ['classes'],
-}).transform((c) => ({ ...c, classes: c.classes ?? (c.kind === 'spiral' ? 3 : 2) }));
+const syntheticSchema = z
+  .strictObject({
+    source: z.literal('synthetic'),
+    kind: z.enum(['xor', 'spiral', 'moons']),
+    n: z.number().int().min(2).default(1000),
+    /** Standard deviation of the Gaussian noise (for spiral: of the angle, as in cs231n). */
+    noise: z.number().min(0).default(0.1),
+    /** Number of spiral arms; spiral only (xor and moons have 2 classes). */
+    classes: z.number().int().min(2).max(1000).optional(),
+    testFraction: testFraction.default(0.2),
+    /** Seed of the generated points; defaults to the run's seed. */
+    seed: z.number().int().optional(),
+  })
+  .refine((c) => c.classes === undefined || c.kind === 'spiral', {
+    message: 'classes applies to kind "spiral" only',
+    path: ['classes'],
+  })
+  .transform((c) => ({ ...c, classes: c.classes ?? (c.kind === 'spiral' ? 3 : 2) }));
 
 export const dataConfigSchema = z.discriminatedUnion('source', [mnistSchema, idxSchema, csvSchema, syntheticSchema]);
 

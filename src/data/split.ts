@@ -26,7 +26,8 @@ export function takeRows(table: Table, rows: ArrayLike<number>): Split {
   const source = table.inputs;
   for (let r = 0; r < count; r++) {
     const from = rows[r] * features;
-    if (divisor === 1 && source instanceof Float32Array) inputs.set(source.subarray(from, from + features), r * features);
+    if (divisor === 1 && source instanceof Float32Array)
+      inputs.set(source.subarray(from, from + features), r * features);
     else for (let j = 0; j < features; j++) inputs[r * features + j] = source[from + j] / divisor;
     targets[r] = table.labels[rows[r]];
   }
@@ -35,11 +36,19 @@ export function takeRows(table: Table, rows: ArrayLike<number>): Split {
 
 /** The first `count` rows (default all), in file order. */
 export function allRows(table: Table, count = table.count): Split {
-  return takeRows(table, Uint32Array.from({ length: count }, (_, i) => i));
+  return takeRows(
+    table,
+    Uint32Array.from({ length: count }, (_, i) => i),
+  );
 }
 
 /** A seeded, disjoint split: `train` rows then `test` rows of one permutation (test 0 gives null). */
-export function seededSplit(table: Table, train: number, test: number, seed: number): { train: Split; test: Split | null } {
+export function seededSplit(
+  table: Table,
+  train: number,
+  test: number,
+  seed: number,
+): { train: Split; test: Split | null } {
   if (train + test > table.count) throw new Error(`split of ${train}+${test} rows from ${table.count}`);
   const order = permutation(table.count, createRng(seed, STREAM.split));
   return {
@@ -52,7 +61,9 @@ export function seededSplit(table: Table, train: number, test: number, seed: num
 export function testRowsFor(fraction: number, count: number, what: string): number {
   const test = Math.round(count * fraction);
   if (fraction > 0 && (test === 0 || test === count)) {
-    throw new UserError(`testFraction ${fraction} of ${count} rows in ${what} leaves ${test === 0 ? 'no test' : 'no training'} rows`);
+    throw new UserError(
+      `testFraction ${fraction} of ${count} rows in ${what} leaves ${test === 0 ? 'no test' : 'no training'} rows`,
+    );
   }
   return test;
 }

@@ -18,7 +18,8 @@ type Generator = (n: number, noise: number, classes: number, rng: Rng) => Table;
 const share = (n: number, classes: number, k: number): number => Math.floor(n / classes) + (k < n % classes ? 1 : 0);
 
 /** t-th of `steps` evenly spaced points from a to b (a alone when steps is 1). */
-const linspace = (a: number, b: number, t: number, steps: number): number => (steps === 1 ? a : a + ((b - a) * t) / (steps - 1));
+const linspace = (a: number, b: number, t: number, steps: number): number =>
+  steps === 1 ? a : a + ((b - a) * t) / (steps - 1);
 
 function xor(n: number, noise: number, _classes: number, rng: Rng): Table {
   const inputs = new Float32Array(n * 2);

@@ -59,15 +59,28 @@ export function classCount(...labelArrays: ArrayLike<number>[]): number {
 
 /** The last line of defence for every source: shapes agree, inputs finite, labels < classes. */
 export function checkDataset(dataset: Dataset): void {
-  const splits: [string, Split | null][] = [['train', dataset.train], ['test', dataset.test]];
+  const splits: [string, Split | null][] = [
+    ['train', dataset.train],
+    ['test', dataset.test],
+  ];
   for (const [part, split] of splits) {
     if (!split) continue;
     const file = `${dataset.name} (${part} split)`;
-    if (split.targets.length !== split.count) throw new Error(`${file}: ${split.targets.length} targets for ${split.count} rows`);
-    checkRows({ file, inputs: split.inputs, labels: split.targets, count: split.count, features: dataset.features, locate: sampleIndex });
+    if (split.targets.length !== split.count)
+      throw new Error(`${file}: ${split.targets.length} targets for ${split.count} rows`);
+    checkRows({
+      file,
+      inputs: split.inputs,
+      labels: split.targets,
+      count: split.count,
+      features: dataset.features,
+      locate: sampleIndex,
+    });
     for (let i = 0; i < split.count; i++) {
       if (split.targets[i] >= dataset.classes) {
-        throw new UserError(`${file} ${sampleIndex(i)}: label ${split.targets[i]} is out of range [0, ${dataset.classes})`);
+        throw new UserError(
+          `${file} ${sampleIndex(i)}: label ${split.targets[i]} is out of range [0, ${dataset.classes})`,
+        );
       }
     }
   }

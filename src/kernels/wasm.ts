@@ -133,7 +133,8 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
     }
     if (array.byteOffset < WASM_RESERVED_BYTES) {
       throw new Error(
-        `wasm kernels: '${name}' starts at byte ${array.byteOffset}, inside the ${WASM_RESERVED_BYTES} bytes reserved for the module`,
+        `wasm kernels: '${name}' starts at byte ${array.byteOffset}, ` +
+          `inside the ${WASM_RESERVED_BYTES} bytes reserved for the module`,
       );
     }
     if (array.length < count) {

@@ -34,7 +34,10 @@ s('reads a raw pair: 4 features, classes = max label + 1, pixels ÷ 255', () => 
   const data = load({ images, labels });
   assert.is(data.features, 4);
   assert.is(data.classes, 3);
-  assert.equal(Array.from(data.train.inputs), pixels.map((p) => Math.fround(p / 255)));
+  assert.equal(
+    Array.from(data.train.inputs),
+    pixels.map((p) => Math.fround(p / 255)),
+  );
   assert.equal(Array.from(data.train.targets), [0, 2, 1]);
   assert.is(data.test, null);
 });
@@ -59,28 +62,43 @@ s('names a truncated file and the size its header promises', () => {
 
 s('rejects bytes past the end the header promises', () => {
   const long = writeTemp(dir, 'long.idx', Buffer.concat([idxLabels([0, 2, 1]), Uint8Array.from([7])]));
-  assert.match(userErrorOf(() => load({ images, labels: long })), 'has extra bytes');
+  assert.match(
+    userErrorOf(() => load({ images, labels: long })),
+    'has extra bytes',
+  );
 });
 
 s('rejects a labels file given as images by its magic number', () => {
   const message = userErrorOf(() => load({ images: labels, labels }));
-  assert.match(message, `${labels}: not an IDX images (u8, 3 dimensions) file: magic number 0x00000801, expected 0x00000803`);
+  assert.match(
+    message,
+    `${labels}: not an IDX images (u8, 3 dimensions) file: magic number 0x00000801, expected 0x00000803`,
+  );
 });
 
 s('rejects a file too short for a header', () => {
   const tiny = writeTemp(dir, 'tiny.idx', Uint8Array.from([0, 0, 8, 3, 0, 0]));
-  assert.match(userErrorOf(() => load({ images: tiny, labels })), 'too short for an IDX images');
+  assert.match(
+    userErrorOf(() => load({ images: tiny, labels })),
+    'too short for an IDX images',
+  );
 });
 
 s('names both files when image and label counts differ', () => {
   const two = writeTemp(dir, 'two-labels.idx', idxLabels([0, 1]));
-  assert.match(userErrorOf(() => load({ images, labels: two })), `${images} holds 3 rows but ${two} holds 2 labels`);
+  assert.match(
+    userErrorOf(() => load({ images, labels: two })),
+    `${images} holds 3 rows but ${two} holds 2 labels`,
+  );
 });
 
 s('rejects a file with zero images', () => {
   const empty = writeTemp(dir, 'empty.idx', idxImages(0, 2, 2, []));
   const none = writeTemp(dir, 'none.idx', idxLabels([]));
-  assert.match(userErrorOf(() => load({ images: empty, labels: none })), `${empty}: no data rows`);
+  assert.match(
+    userErrorOf(() => load({ images: empty, labels: none })),
+    `${empty}: no data rows`,
+  );
 });
 
 s('takes the first train and test rows of separate test files', () => {
@@ -92,7 +110,10 @@ s('takes the first train and test rows of separate test files', () => {
 s('rejects test files of another image size', () => {
   const wide = writeTemp(dir, 'wide.idx', idxImages(1, 1, 4, [1, 2, 3, 4]));
   const one = writeTemp(dir, 'one.idx', idxLabels([0]));
-  assert.match(userErrorOf(() => load({ images, labels, testImages: wide, testLabels: one })), 'holds 1×4 images');
+  assert.match(
+    userErrorOf(() => load({ images, labels, testImages: wide, testLabels: one })),
+    'holds 1×4 images',
+  );
 });
 
 s('holds out test rows of one file by a seeded, disjoint split', () => {
@@ -105,7 +126,10 @@ s('holds out test rows of one file by a seeded, disjoint split', () => {
 });
 
 s('rejects asking for more rows than the file holds', () => {
-  assert.match(userErrorOf(() => load({ images, labels, train: 3, test: 1 })), `only 3 rows`);
+  assert.match(
+    userErrorOf(() => load({ images, labels, train: 3, test: 1 })),
+    `only 3 rows`,
+  );
 });
 
 s.run();

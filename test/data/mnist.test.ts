@@ -85,7 +85,10 @@ s('pixels and labels equal those in the package JSON', () => {
     for (const k of [0, 17, json.length / 784 - 1]) {
       const position = order.indexOf(offset + k);
       const [split, row] = position < 8000 ? [data.train, position] : [data.test!, position - 8000];
-      assert.equal(Array.from(split.inputs.subarray(row * 784, (row + 1) * 784)), json.slice(k * 784, (k + 1) * 784).map(Math.fround));
+      assert.equal(
+        Array.from(split.inputs.subarray(row * 784, (row + 1) * 784)),
+        json.slice(k * 784, (k + 1) * 784).map(Math.fround),
+      );
       assert.is(split.targets[row], digit);
     }
     offset += json.length / 784;

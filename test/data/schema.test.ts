@@ -53,19 +53,36 @@ s('rejects mnist train + test above 10000, naming the field', () => {
 });
 
 s('fills idx normalize with true', () => {
-  assert.equal(dataConfigSchema.parse({ source: 'idx', images, labels }), { source: 'idx', images, labels, normalize: true });
+  assert.equal(dataConfigSchema.parse({ source: 'idx', images, labels }), {
+    source: 'idx',
+    images,
+    labels,
+    normalize: true,
+  });
 });
 
 s('rejects testImages without testLabels', () => {
-  assert.match(problems({ source: 'idx', images, labels, testImages: images }), 'testImages and testLabels go together');
+  assert.match(
+    problems({ source: 'idx', images, labels, testImages: images }),
+    'testImages and testLabels go together',
+  );
 });
 
 s('fills the csv defaults: label column 0, a header, divisor 1', () => {
-  assert.equal(dataConfigSchema.parse({ source: 'csv', path: images }), { source: 'csv', path: images, labelColumn: 0, header: true, normalize: 1 });
+  assert.equal(dataConfigSchema.parse({ source: 'csv', path: images }), {
+    source: 'csv',
+    path: images,
+    labelColumn: 0,
+    header: true,
+    normalize: 1,
+  });
 });
 
 s('rejects a label column by name without a header', () => {
-  assert.match(problems({ source: 'csv', path: images, labelColumn: 'y', header: false }), 'labelColumn by name needs header: true');
+  assert.match(
+    problems({ source: 'csv', path: images, labelColumn: 'y', header: false }),
+    'labelColumn by name needs header: true',
+  );
 });
 
 s('rejects a testFraction of 1', () => {
@@ -74,11 +91,22 @@ s('rejects a testFraction of 1', () => {
 
 s('fills the synthetic defaults, spiral with 3 classes', () => {
   const defaults = { source: 'synthetic', n: 1000, noise: 0.1, testFraction: 0.2 };
-  assert.equal(dataConfigSchema.parse({ source: 'synthetic', kind: 'spiral' }), { ...defaults, kind: 'spiral', classes: 3 });
+  assert.equal(dataConfigSchema.parse({ source: 'synthetic', kind: 'spiral' }), {
+    ...defaults,
+    kind: 'spiral',
+    classes: 3,
+  });
 });
 
 s('gives xor 2 classes', () => {
-  assert.equal(dataConfigSchema.parse({ source: 'synthetic', kind: 'xor' }), { source: 'synthetic', kind: 'xor', n: 1000, noise: 0.1, testFraction: 0.2, classes: 2 });
+  assert.equal(dataConfigSchema.parse({ source: 'synthetic', kind: 'xor' }), {
+    source: 'synthetic',
+    kind: 'xor',
+    n: 1000,
+    noise: 0.1,
+    testFraction: 0.2,
+    classes: 2,
+  });
 });
 
 s('rejects classes for a kind other than spiral', () => {

@@ -6,7 +6,8 @@ import { dataConfigSchema } from '../../src/data/schema.ts';
 import { userErrorOf } from './helpers.ts';
 
 const s = suite('synthetic source');
-const load = (input: object, seed = 1): Dataset => loadDataset(dataConfigSchema.parse({ source: 'synthetic', ...input }), seed);
+const load = (input: object, seed = 1): Dataset =>
+  loadDataset(dataConfigSchema.parse({ source: 'synthetic', ...input }), seed);
 
 /** Rows per class over train and test together. */
 function classSizes(data: Dataset): number[] {
@@ -18,7 +19,10 @@ function classSizes(data: Dataset): number[] {
 /** Every row of both splits as [x, y, label]. */
 function points(data: Dataset): number[][] {
   return [data.train, data.test].flatMap((split) =>
-    split ? Array.from({ length: split.count }, (_, i) => [split.inputs[2 * i], split.inputs[2 * i + 1], split.targets[i]]) : []);
+    split
+      ? Array.from({ length: split.count }, (_, i) => [split.inputs[2 * i], split.inputs[2 * i + 1], split.targets[i]])
+      : [],
+  );
 }
 
 s('holds out testFraction 0.2 of n = 1000: 800 train, 200 test, 2 features', () => {
@@ -84,7 +88,10 @@ s('gives no test split for testFraction 0', () => {
 });
 
 s('rejects a testFraction that rounds to no test rows', () => {
-  assert.match(userErrorOf(() => load({ kind: 'xor', n: 2 })), 'testFraction 0.2 of 2 rows in synthetic xor leaves no test rows');
+  assert.match(
+    userErrorOf(() => load({ kind: 'xor', n: 2 })),
+    'testFraction 0.2 of 2 rows in synthetic xor leaves no test rows',
+  );
 });
 
 s.run();
