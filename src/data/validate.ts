@@ -50,13 +50,6 @@ export function checkCounts(inputsFile: string, inputCount: number, labelsFile: 
   }
 }
 
-/** One past the largest label: the number of classes the labels imply. */
-export function classCount(...labelArrays: ArrayLike<number>[]): number {
-  let max = -1;
-  for (const labels of labelArrays) for (let i = 0; i < labels.length; i++) max = Math.max(max, labels[i]);
-  return max + 1;
-}
-
 /** The last line of defence for every source: shapes agree, inputs finite, labels < classes. */
 export function checkDataset(dataset: Dataset): void {
   const splits: [string, Split | null][] = [

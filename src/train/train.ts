@@ -80,7 +80,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   const raw = structuredClone(input) as RunConfigInput;
   if (options.workers !== undefined) raw.parallel = { ...raw.parallel, workers: options.workers };
   const config = parseConfig(raw, options.source);
-  const { dataset, plan, setup } = prepareRun(config);
+  const { dataset, plan, setup } = await prepareRun(config);
   // Allocated before the run directory is claimed: a machine without the memory is a clean error.
   const memory = allocateArena(setup.layout);
   const directory = options.write === false ? null : RunDirectory.claim(config.output.dir, options.force ?? false);

@@ -13,10 +13,10 @@ import { tempDir } from './helpers.ts';
 const s = suite('mnist source');
 const digits = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
 const cacheDir = tempDir(); // built by the first load below, shared by the tests that only read
-const load = (input: object, seed: number): Dataset =>
+const load = (input: object, seed: number): Promise<Dataset> =>
   loadDataset(dataConfigSchema.parse({ source: 'mnist', ...input }), seed, { cacheDir });
 
-s('builds the cache once; a second load reads it without touching the JSON', () => {
+s('builds the cache once; a second load reads it without touching the JSON', async () => {
   const dir = tempDir();
   assert.ok(mnistImages(dir).built);
   const file = join(dir, 'mnist-v1.bin');
@@ -27,7 +27,7 @@ s('builds the cache once; a second load reads it without touching the JSON', () 
   assert.is(again.labels.length, 10000);
 });
 
-s('rebuilds a truncated cache', () => {
+s('rebuilds a truncated cache', async () => {
   const dir = tempDir();
   const first = mnistImages(dir);
   truncateSync(join(dir, 'mnist-v1.bin'), 1000);
@@ -36,7 +36,7 @@ s('rebuilds a truncated cache', () => {
   assert.equal(rebuilt.pixels, first.pixels);
 });
 
-s('rebuilds a cache whose pixels were changed (checksum)', () => {
+s('rebuilds a cache whose pixels were changed (checksum)', async () => {
   const dir = tempDir();
   mnistImages(dir);
   const file = join(dir, 'mnist-v1.bin');
@@ -46,8 +46,8 @@ s('rebuilds a cache whose pixels were changed (checksum)', () => {
   assert.ok(mnistImages(dir).built);
 });
 
-s('gives 8000 train and 2000 test rows of 784 pixels, 10 classes, by default', () => {
-  const data = load({}, 1);
+s('gives 8000 train and 2000 test rows of 784 pixels, 10 classes, by default', async () => {
+  const data = await load({}, 1);
   assert.is(data.features, 784);
   assert.is(data.classes, 10);
   assert.is(data.train.inputs.length, 8000 * 784);
@@ -56,8 +56,8 @@ s('gives 8000 train and 2000 test rows of 784 pixels, 10 classes, by default', (
   assert.is(data.test?.inputs.length, 2000 * 784);
 });
 
-s('train and test together hold each of the 10000 images once', () => {
-  const data = load({}, 1);
+s('train and test together hold each of the 10000 images once', async () => {
+  const data = await load({}, 1);
   const rows = new Set<string>();
   for (const split of [data.train, data.test!]) {
     for (let i = 0; i < split.count; i++) rows.add(Buffer.from(split.inputs.buffer, i * 3136, 3136).toString('base64'));
@@ -65,19 +65,19 @@ s('train and test together hold each of the 10000 images once', () => {
   assert.is(rows.size, 10000);
 });
 
-s('splits the same way for the same seed and differently for another', () => {
-  const a = load({ train: 100, test: 50 }, 3);
-  assert.equal(load({ train: 100, test: 50 }, 3), a);
-  assert.not.equal(load({ train: 100, test: 50 }, 4).train.targets, a.train.targets);
+s('splits the same way for the same seed and differently for another', async () => {
+  const a = await load({ train: 100, test: 50 }, 3);
+  assert.equal(await load({ train: 100, test: 50 }, 3), a);
+  assert.not.equal((await load({ train: 100, test: 50 }, 4)).train.targets, a.train.targets);
 });
 
-s('gives no test split for test: 0', () => {
-  assert.is(load({ train: 10, test: 0 }, 1).test, null);
+s('gives no test split for test: 0', async () => {
+  assert.is((await load({ train: 10, test: 0 }, 1)).test, null);
 });
 
-s('pixels and labels equal those in the package JSON', () => {
+s('pixels and labels equal those in the package JSON', async () => {
   const seed = 5;
-  const data = load({}, seed);
+  const data = await load({}, seed);
   const order = permutation(10000, createRng(seed, STREAM.split));
   let offset = 0; // rows are numbered digit by digit, in the package's order
   for (let digit = 0; digit < 10; digit++) {

@@ -16,28 +16,28 @@ function problems(input: unknown): string {
   return result.success ? '' : z.prettifyError(result.error);
 }
 
-s('fills in the mnist defaults: 8000 train, 2000 test', () => {
+s('fills in the mnist defaults: 8000 train, 2000 test', async () => {
   assert.equal(dataConfigSchema.parse({ source: 'mnist' }), { source: 'mnist', train: 8000, test: 2000 });
 });
 
-s('rejects an unknown key', () => {
+s('rejects an unknown key', async () => {
   assert.match(problems({ source: 'mnist', trian: 100 }), 'Unrecognized key: "trian"');
 });
 
-s('rejects an unknown source at data.source', () => {
+s('rejects an unknown source at data.source', async () => {
   assert.match(problems({ source: 'parquet' }), '→ at data.source');
 });
 
-s('names the missing file and where it was asked for', () => {
+s('names the missing file and where it was asked for', async () => {
   const message = problems({ source: 'idx', images: '/no/such/train.idx', labels });
   assert.match(message, '✖ file not found: /no/such/train.idx\n  → at data.images');
 });
 
-s('rejects a directory given as a file', () => {
+s('rejects a directory given as a file', async () => {
   assert.match(problems({ source: 'csv', path: dir }), `not a file: ${dir}`);
 });
 
-s('resolves a relative path against the working directory', () => {
+s('resolves a relative path against the working directory', async () => {
   const before = process.cwd();
   process.chdir(dir);
   try {
@@ -47,12 +47,12 @@ s('resolves a relative path against the working directory', () => {
   }
 });
 
-s('rejects mnist train + test above 10000, naming the field', () => {
+s('rejects mnist train + test above 10000, naming the field', async () => {
   assert.match(problems({ source: 'mnist', train: 9000, test: 2000 }), 'at most 10000');
   assert.match(problems({ source: 'mnist', train: 9000, test: 2000 }), '→ at data.test');
 });
 
-s('fills idx normalize with true', () => {
+s('fills idx normalize with true', async () => {
   assert.equal(dataConfigSchema.parse({ source: 'idx', images, labels }), {
     source: 'idx',
     images,
@@ -61,14 +61,14 @@ s('fills idx normalize with true', () => {
   });
 });
 
-s('rejects testImages without testLabels', () => {
+s('rejects testImages without testLabels', async () => {
   assert.match(
     problems({ source: 'idx', images, labels, testImages: images }),
     'testImages and testLabels go together',
   );
 });
 
-s('fills the csv defaults: label column 0, a header, divisor 1', () => {
+s('fills the csv defaults: label column 0, a header, divisor 1', async () => {
   assert.equal(dataConfigSchema.parse({ source: 'csv', path: images }), {
     source: 'csv',
     path: images,
@@ -78,18 +78,18 @@ s('fills the csv defaults: label column 0, a header, divisor 1', () => {
   });
 });
 
-s('rejects a label column by name without a header', () => {
+s('rejects a label column by name without a header', async () => {
   assert.match(
     problems({ source: 'csv', path: images, labelColumn: 'y', header: false }),
     'labelColumn by name needs header: true',
   );
 });
 
-s('rejects a testFraction of 1', () => {
+s('rejects a testFraction of 1', async () => {
   assert.match(problems({ source: 'csv', path: images, testFraction: 1 }), '→ at data.testFraction');
 });
 
-s('fills the synthetic defaults, spiral with 3 classes', () => {
+s('fills the synthetic defaults, spiral with 3 classes', async () => {
   const defaults = { source: 'synthetic', n: 1000, noise: 0.1, testFraction: 0.2 };
   assert.equal(dataConfigSchema.parse({ source: 'synthetic', kind: 'spiral' }), {
     ...defaults,
@@ -98,7 +98,7 @@ s('fills the synthetic defaults, spiral with 3 classes', () => {
   });
 });
 
-s('gives xor 2 classes', () => {
+s('gives xor 2 classes', async () => {
   assert.equal(dataConfigSchema.parse({ source: 'synthetic', kind: 'xor' }), {
     source: 'synthetic',
     kind: 'xor',
@@ -109,7 +109,7 @@ s('gives xor 2 classes', () => {
   });
 });
 
-s('rejects classes for a kind other than spiral', () => {
+s('rejects classes for a kind other than spiral', async () => {
   assert.match(problems({ source: 'synthetic', kind: 'moons', classes: 4 }), 'classes applies to kind "spiral" only');
 });
 
