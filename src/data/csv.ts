@@ -8,12 +8,13 @@
  */
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
+import { assembleDataset } from './assemble.ts';
 import { dataArenaBytes, dataTooBig } from './budget.ts';
 import { resolveClasses } from './classes.ts';
 import { readLines } from './lines.ts';
 import { inspectFile } from './read.ts';
 import type { CsvConfig } from './schema.ts';
-import { seededSplit, testRowsFor, toSplit, type RawRows } from './split.ts';
+import { seededSplit, testRowsFor, type RawRows } from './split.ts';
 import type { Dataset } from './types.ts';
 import { checkRows, type Locate } from './validate.ts';
 
@@ -22,6 +23,8 @@ export interface CsvTable extends RawRows {
   features: number;
   /** Names row `row` (0-based) and, optionally, feature `feature` for messages: "line 3, column 2 (b)". */
   locate: Locate;
+  /** Names feature j: "column 2 (b)". */
+  featureName: (feature: number) => string;
 }
 
 export interface CsvReadOptions {
@@ -73,9 +76,10 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Cs
   const { label, names } = shape;
   const first = header ? 2 : 1;
   // Feature j sits in column j, or j + 1 once past the label column.
+  const featureName = (feature: number): string => column({ names }, feature + (feature >= label ? 1 : 0));
   const locate: Locate = (row, feature) =>
-    `line ${row + first}${feature === undefined ? '' : `, ${column({ names }, feature + (feature >= label ? 1 : 0))}`}`;
-  const table = { ...rows.done(), features: rows.features, locate };
+    `line ${row + first}${feature === undefined ? '' : `, ${featureName(feature)}`}`;
+  const table = { ...rows.done(), features: rows.features, locate, featureName };
   checkRows({ file: path, ...table });
   return table;
 }
@@ -140,7 +144,6 @@ function labelIndex(path: string, labelColumn: number | string, names: string[],
 }
 
 export async function loadCsv(config: CsvConfig, seed: number, maxBytes: number): Promise<Dataset> {
-  const divisor = config.normalize;
   const options = { labelColumn: config.labelColumn, header: config.header };
   const train = await readCsv(config.path, { ...options, maxBytes, field: 'data.path' });
   let splits: { train: RawRows; test: RawRows | null };
@@ -163,13 +166,12 @@ export async function loadCsv(config: CsvConfig, seed: number, maxBytes: number)
         : seededSplit(train, train.features, train.count - testCount, testCount, seed);
   }
   const classes = resolveClasses(labelFiles, config.classes);
-  return {
+  return assembleDataset({
     name: `csv:${basename(config.path)}`,
     features: train.features,
-    classes: classes.classes,
-    classesFrom: classes.from,
-    train: toSplit(splits.train, divisor),
-    test: splits.test && toSplit(splits.test, divisor),
-    warnings: classes.warning ? [classes.warning] : [],
-  };
+    classes,
+    ...splits,
+    normalize: config.normalize,
+    featureName: train.featureName,
+  });
 }

@@ -9,11 +9,12 @@
  */
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
+import { assembleDataset } from './assemble.ts';
 import { checkDataFits, rowsThatFit } from './budget.ts';
 import { resolveClasses, type LabelFile } from './classes.ts';
 import { firstRecords, openIdx, readAllIdxRecords, readIdxRecords, type IdxFile } from './idx-file.ts';
 import type { IdxConfig } from './schema.ts';
-import { seededOrder, toSplit, type RawRows } from './split.ts';
+import { seededOrder, type RawRows } from './split.ts';
 import type { Dataset } from './types.ts';
 import { checkCounts, sampleIndex } from './validate.ts';
 
@@ -92,7 +93,6 @@ async function heldOut(config: IdxConfig, seed: number, pair: Pair, fits: Fits):
 }
 
 export async function loadIdx(config: IdxConfig, seed: number, maxBytes: number): Promise<Dataset> {
-  const divisor = config.normalize ? 255 : 1;
   const train = await openPair(config.images, config.labels);
   const test = config.testImages && config.testLabels ? await openPair(config.testImages, config.testLabels) : null;
   const features = train.images.recordBytes;
@@ -103,13 +103,13 @@ export async function loadIdx(config: IdxConfig, seed: number, maxBytes: number)
   };
   const classes = resolveClasses(test ? [train.labelFile, test.labelFile] : [train.labelFile], config.classes);
   const raw = test ? await fromTestFiles(config, train, test, fits) : await heldOut(config, seed, train, fits);
-  return {
+  return assembleDataset({
     name: `idx:${basename(config.images)}`,
     features,
-    classes: classes.classes,
-    classesFrom: classes.from,
-    train: toSplit(raw.train, divisor),
-    test: raw.test && toSplit(raw.test, divisor),
-    warnings: classes.warning ? [classes.warning] : [],
-  };
+    classes,
+    ...raw,
+    // true: the pixel bytes ÷ 255; false: as they are.
+    normalize: config.normalize === true ? 255 : config.normalize === false ? 'none' : config.normalize,
+    featureName: (j) => `pixel ${j}`,
+  });
 }

@@ -26,6 +26,14 @@ const filePath = z
 /** Stated number of classes (idx, csv). */
 const statedClasses = z.int().min(2).max(MAX_CLASSES).optional();
 
+/**
+ * Input preprocessing (preprocess.ts): "none", a divisor of every input, or per feature with
+ * statistics of the training split: "minmax" (to [0, 1]) or "standardize" (mean 0, std 1).
+ */
+const normalizeOptions = [z.enum(['none', 'minmax', 'standardize']), z.number().positive()] as const;
+const normalizeError = 'use "none", "minmax", "standardize" or a positive divisor';
+const normalize = (fallback: 'none' | number) => z.union(normalizeOptions, { error: normalizeError }).default(fallback);
+
 /** A share of the rows held out for testing: 0 means no test split. */
 const testFraction = z.number().min(0).lt(1);
 
@@ -34,6 +42,8 @@ const mnistSchema = z
     source: z.literal('mnist'),
     train: z.number().int().min(1).default(8000),
     test: z.number().int().min(0).default(2000),
+    /** The package's pixels are already in [0, 1]. */
+    normalize: normalize('none'),
   })
   .refine((c) => c.train + c.test <= MNIST_TOTAL, {
     message: `train + test must be at most ${MNIST_TOTAL} (the mnist package holds ${MNIST_TOTAL} digits)`,
@@ -51,8 +61,10 @@ const idxSchema = z
     train: z.number().int().min(1).optional(),
     /** Rows to use from `testImages`, or to hold out of `images` (seeded) when there are none. */
     test: z.number().int().min(0).optional(),
-    /** Divide the 0–255 pixel bytes by 255. */
-    normalize: z.boolean().default(true),
+    /** Also true (the 0–255 pixel bytes ÷ 255, the default) or false (as they are, like "none"). */
+    normalize: z
+      .union([z.boolean(), ...normalizeOptions], { error: `${normalizeError} (or true: 255, false: "none")` })
+      .default(true),
     /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
     classes: statedClasses,
   })
@@ -71,8 +83,7 @@ const csvSchema = z
     header: z.boolean().default(true),
     /** Share of `path`'s rows held out (seeded) when there is no `testPath`. */
     testFraction: testFraction.optional(),
-    /** Every feature is divided by this. */
-    normalize: z.number().positive().default(1),
+    normalize: normalize(1),
     /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
     classes: statedClasses,
   })
@@ -95,6 +106,7 @@ const syntheticSchema = z
     /** Number of spiral arms; spiral only (xor and moons have 2 classes). */
     classes: z.number().int().min(2).max(1000).optional(),
     testFraction: testFraction.default(0.2),
+    normalize: normalize('none'),
     /** Seed of the generated points; defaults to the run's seed. */
     seed: z.number().int().optional(),
   })

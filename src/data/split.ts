@@ -1,11 +1,10 @@
 /**
  * Choosing rows: the seeded train/test split every source shares (one permutation from
  * STREAM.split: the first `train` indices go to train, the next `test` to test, so the two never
- * overlap), copying chosen rows out of a table, and turning raw rows into a Split.
+ * overlap), and copying chosen rows out of a table.
  */
 import { UserError } from '../errors.ts';
 import { createRng, permutation, STREAM } from '../random.ts';
-import type { Split } from './types.ts';
 
 /** Rows as read: `inputs` is count × features, row-major, in the source's own number type. */
 export interface RawRows {
@@ -46,14 +45,6 @@ export function seededSplit(
     train: selectRows(table, features, order.subarray(0, train)),
     test: test === 0 ? null : selectRows(table, features, order.subarray(train, train + test)),
   };
-}
-
-/** Float32 inputs (each divided by `divisor`) and targets of raw rows. */
-export function toSplit(raw: RawRows, divisor = 1): Split {
-  const inputs = new Float32Array(raw.inputs.length);
-  if (divisor === 1) inputs.set(raw.inputs);
-  else for (let i = 0; i < inputs.length; i++) inputs[i] = raw.inputs[i] / divisor;
-  return { inputs, targets: Float32Array.from(raw.labels), count: raw.count };
 }
 
 /** Test rows for a fraction of `count` (rounded); throws if that leaves either side empty. */

@@ -10,8 +10,9 @@
 import { createRng, STREAM, type Rng } from '../random.ts';
 import type { Dataset } from './types.ts';
 import type { SyntheticConfig } from './schema.ts';
+import { assembleDataset } from './assemble.ts';
 import { checkDataFits } from './budget.ts';
-import { seededSplit, testRowsFor, toSplit, type RawRows } from './split.ts';
+import { seededSplit, testRowsFor, type RawRows } from './split.ts';
 
 type Generator = (n: number, noise: number, classes: number, rng: Rng) => RawRows;
 
@@ -74,13 +75,13 @@ export function loadSynthetic(config: SyntheticConfig, runSeed: number, maxBytes
   checkDataFits({ features: 2, trainRows: config.n - test, testRows: test }, maxBytes, 'data', 'use fewer', 'data.n');
   const table = generators[config.kind](config.n, config.noise, config.classes, createRng(seed, STREAM.synthetic));
   const splits = test === 0 ? { train: table, test: null } : seededSplit(table, 2, config.n - test, test, seed);
-  return {
+  const from = config.kind === 'spiral' ? 'data.classes (spiral arms)' : `kind ${config.kind}`;
+  return assembleDataset({
     name: `synthetic:${config.kind}`,
     features: 2,
-    classes: config.classes,
-    classesFrom: config.kind === 'spiral' ? 'data.classes (spiral arms)' : `kind ${config.kind}`,
-    train: toSplit(splits.train),
-    test: splits.test && toSplit(splits.test),
-    warnings: [],
-  };
+    classes: { classes: config.classes, from, warning: null },
+    ...splits,
+    normalize: config.normalize,
+    featureName: (j) => ['x', 'y'][j],
+  });
 }

@@ -3,6 +3,7 @@
  * features); targets hold each row's class index (stored as a float so that the whole dataset is
  * one element type in shared memory). Loaders build it; load.ts picks the loader.
  */
+import type { Preprocessing } from './preprocess.ts';
 
 export interface Split {
   /** count × features, row-major. */
@@ -24,6 +25,12 @@ export interface Dataset {
   train: Split;
   /** null when the config asks for no test rows. */
   test: Split | null;
+  /**
+   * What was done to the inputs of both splits (data.normalize), with the training split's
+   * statistics: plain JSON, for the run directory; preprocess.ts applyPreprocessing(spec, rows)
+   * gives new rows the same float32 inputs bit for bit.
+   */
+  preprocessing: Preprocessing;
   /** Things about the data worth a warning line (not an error); the CLI prints them. */
   warnings: string[];
 }

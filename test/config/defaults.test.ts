@@ -13,7 +13,7 @@ const written = (input: object): string => JSON.stringify(parseConfig({ ...base,
 const resolved = (sections: { train?: object; parallel?: object } = {}) => ({
   name: 'run',
   seed: 42,
-  data: { source: 'mnist', train: 8000, test: 2000 },
+  data: { source: 'mnist', train: 8000, test: 2000, normalize: 'none' },
   model: { layers: [{ type: 'affine', units: 10, init: 'he', std: 0.01 }], loss: 'softmax-cross-entropy' },
   train: {
     epochs: 1,

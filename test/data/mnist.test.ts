@@ -54,6 +54,8 @@ s('gives 8000 train and 2000 test rows of 784 pixels, 10 classes, by default', a
   assert.is(data.train.count, 8000);
   assert.is(data.test?.count, 2000);
   assert.is(data.test?.inputs.length, 2000 * 784);
+  assert.equal(data.preprocessing, { kind: 'none' }); // the package's pixels are in [0, 1] already
+  assert.equal(data.warnings, []); // nor do its rarely used corner pixels count as a range of their own
 });
 
 s('train and test together hold each of the 10000 images once', async () => {

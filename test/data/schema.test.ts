@@ -16,8 +16,9 @@ function problems(input: unknown): string {
   return result.success ? '' : z.prettifyError(result.error);
 }
 
-s('fills in the mnist defaults: 8000 train, 2000 test', async () => {
-  assert.equal(dataConfigSchema.parse({ source: 'mnist' }), { source: 'mnist', train: 8000, test: 2000 });
+s('fills in the mnist defaults: 8000 train, 2000 test, no normalization', async () => {
+  const defaults = { source: 'mnist', train: 8000, test: 2000, normalize: 'none' };
+  assert.equal(dataConfigSchema.parse({ source: 'mnist' }), defaults);
 });
 
 s('rejects an unknown key', async () => {
@@ -90,7 +91,7 @@ s('rejects a testFraction of 1', async () => {
 });
 
 s('fills the synthetic defaults, spiral with 3 classes', async () => {
-  const defaults = { source: 'synthetic', n: 1000, noise: 0.1, testFraction: 0.2 };
+  const defaults = { source: 'synthetic', n: 1000, noise: 0.1, testFraction: 0.2, normalize: 'none' };
   assert.equal(dataConfigSchema.parse({ source: 'synthetic', kind: 'spiral' }), {
     ...defaults,
     kind: 'spiral',
@@ -105,8 +106,22 @@ s('gives xor 2 classes', async () => {
     n: 1000,
     noise: 0.1,
     testFraction: 0.2,
+    normalize: 'none',
     classes: 2,
   });
+});
+
+s('data.normalize: the defaults per source, and what else it takes', async () => {
+  const idx = { source: 'idx', images, labels };
+  assert.is(dataConfigSchema.parse(idx).normalize, true);
+  assert.is(dataConfigSchema.parse({ source: 'csv', path: images }).normalize, 1);
+  for (const normalize of ['none', 'minmax', 'standardize', 17.5, false]) {
+    assert.is(dataConfigSchema.parse({ ...idx, normalize }).normalize, normalize);
+  }
+  const message = 'use "none", "minmax", "standardize" or a positive divisor';
+  assert.match(problems({ source: 'csv', path: images, normalize: 'zscore' }), `✖ ${message}\n  → at data.normalize`);
+  assert.match(problems({ source: 'csv', path: images, normalize: true }), message);
+  assert.match(problems({ source: 'mnist', normalize: 0 }), 'Too small');
 });
 
 s('rejects classes for a kind other than spiral', async () => {
