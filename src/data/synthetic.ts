@@ -11,7 +11,7 @@ import { createRng, STREAM, type Rng } from '../random.ts';
 import type { Dataset } from './types.ts';
 import type { SyntheticConfig } from './schema.ts';
 import { assembleDataset } from './assemble.ts';
-import { checkDataFits } from './budget.ts';
+import { checkDataFits, rowsThatFit } from './budget.ts';
 import { seededSplit, testRowsFor, type RawRows } from './split.ts';
 
 type Generator = (n: number, noise: number, classes: number, rng: Rng) => RawRows;
@@ -72,7 +72,14 @@ const generators: Record<SyntheticConfig['kind'], Generator> = { xor, spiral, mo
 export function loadSynthetic(config: SyntheticConfig, runSeed: number, maxBytes: number): Dataset {
   const seed = config.seed ?? runSeed;
   const test = testRowsFor(config.testFraction, config.n, `synthetic ${config.kind}`);
-  checkDataFits({ features: 2, trainRows: config.n - test, testRows: test }, maxBytes, 'data', 'use fewer', 'data.n');
+  const size = { features: 2, trainRows: config.n - test, testRows: test };
+  checkDataFits(
+    size,
+    maxBytes,
+    `data synthetic ${config.kind}`,
+    `set data.n to at most ${rowsThatFit(2, maxBytes)}`,
+    'data.n',
+  );
   const table = generators[config.kind](config.n, config.noise, config.classes, createRng(seed, STREAM.synthetic));
   const splits = test === 0 ? { train: table, test: null } : seededSplit(table, 2, config.n - test, test, seed);
   const from = config.kind === 'spiral' ? 'data.classes (spiral arms)' : `kind ${config.kind}`;

@@ -96,4 +96,11 @@ s('rejects a testFraction that rounds to no test rows', async () => {
   );
 });
 
+s('refuses an n too big for the shared arena before generating a point', async () => {
+  // 10^9 points of 2 features: (800M × 4 + 200M × 3) × 4 bytes = 14.2 GiB.
+  const message = await userErrorOf(() => load({ kind: 'xor', n: 1e9 }));
+  assert.match(message, 'data synthetic xor: 800000000 training + 200000000 test rows of 2 features need 14.2 GiB');
+  assert.match(message, 'set data.n to at most 268435456\n  → at data.n');
+});
+
 s.run();
