@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
-import type { Dataset } from '../data/dataset.ts';
+import type { Dataset } from '../data/types.ts';
 import type { RunDirectory } from '../io/run-dir.ts';
 import { encodeSafetensors } from '../io/safetensors.ts';
 import type { ModelPlan } from '../model/plan.ts';

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { ModelConfig } from '../config/model-schema.ts';
 import type { OptimizerConfig, RunConfig } from '../config/schema.ts';
-import { loadDataset, type Dataset } from '../data/dataset.ts';
+import { loadDataset } from '../data/load.ts';
+import type { Dataset } from '../data/types.ts';
 import { UserError } from '../errors.ts';
 import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
@@ -46,14 +47,15 @@ export interface PreparedRun {
  * Everything that can be checked before a run claims its directory or starts a thread: the data
  * loads and validates, the model fits the data, the whole arena fits in memory.
  */
-export function prepareRun(config: RunConfig): PreparedRun {
-  const dataset = loadDataset(config.data, config.seed);
+export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
+  // Data that alone cannot fit in the arena is refused from its headers, naming the data.
+  const dataset = await loadDataset(config.data, config.seed, { maxBytes: MAX_ARENA_BYTES });
   const plan = planModel(config.model, dataset.features);
   const last = config.model.layers.length - 1;
   if (plan.outputs !== dataset.classes) {
     throw new UserError(
-      `the model ends with ${plan.outputs} outputs but the data has ${dataset.classes} classes: ` +
-        `make the last affine layer's units ${dataset.classes}\n  → at model.layers[${last}]`,
+      `the model ends with ${plan.outputs} outputs but the data has ${dataset.classes} classes ` +
+        `(${dataset.classesFrom}): make the last affine layer's units ${dataset.classes}\n  → at model.layers[${last}]`,
     );
   }
   const { chunks, workers, kernels } = config.parallel;

@@ -1,6 +1,6 @@
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig, RunConfigInput } from '../config/schema.ts';
-import type { Dataset } from '../data/dataset.ts';
+import type { Dataset } from '../data/types.ts';
 import { RunDirectory } from '../io/run-dir.ts';
 import type { NamedTensor } from '../io/safetensors.ts';
 import { initParams } from '../model/init.ts';
@@ -37,7 +37,7 @@ export interface TrainOptions {
   onStep?: (progress: StepProgress) => void;
   /** A step failed (a worker crashed or threw) and is retried on fresh workers. */
   onRetry?: (what: string, attempt: number, error: Error) => void;
-  /** Non-fatal problems (an unreadable checkpoint skipped). */
+  /** Non-fatal problems: features on very different scales, an unreadable checkpoint skipped. */
   onWarning?: (message: string) => void;
   /** The module each worker thread runs (default workers/trainer.ts); a wrapper must serve the same protocol. */
   workerFile?: string;
@@ -59,7 +59,8 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   const raw = structuredClone(input) as RunConfigInput;
   if (options.workers !== undefined) raw.parallel = { ...raw.parallel, workers: options.workers };
   const config = parseConfig(raw, options.source);
-  const { dataset, plan, setup } = prepareRun(config);
+  const { dataset, plan, setup } = await prepareRun(config);
+  for (const warning of dataset.warnings) options.onWarning?.(warning);
   // Allocated before the run directory is claimed: a machine without the memory is a clean error.
   const memory = allocateArena(setup.layout);
   const directory = openDirectory(config, options);
