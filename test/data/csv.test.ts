@@ -3,10 +3,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadDataset } from '../../src/data/dataset.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
-import { tempDir, userErrorOf, writeTemp } from './helpers.ts';
+import { userErrorOf } from '../support/errors.ts';
+import { tempDir, writeTemp } from '../support/temp.ts';
 
 const s = suite('csv source');
-const dir = tempDir();
+const dir = tempDir('shardprop-data-');
 let files = 0;
 const csv = (text: string): string => writeTemp(dir, `t${files++}.csv`, text);
 const load = (input: object, seed = 1) => loadDataset(dataConfigSchema.parse({ source: 'csv', ...input }), seed);
@@ -46,44 +47,44 @@ s('divides every feature by normalize', () => {
 
 s('rejects a ragged row, naming file and line', () => {
   const path = csv('a,b,l\n1,2,0\n1,0\n');
-  assert.match(userErrorOf(() => load({ path, labelColumn: 'l' })), `${path} line 3: 2 columns, expected 3`);
+  assert.match(userErrorOf(() => load({ path, labelColumn: 'l' })).message, `${path} line 3: 2 columns, expected 3`);
 });
 
 s('rejects a cell that is not a number, naming line and column', () => {
   const path = csv('a,b,l\n1,2,0\n1,abc,0\n');
-  assert.match(userErrorOf(() => load({ path, labelColumn: 'l' })), `${path} line 3, column 2 (b): "abc" is not a number`);
+  assert.match(userErrorOf(() => load({ path, labelColumn: 'l' })).message, `${path} line 3, column 2 (b): "abc" is not a number`);
 });
 
 s('rejects a NaN feature, naming line and column', () => {
   const path = csv('l,a,b\n0,1,2\n1,3,NaN\n');
-  assert.match(userErrorOf(() => load({ path })), `${path} line 3, column 3 (b): input is NaN`);
+  assert.match(userErrorOf(() => load({ path })).message, `${path} line 3, column 3 (b): input is NaN`);
 });
 
 s('rejects an infinite feature', () => {
   const path = csv('1,Infinity\n', );
-  assert.match(userErrorOf(() => load({ path, header: false })), `${path} line 1, column 2: input is Infinity`);
+  assert.match(userErrorOf(() => load({ path, header: false })).message, `${path} line 1, column 2: input is Infinity`);
 });
 
 s('rejects a negative label, naming the line', () => {
   const path = csv('l,a\n0,1\n-1,2\n');
-  assert.match(userErrorOf(() => load({ path })), `${path} line 3: label -1 is not a class index`);
+  assert.match(userErrorOf(() => load({ path })).message, `${path} line 3: label -1 is not a class index`);
 });
 
 s('rejects a fractional label', () => {
-  assert.match(userErrorOf(() => load({ path: csv('l,a\n1.5,1\n') })), 'line 2: label 1.5 is not a class index');
+  assert.match(userErrorOf(() => load({ path: csv('l,a\n1.5,1\n') })).message, 'line 2: label 1.5 is not a class index');
 });
 
 s('rejects a header-only file as having no rows', () => {
   const path = csv('l,a\n');
-  assert.match(userErrorOf(() => load({ path })), `${path}: no data rows`);
+  assert.match(userErrorOf(() => load({ path })).message, `${path}: no data rows`);
 });
 
 s('rejects a label column name not in the header', () => {
-  assert.match(userErrorOf(() => load({ path: csv('a,b\n1,0\n'), labelColumn: 'y' })), 'no column named "y"');
+  assert.match(userErrorOf(() => load({ path: csv('a,b\n1,0\n'), labelColumn: 'y' })).message, 'no column named "y"');
 });
 
 s('rejects a label column index past the last column', () => {
-  assert.match(userErrorOf(() => load({ path: csv('a,b\n1,0\n'), labelColumn: 2 })), 'labelColumn is 2 (0-based) but lines have 2 columns');
+  assert.match(userErrorOf(() => load({ path: csv('a,b\n1,0\n'), labelColumn: 2 })).message, 'labelColumn is 2 (0-based) but lines have 2 columns');
 });
 
 s('splits by testFraction: 10 rows at 0.3 give 7 train and 3 test, disjoint', () => {
@@ -103,7 +104,7 @@ s('splits the same way for the same seed and differently for another', () => {
 });
 
 s('rejects a testFraction that leaves no test rows', () => {
-  assert.match(userErrorOf(() => load({ path: csv('l,a\n0,1\n1,1\n'), testFraction: 0.1 })), 'leaves no test rows');
+  assert.match(userErrorOf(() => load({ path: csv('l,a\n0,1\n1,1\n'), testFraction: 0.1 })).message, 'leaves no test rows');
 });
 
 s('reads testPath as the test split; classes span both files', () => {

@@ -3,10 +3,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadDataset } from '../../src/data/dataset.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
-import { tempDir, userErrorOf, writeTemp } from './helpers.ts';
+import { userErrorOf } from '../support/errors.ts';
+import { tempDir, writeTemp } from '../support/temp.ts';
 
 const s = suite('idx source');
-const dir = tempDir();
+const dir = tempDir('shardprop-data-');
 
 /** An IDX images file: magic 0x00000803, then count, rows, cols (big-endian), then the pixels. */
 function idxImages(count: number, rows: number, cols: number, pixels: number[]): Uint8Array {
@@ -52,35 +53,35 @@ s('reads gzipped files, detected by their bytes, not their names', () => {
 
 s('names a truncated file and the size its header promises', () => {
   const cut = writeTemp(dir, 'cut.idx', idxImages(3, 2, 2, pixels).subarray(0, 27));
-  const message = userErrorOf(() => load({ images: cut, labels }));
+  const message = userErrorOf(() => load({ images: cut, labels })).message;
   assert.match(message, `${cut}: truncated`);
   assert.match(message, '3 images of 2×2 (28 bytes) but the data is 27 bytes');
 });
 
 s('rejects bytes past the end the header promises', () => {
   const long = writeTemp(dir, 'long.idx', Buffer.concat([idxLabels([0, 2, 1]), Uint8Array.from([7])]));
-  assert.match(userErrorOf(() => load({ images, labels: long })), 'has extra bytes');
+  assert.match(userErrorOf(() => load({ images, labels: long })).message, 'has extra bytes');
 });
 
 s('rejects a labels file given as images by its magic number', () => {
-  const message = userErrorOf(() => load({ images: labels, labels }));
+  const message = userErrorOf(() => load({ images: labels, labels })).message;
   assert.match(message, `${labels}: not an IDX images (u8, 3 dimensions) file: magic number 0x00000801, expected 0x00000803`);
 });
 
 s('rejects a file too short for a header', () => {
   const tiny = writeTemp(dir, 'tiny.idx', Uint8Array.from([0, 0, 8, 3, 0, 0]));
-  assert.match(userErrorOf(() => load({ images: tiny, labels })), 'too short for an IDX images');
+  assert.match(userErrorOf(() => load({ images: tiny, labels })).message, 'too short for an IDX images');
 });
 
 s('names both files when image and label counts differ', () => {
   const two = writeTemp(dir, 'two-labels.idx', idxLabels([0, 1]));
-  assert.match(userErrorOf(() => load({ images, labels: two })), `${images} holds 3 rows but ${two} holds 2 labels`);
+  assert.match(userErrorOf(() => load({ images, labels: two })).message, `${images} holds 3 rows but ${two} holds 2 labels`);
 });
 
 s('rejects a file with zero images', () => {
   const empty = writeTemp(dir, 'empty.idx', idxImages(0, 2, 2, []));
   const none = writeTemp(dir, 'none.idx', idxLabels([]));
-  assert.match(userErrorOf(() => load({ images: empty, labels: none })), `${empty}: no data rows`);
+  assert.match(userErrorOf(() => load({ images: empty, labels: none })).message, `${empty}: no data rows`);
 });
 
 s('takes the first train and test rows of separate test files', () => {
@@ -92,7 +93,7 @@ s('takes the first train and test rows of separate test files', () => {
 s('rejects test files of another image size', () => {
   const wide = writeTemp(dir, 'wide.idx', idxImages(1, 1, 4, [1, 2, 3, 4]));
   const one = writeTemp(dir, 'one.idx', idxLabels([0]));
-  assert.match(userErrorOf(() => load({ images, labels, testImages: wide, testLabels: one })), 'holds 1×4 images');
+  assert.match(userErrorOf(() => load({ images, labels, testImages: wide, testLabels: one })).message, 'holds 1×4 images');
 });
 
 s('holds out test rows of one file by a seeded, disjoint split', () => {
@@ -105,7 +106,7 @@ s('holds out test rows of one file by a seeded, disjoint split', () => {
 });
 
 s('rejects asking for more rows than the file holds', () => {
-  assert.match(userErrorOf(() => load({ images, labels, train: 3, test: 1 })), `only 3 rows`);
+  assert.match(userErrorOf(() => load({ images, labels, train: 3, test: 1 })).message, `only 3 rows`);
 });
 
 s.run();

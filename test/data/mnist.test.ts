@@ -1,48 +1,60 @@
-import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadDataset, type Dataset } from '../../src/data/dataset.ts';
-import { mnistImages } from '../../src/data/mnistCache.ts';
+import { mnistImages, type MnistImages } from '../../src/data/mnistCache.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
 import { createRng, permutation, STREAM } from '../../src/random.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir } from '../support/temp.ts';
 
 const s = suite('mnist source');
 const digits = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
-const cacheDir = tempDir(); // built by the first load below, shared by the tests that only read
+const cacheDir = tempDir('shardprop-data-'); // built once from the JSON (the slow part), before the tests
 const load = (input: object, seed: number): Dataset =>
   loadDataset(dataConfigSchema.parse({ source: 'mnist', ...input }), seed, { cacheDir });
+let built: MnistImages & { built: boolean };
+s.before(() => {
+  built = mnistImages(cacheDir);
+});
+
+const bytesOf = (pixels: Float32Array) => Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+
+/** A fresh cache directory holding a copy of the built cache file. */
+function copyOfCache(): { dir: string; file: string } {
+  const dir = tempDir('shardprop-data-');
+  copyFileSync(join(cacheDir, 'mnist-v1.bin'), join(dir, 'mnist-v1.bin'));
+  return { dir, file: join(dir, 'mnist-v1.bin') };
+}
 
 s('builds the cache once; a second load reads it without touching the JSON', () => {
-  const dir = tempDir();
-  assert.ok(mnistImages(dir).built);
-  const file = join(dir, 'mnist-v1.bin');
+  assert.ok(built.built);
+  const file = join(cacheDir, 'mnist-v1.bin');
   const mtime = statSync(file).mtimeMs;
-  const again = mnistImages(dir, '/no/such/mnist/digits'); // no JSON there: it can only come from the cache
+  const again = mnistImages(cacheDir, '/no/such/mnist/digits'); // no JSON there: it can only come from the cache
   assert.not.ok(again.built);
   assert.is(statSync(file).mtimeMs, mtime);
-  assert.is(again.labels.length, 10000);
+  assert.equal(again.labels, built.labels);
+  assert.ok(bytesOf(again.pixels).equals(bytesOf(built.pixels)));
 });
 
 s('rebuilds a truncated cache', () => {
-  const dir = tempDir();
-  const first = mnistImages(dir);
-  truncateSync(join(dir, 'mnist-v1.bin'), 1000);
+  const { dir, file } = copyOfCache();
+  truncateSync(file, 1000);
   const rebuilt = mnistImages(dir);
   assert.ok(rebuilt.built);
-  assert.equal(rebuilt.pixels, first.pixels);
+  assert.ok(bytesOf(rebuilt.pixels).equals(bytesOf(built.pixels)));
+  assert.is(statSync(file).size, statSync(join(cacheDir, 'mnist-v1.bin')).size, 'rewritten in full');
 });
 
 s('rebuilds a cache whose pixels were changed (checksum)', () => {
-  const dir = tempDir();
-  mnistImages(dir);
-  const file = join(dir, 'mnist-v1.bin');
+  const { dir, file } = copyOfCache();
   const bytes = readFileSync(file);
   bytes[bytes.length - 1] ^= 0xff;
   writeFileSync(file, bytes);
   assert.ok(mnistImages(dir).built);
+  assert.not.ok(mnistImages(dir, '/no/such/mnist/digits').built, 'the rebuilt cache is valid');
 });
 
 s('gives 8000 train and 2000 test rows of 784 pixels, 10 classes, by default', () => {

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadDataset, type Dataset } from '../../src/data/dataset.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
-import { userErrorOf } from './helpers.ts';
+import { userErrorOf } from '../support/errors.ts';
 
 const s = suite('synthetic source');
 const load = (input: object, seed = 1): Dataset => loadDataset(dataConfigSchema.parse({ source: 'synthetic', ...input }), seed);
@@ -83,7 +83,7 @@ s('gives no test split for testFraction 0', () => {
 });
 
 s('rejects a testFraction that rounds to no test rows', () => {
-  assert.match(userErrorOf(() => load({ kind: 'xor', n: 2 })), 'testFraction 0.2 of 2 rows in synthetic xor leaves no test rows');
+  assert.match(userErrorOf(() => load({ kind: 'xor', n: 2 })).message, 'testFraction 0.2 of 2 rows in synthetic xor leaves no test rows');
 });
 
 s.run();

@@ -6,11 +6,13 @@ import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
 import { train, type TrainResult } from '../../src/index.ts';
 import type { NamedTensor } from '../../src/io/safetensors.ts';
-import { assertSameWeights, tempDir, userErrorOf, withTimeout } from './helpers.ts';
+import { assertSameWeights, withTimeout } from './helpers.ts';
+import { userErrorOf } from '../support/errors.ts';
+import { tempDir } from '../support/temp.ts';
 
 /** What a run writes: config.json, metrics.jsonl, model.safetensors, summary.json; never overwriting by accident. */
 const s = suite('run directory');
-const root = tempDir();
+const root = tempDir('shardprop-train-');
 
 /** A minimal input: every default (parallel, optimizer hyperparameters, init, data) left to the schema. */
 function minimal(dir: string, seed = 4): RunConfigInput {
