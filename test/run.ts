@@ -128,6 +128,7 @@ try {
   // Only an ordering hint: a read-only checkout runs the files in path order next time.
 }
 const wall = (performance.now() - started) / 1000;
-console.log(`wall time ${wall.toFixed(1)}s, ${jobs} ${jobs === 1 ? 'file' : 'files'} at a time`);
+const parallel = Math.max(1, Math.min(jobs, files.length));
+console.log(`wall time ${wall.toFixed(1)}s, ${parallel} ${parallel === 1 ? 'file' : 'files'} at a time`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;
