@@ -75,9 +75,30 @@ function systemErrorLine(error: unknown): string | null {
   return `✖ ${syscall} failed: ${reason} (${code})${path ? ` → at ${path}` : ''}`;
 }
 
-/** The real process as an Io. */
+/**
+ * The real process as an Io. A reader that goes away (`--json | head -1`, a closed ssh session)
+ * makes stdout fail; that must not end a training run, whose record is the run directory: later
+ * output is dropped. A pipe's reader leaving is normal (EPIPE) and goes unmentioned; any other
+ * failure is reported once on stderr.
+ */
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  let closed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    if (error.code !== 'EPIPE') process.stderr.write(`✖ stdout failed (${error.code}); output to it stops\n`);
+  });
+  process.stderr.on('error', () => {}); // nowhere left to report it
+  const stdout: Output = {
+    write: (text: string) => closed || process.stdout.write(text),
+    get isTTY() {
+      return process.stdout.isTTY;
+    },
+    get columns() {
+      return process.stdout.columns;
+    },
+  };
+  return { stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 
 /** True when the module at `moduleUrl` is the script node was started with (not imported by a test). */
@@ -91,15 +112,7 @@ export function isScript(moduleUrl: string): boolean {
   }
 }
 
-/**
- * Runs `main` for a script started from the command line: its exit code becomes the process's.
- * A reader that goes away (`| head`) ends the command quietly, as it does for other Unix tools.
- */
+/** Runs `main` for a script started from the command line: its exit code becomes the process's. */
 export async function runScript(main: Main): Promise<void> {
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') process.stderr.write(`✖ cannot write the output: ${error.message}\n`);
-    process.exit(error.code === 'EPIPE' ? 0 : 1);
-  });
-  process.stderr.on('error', () => process.exit(1)); // nowhere left to say why
   process.exitCode = await main(process.argv.slice(2), processIo());
 }
