@@ -27,6 +27,22 @@ interface KernelExports {
   tanhBackward(y: number, dout: number, dx: number, len: number): void;
   softmaxCrossEntropy(logits: number, targets: number, dlogits: number, m: number, n: number): number;
   softmaxCrossEntropyDense(logits: number, targets: number, dlogits: number, m: number, n: number): number;
+  softmaxCrossEntropyWeighted(
+    logits: number,
+    targets: number,
+    weights: number,
+    dlogits: number,
+    m: number,
+    n: number,
+  ): number;
+  softmaxCrossEntropyDenseWeighted(
+    logits: number,
+    targets: number,
+    weights: number,
+    dlogits: number,
+    m: number,
+    n: number,
+  ): number;
   reduceSlots4(
     out: number,
     s0: number,
@@ -203,6 +219,26 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
       return wasm.softmaxCrossEntropyDense(
         at(logits, m * n, 'logits'),
         at(targets, m * n, 'targets'),
+        at(dlogits, m * n, 'dlogits'),
+        m,
+        n,
+      );
+    },
+    softmaxCrossEntropyWeighted(logits, targets, weights, dlogits, m, n) {
+      return wasm.softmaxCrossEntropyWeighted(
+        at(logits, m * n, 'logits'),
+        at(targets, m, 'targets'),
+        at(weights, n, 'weights'),
+        at(dlogits, m * n, 'dlogits'),
+        m,
+        n,
+      );
+    },
+    softmaxCrossEntropyDenseWeighted(logits, targets, weights, dlogits, m, n) {
+      return wasm.softmaxCrossEntropyDenseWeighted(
+        at(logits, m * n, 'logits'),
+        at(targets, m * n, 'targets'),
+        at(weights, n, 'weights'),
         at(dlogits, m * n, 'dlogits'),
         m,
         n,
