@@ -1,3 +1,4 @@
+import { fillDropoutMask } from '../random/dropout-mask.ts';
 import type { Kernels } from './types.ts';
 
 /**
@@ -161,6 +162,10 @@ export const referenceKernels: Kernels = {
       const from = order[first + r] * width;
       for (let j = 0; j < width; j++) out[r * width + j] = source[from + j];
     }
+  },
+
+  dropoutMask(mask, rows, units, rate, seed, step, layer, samples, first) {
+    fillDropoutMask(mask, rows, units, rate, { seed, step, layer }, samples, first);
   },
 
   sgd(w, g, len, lr, weightDecay, wOut = w) {

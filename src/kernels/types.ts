@@ -94,6 +94,23 @@ export interface Kernels {
   ): void;
 
   /**
+   * Dropout's mask (defined in src/random/dropout-mask.ts): for rows i < rows of `units` each, 0 where
+   * unit u of sample samples[first + i] is dropped at (seed, step, layer), 1/(1 − rate) where it is
+   * kept. A pure function of those numbers, so both backends give the same mask bit for bit.
+   */
+  dropoutMask(
+    mask: Float32Array,
+    rows: number,
+    units: number,
+    rate: number,
+    seed: number,
+    step: number,
+    layer: number,
+    samples: Uint32Array,
+    first: number,
+  ): void;
+
+  /**
    * Optimizer updates over len parameters w with gradient g (already averaged). Each reads w and
    * its state and writes the new values to the *Out arrays, which default to the inputs (in
    * place); an out is its input or does not overlap it. The trainer reads the committed buffers

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { checkSampleRange, DROPOUT_KEY, dropThreshold, keepFactor } from '../random/dropout-mask.ts';
 import type { Kernels } from './types.ts';
 
 /**
@@ -96,6 +97,19 @@ interface KernelExports {
     vOut: number,
   ): void;
   gatherRows(source: number, order: number, first: number, rows: number, width: number, out: number): void;
+  dropoutMask(
+    mask: number,
+    rows: number,
+    units: number,
+    threshold: number,
+    keep: number,
+    samples: number,
+    first: number,
+    seed: number,
+    step: number,
+    layer: number,
+    key1: number,
+  ): void;
   staticDataEnd(): number;
   panelLocks(): number;
   panelCount(): number;
@@ -268,6 +282,23 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
         rows,
         width,
         at(out, rows * width, 'out'),
+      );
+    },
+    dropoutMask(mask, rows, units, rate, seed, step, layer, samples, first) {
+      const threshold = dropThreshold(rate);
+      checkSampleRange(samples, first, rows);
+      wasm.dropoutMask(
+        at(mask, rows * units, 'mask'),
+        rows,
+        units,
+        threshold,
+        keepFactor(rate),
+        at(samples, first + rows, 'samples'),
+        first,
+        seed,
+        step,
+        layer,
+        DROPOUT_KEY,
       );
     },
     sgd(w, g, len, lr, weightDecay, wOut = w) {

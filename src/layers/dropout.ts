@@ -1,4 +1,4 @@
-import { fillDropoutMask } from '../random/dropout-mask.ts';
+import type { Kernels } from '../kernels/types.ts';
 import { viewOf, type Tensor } from '../tensor.ts';
 import { cached, type ForwardMode, type Layer, type LayerContext } from './layer.ts';
 
@@ -16,8 +16,7 @@ export class Dropout implements Layer {
   /** The mask of the last forward (0 or 1/(1 − rate) per element), or null when it was the identity. */
   private mask: Float32Array | null = null;
   private shape?: readonly number[];
-  /** Reused by every forward: a training step allocates nothing. */
-  private readonly key: { seed: number; step: number; layer: number };
+  private readonly kernels: Kernels;
   private readonly maskBuffer: Float32Array;
   private readonly out: Float32Array;
   private readonly dx: Float32Array;
@@ -29,11 +28,11 @@ export class Dropout implements Layer {
     /** This layer's index in the chain: two dropout layers draw different masks. */
     readonly layer: number,
     maxRows: number,
-    { alloc }: LayerContext,
+    { kernels, alloc }: LayerContext,
     private readonly mode: ForwardMode,
   ) {
     if (!(rate >= 0 && rate < 1)) throw new Error(`Dropout: rate ${rate} is outside [0, 1)`);
-    this.key = { seed: 0, step: 0, layer };
+    this.kernels = kernels;
     this.maskBuffer = alloc.floats(maxRows * units);
     this.out = alloc.floats(maxRows * units);
     this.dx = alloc.floats(maxRows * units);
@@ -52,9 +51,17 @@ export class Dropout implements Layer {
     const rows = x.shape[0];
     if (len !== rows * this.units) throw new Error(`Dropout: expected ${this.units} units per row, got [${x.shape}]`);
     const mask = viewOf(this.maskBuffer, x.shape).data;
-    this.key.seed = pass.seed;
-    this.key.step = pass.step;
-    fillDropoutMask(mask, rows, this.units, this.rate, this.key, pass.samples, pass.first);
+    this.kernels.dropoutMask(
+      mask,
+      rows,
+      this.units,
+      this.rate,
+      pass.seed,
+      pass.step,
+      this.layer,
+      pass.samples,
+      pass.first,
+    );
     for (let i = 0; i < len; i++) y.data[i] = x.data[i] * mask[i];
     this.mask = mask;
     return y;

@@ -22,8 +22,29 @@ export interface DropoutKey {
 const words = new Uint32Array(4);
 
 /**
+ * The unsigned bound a Philox word is compared with: a unit is dropped when its word is below it,
+ * so P(drop) = threshold / 2³², within 2⁻³² of the rate. Throws for a rate outside [0, 1).
+ */
+export function dropThreshold(rate: number): number {
+  if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate ${rate} is outside [0, 1)`);
+  return Math.floor(rate * 2 ** 32);
+}
+
+/** What a kept unit is multiplied by (inverted dropout), as a float32. */
+export const keepFactor = (rate: number): number => Math.fround(1 / (1 - rate));
+
+/** Throws unless samples[first .. first + rows) exist. */
+export function checkSampleRange(samples: Uint32Array, first: number, rows: number): void {
+  if (first + rows > samples.length) {
+    throw new Error(`dropout: rows ${first}..${first + rows - 1} but only ${samples.length} sample indices`);
+  }
+}
+
+/**
  * Writes `keep` (the inverted-dropout factor 1/(1 − rate)) for each kept unit and 0 for each
- * dropped one into mask[i·units + u], for rows i < rows; row i is sample samples[first + i].
+ * dropped one into mask[i·units + u], for rows i < rows; row i is sample samples[first + i]. The
+ * definition and the reference kernel; the wasm kernel (kernels/assembly/dropout.ts) computes the
+ * same words with 64-bit multiplications.
  */
 export function fillDropoutMask(
   mask: Float32Array,
@@ -34,13 +55,9 @@ export function fillDropoutMask(
   samples: Uint32Array,
   first: number,
 ): void {
-  if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate ${rate} is outside [0, 1)`);
-  if (first + rows > samples.length) {
-    throw new Error(`dropout: rows ${first}..${first + rows - 1} but only ${samples.length} sample indices`);
-  }
-  // P(word < threshold) = threshold / 2³², within 2⁻³² of the rate.
-  const threshold = Math.floor(rate * 2 ** 32);
-  const keep = 1 / (1 - rate);
+  const threshold = dropThreshold(rate);
+  const keep = keepFactor(rate);
+  checkSampleRange(samples, first, rows);
   for (let i = 0; i < rows; i++) {
     const sample = samples[first + i];
     const row = i * units;

@@ -7,5 +7,6 @@ export { reluForward, reluBackward, sigmoidForward, sigmoidBackward, tanhForward
 export { sgd, momentum, adagrad, adam } from './optimizers';
 export { reduceSlots4 } from './reduce';
 export { gatherRows } from './gather';
+export { dropoutMask } from './dropout';
 export { staticDataEnd, panelLocks, panelCount, panelsEnd } from './scratch';
 export { setSparsePath } from './sparsemask';
