@@ -3,7 +3,7 @@
  * way the reduce is: the range that reduces a piece of the averaged gradient also sums its squares
  * (`sumOfSquares`); once every range is done, each updating thread adds the R range sums IN RANGE
  * ORDER (`globalNorm`) and scales its own range by `clipFactor` before the optimizer. Range
- * boundaries depend on the model only (setup.ts rangeCountFor), so the norm, and the clipped
+ * boundaries depend on the model only (partition.ts rangeCountFor), so the norm, and the clipped
  * weights, are bitwise the same at any worker count.
  */
 

@@ -10,7 +10,7 @@ import {
   sumPartials,
 } from '../../src/layers/batch-stats.ts';
 import { createRng } from '../../src/random.ts';
-import { chunkBounds } from '../../src/train/setup.ts';
+import { chunkBounds } from '../../src/train/partition.ts';
 
 /**
  * Batch normalization split into chunks: per-chunk partial sums, reduced in chunk order, must give

@@ -7,7 +7,7 @@ import { ChainModel } from '../../src/model/chain.ts';
 import { initParams } from '../../src/model/init.ts';
 import { planModel } from '../../src/model/plan.ts';
 import { createRng, permutation } from '../../src/random.ts';
-import { chunkBounds } from '../../src/train/setup.ts';
+import { chunkBounds } from '../../src/train/partition.ts';
 import { heapAllocator, tensor } from '../../src/tensor.ts';
 
 const s = suite('ChainModel: training pass versus evaluation, chunking, new layer configs');

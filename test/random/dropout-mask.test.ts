@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { DROPOUT_KEY, fillDropoutMask, type DropoutKey } from '../../src/random/dropout-mask.ts';
 import { philox4x32 } from '../../src/random/philox.ts';
 import { createRng, permutation } from '../../src/random.ts';
-import { chunkBounds } from '../../src/train/setup.ts';
+import { chunkBounds } from '../../src/train/partition.ts';
 
 const s = suite('dropout mask: keyed by (seed, step, sample, unit, layer), not by chunk or thread');
 

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng } from '../../src/random.ts';
 import { clipFactor, globalNorm, scaleGradient, sumOfSquares } from '../../src/train/clip.ts';
-import { rangeBounds } from '../../src/train/setup.ts';
+import { rangeBounds } from '../../src/train/partition.ts';
 
 const s = suite('gradient clipping by global norm, from per-range sums of squares');
 
