@@ -110,7 +110,7 @@ const cases: BadCase[] = [
   },
   {
     what: 'an unknown layer type',
-    patch: (c) => (c.model.layers[1] = { type: 'gelu' }),
+    patch: (c) => (c.model.layers[1] = { type: 'conv' }),
     expected: /Invalid/,
     at: 'model.layers[1].type',
   },
