@@ -18,6 +18,7 @@ export { ReLU, Sigmoid, Tanh } from './layers/activations.ts';
 export { Affine } from './layers/affine.ts';
 export { Scale, Bias } from './layers/scale-bias.ts';
 export { SoftmaxCrossEntropy, MeanSquaredError } from './layers/losses.ts';
+export { loadModel, type LoadModelOptions } from './use/load.ts';
 export { ChainModel } from './model/chain.ts';
 export { planModel } from './model/plan.ts';
 export { referenceKernels } from './kernels/reference.ts';
