@@ -41,6 +41,10 @@ export async function evaluateConfigSplit(
   split: SplitName,
 ): Promise<EvaluatedData> {
   const dataset = await loadDataset(source.data, source.seed);
+  if (dataset.features !== model.features) {
+    const what = `rows of ${dataset.features} features; the model takes ${model.features}`;
+    throw new UserError(`✖ ${source.name} gives ${what} → at ${source.name}`);
+  }
   const rows = split === 'test' ? dataset.test : dataset.train;
   if (!rows) {
     throw new UserError(

@@ -16,7 +16,12 @@ export function readRunConfig(runDir: string): RunConfig {
   const path = join(runDir, CONFIG_FILE);
   if (!existsSync(path))
     throw new UserError(`✖ no ${CONFIG_FILE} to re-create the run's data from: pass --data FILE → at ${runDir}`);
-  return parseConfig(readJsonFile(path, 'run config'), `run config ${path}`);
+  const raw = readJsonFile(path, 'run config') as { data?: Record<string, unknown> } | null;
+  const data = raw?.data;
+  // The synthetic schema writes `classes: 2` for xor and moons into the resolved config but refuses
+  // `classes` for any kind but spiral when it reads one back (src/data/schema.ts): leave it out.
+  if (data?.source === 'synthetic' && data.kind !== 'spiral') delete data.classes;
+  return parseConfig(raw, `run config ${path}`);
 }
 
 /** The run's CSV label column (index or name), if the run trained on CSV and its config.json says so. */
