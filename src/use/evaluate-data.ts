@@ -53,8 +53,8 @@ export async function evaluateConfigSplit(
   }
   const given =
     (dataset as { preprocessing?: StoredPreprocessing }).preprocessing ?? preprocessingOfConfig(source.data);
-  const expected = model.description.preprocessing ?? { kind: 'none' };
-  if (JSON.stringify(given) !== JSON.stringify(expected)) {
+  const expected = model.description.preprocessing;
+  if (JSON.stringify(canonical(given)) !== JSON.stringify(canonical(expected))) {
     throw new UserError(
       `✖ ${source.name} preprocesses its inputs differently (${describePreprocessing(given)}) from the model ` +
         `(${describePreprocessing(expected)}): give the data as a file, or the same data.normalize → at ${source.name}`,
@@ -127,4 +127,9 @@ export async function evaluateFile(
     accumulator.add(output.data, targets, block.count, lossSum);
   }
   return { evaluation: accumulator.result(), what: path };
+}
+
+/** `÷ 1` is no preprocessing at all (one source may write it one way, another the other). */
+function canonical(spec: StoredPreprocessing): StoredPreprocessing {
+  return !spec || (spec.kind === 'divide' && spec.divisor === 1) ? { kind: 'none' } : spec;
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadModel } from '../../src/index.ts';
+import { confusionOf, loadModel } from '../../src/index.ts';
 import { referenceKernels } from '../../src/kernels/reference.ts';
 import { ChainModel } from '../../src/model/chain.ts';
 import { heapAllocator } from '../../src/tensor.ts';
@@ -134,6 +134,15 @@ s('predict is the arg-max of the outputs; predictProba their softmax, rows summi
     }
     assert.ok(Math.abs(total - 1) < 1e-6);
   }
+});
+
+s('confusionOf, from the trainer’s parameters, counts what evaluate counts', () => {
+  const params = new Float32Array(wasm.plan.paramCount);
+  for (const p of wasm.plan.params) params.set(wasm.result.weights[p.name].data, p.offset);
+  const confusion = confusionOf({ plan: wasm.plan, params, split: wasm.dataset.test! });
+  assert.equal(confusion, loadModel(wasm.dir).evaluate(wasm.dataset).confusion);
+  const trace = confusion.matrix.reduce((sum, row, i) => sum + row[i], 0);
+  assert.is(trace / 100, wasm.result.metrics.at(-1)!.testAccuracy);
 });
 
 s('rows of the wrong length or with a non-finite value are UserErrors naming the row', async () => {
