@@ -66,8 +66,10 @@ else {
   console.log('model            batch  workers  samples/s   GFLOP/s  speedup  peak RSS MB  RSS per epoch (MB)');
   for (const r of results) {
     console.log(
-      `${r.model.padEnd(16)} ${String(r.batch).padStart(5)}  ${String(r.workers).padStart(7)}  ${Math.round(r.samplesPerSec).toString().padStart(9)}` +
-        `  ${r.gflops.toFixed(1).padStart(8)}  ${r.speedup!.toFixed(2).padStart(6)}x  ${Math.round(r.peakRssMB).toString().padStart(11)}  ${r.rssMBPerEpoch.join(' ')}`,
+      `${r.model.padEnd(16)} ${String(r.batch).padStart(5)}  ${String(r.workers).padStart(7)}  ` +
+        `${Math.round(r.samplesPerSec).toString().padStart(9)}` +
+        `  ${r.gflops.toFixed(1).padStart(8)}  ${r.speedup!.toFixed(2).padStart(6)}x  ` +
+        `${Math.round(r.peakRssMB).toString().padStart(11)}  ${r.rssMBPerEpoch.join(' ')}`,
     );
   }
   console.log('\nGEMM, one core, median GFLOP/s');

@@ -7,7 +7,7 @@
  * Columns: forced dense path, forced zero-skipping path, and the automatic choice.
  * Usage: node --import tsx src/bench/gemm-sparse.ts [--quick] [--sweep] [--product=matmulBT]
  */
-import { mnistImages } from '../data/mnistCache.ts';
+import { mnistImages } from '../data/mnist-cache.ts';
 import { WASM_RESERVED_BYTES, carve, instantiateKernels } from '../kernels/wasm.ts';
 import { createRng, type Rng } from '../random.ts';
 import { measure } from './gemm.ts';
@@ -87,6 +87,8 @@ for (const { label, product, m, k, n, fill } of cases) {
   // xᵀ·dout has two zero-skipping paths: 4 columns at once (sparse), or each column's own zeros.
   const [dense, sparse, columns, auto] = [time(2), time(1), product === 'matmulAT' ? time(3) : NaN, time(0)];
   console.log(
-    `${product.padEnd(9)} ${label.padEnd(8)} ${`${m}×${k}×${n}`.padEnd(13)} ${[dense, sparse, columns, auto].map((x) => (Number.isNaN(x) ? '–' : x.toFixed(1)).padStart(6)).join('  ')}  ${(zeroCount / (m * k)).toFixed(2)}  ${(zeroQuads / (m * (k >> 2))).toFixed(2)}`,
+    `${product.padEnd(9)} ${label.padEnd(8)} ${`${m}×${k}×${n}`.padEnd(13)} ` +
+      `${[dense, sparse, columns, auto].map((x) => (Number.isNaN(x) ? '–' : x.toFixed(1)).padStart(6)).join('  ')}  ` +
+      `${(zeroCount / (m * k)).toFixed(2)}  ${(zeroQuads / (m * (k >> 2))).toFixed(2)}`,
   );
 }

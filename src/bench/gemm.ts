@@ -115,7 +115,8 @@ export function formatGemmTable(results: readonly GemmResult[]): string {
   for (const { orientation, shape, wasm, reference } of results) {
     lines.push(
       `${orientation.padEnd(12)} ${`${shape.m}×${shape.k}×${shape.n}`.padEnd(14)} ` +
-        `${wasm.toFixed(1).padStart(12)}  ${reference.toFixed(2).padStart(17)}  ${(wasm / reference).toFixed(0).padStart(7)}x`,
+        `${wasm.toFixed(1).padStart(12)}  ${reference.toFixed(2).padStart(17)}  ` +
+        `${(wasm / reference).toFixed(0).padStart(7)}x`,
     );
   }
   return lines.join('\n');

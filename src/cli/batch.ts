@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   else
     console.log(
       `done: ${result.config.output.dir} — test accuracy ${result.summary.testAccuracy ?? 'n/a'}, ` +
-        `${Math.round(result.summary.samplesPerSec)} samples/s, ${result.summary.seconds.toFixed(1)} s`,
+        `${Math.round(result.summary.samplesPerSec ?? 0)} samples/s, ${result.summary.seconds.toFixed(1)} s`,
     );
 }
 

@@ -5,7 +5,8 @@ import { modelSchema } from './model-schema.ts';
 
 /**
  * The run config: the one source of truth for its types and defaults. Every object is strict, so
- * a misspelt key is an error rather than a silently ignored setting.
+ * a misspelt key is an error rather than a silently ignored setting. A section left out is parsed
+ * as `{}` (zod's `.prefault`), so its defaults are stated once, on its own keys.
  */
 
 const weightDecay = z.number().min(0).default(0);
@@ -58,7 +59,7 @@ export const runConfigSchema = z
         .min(1)
         .max(1 << 20)
         .default(100),
-      optimizer: optimizerSchema.default({ type: 'sgd', learningRate: 0.1, weightDecay: 0 }),
+      optimizer: optimizerSchema.prefault({ type: 'sgd' }),
     }),
     parallel: z
       .strictObject({
@@ -75,13 +76,17 @@ export const runConfigSchema = z
         /** A step that takes longer than this fails (and is retried) instead of hanging. */
         stepTimeoutSeconds: z.number().positive().default(120),
       })
-      .default(() => ({
-        workers: availableParallelism(),
-        chunks: 8,
-        kernels: 'wasm' as const,
-        stepTimeoutSeconds: 120,
-      })),
-    output: z.strictObject({ dir: z.string().min(1).optional() }).default({}),
+      .prefault({}),
+    /** Checkpoints of the whole training state, to resume from: at every epoch's end and, mid-epoch, as set here. */
+    checkpoint: z
+      .strictObject({
+        everySteps: z.int().min(1).optional(),
+        everySeconds: z.number().positive().default(300),
+        /** How many of the newest checkpoints are kept. */
+        keep: z.int().min(1).default(2),
+      })
+      .prefault({}),
+    output: z.strictObject({ dir: z.string().min(1).optional() }).prefault({}),
   })
   .transform((config) => ({ ...config, output: { dir: config.output.dir ?? `runs/${config.name}` } }));
 

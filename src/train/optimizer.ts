@@ -14,7 +14,7 @@ export interface OptimizerVectors {
 
 /**
  * One update of (a range of) the flat parameter vector from the averaged gradient, reading `from`
- * (the committed buffer) and writing `to` (the uncommitted one, shard.ts runRanges) in one pass.
+ * (the committed buffer) and writing `to` (the uncommitted one, compute-thread.ts runRanges) in one pass.
  * Elementwise, so ranges may be updated by different threads with the same result. `step` is
  * 1-based (Adam's bias correction needs it).
  */

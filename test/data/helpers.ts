@@ -19,14 +19,29 @@ export function writeTemp(dir: string, name: string, content: string | Uint8Arra
   return path;
 }
 
-/** Runs `fn`, asserts it throws a UserError, and returns the message. */
-export function userErrorOf(fn: () => unknown): string {
+/** Runs `fn` (sync or async), asserts it throws a UserError, and returns the message. */
+export async function userErrorOf(fn: () => unknown): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     assert.instance(error, UserError, `expected a UserError, got ${String(error)}`);
     return (error as UserError).message;
   }
   assert.unreachable('expected a UserError, nothing was thrown');
   return '';
+}
+
+/** An IDX images file: magic 0x00000803, then count, rows, cols (big-endian), then the pixels. */
+export function idxImages(count: number, rows: number, cols: number, pixels: ArrayLike<number>): Uint8Array {
+  const header = new DataView(new ArrayBuffer(16));
+  [0x803, count, rows, cols].forEach((value, i) => header.setUint32(4 * i, value));
+  return Buffer.concat([new Uint8Array(header.buffer), Uint8Array.from(pixels)]);
+}
+
+/** An IDX labels file: magic 0x00000801, count, then the labels. */
+export function idxLabels(labels: ArrayLike<number>): Uint8Array {
+  const header = new DataView(new ArrayBuffer(8));
+  header.setUint32(0, 0x801);
+  header.setUint32(4, labels.length);
+  return Buffer.concat([new Uint8Array(header.buffer), Uint8Array.from(labels)]);
 }

@@ -179,6 +179,7 @@ s(
       `    mnist-mlp: test accuracy ${summary.testAccuracy}, ${Math.round(summary.samplesPerSec)} samples/s, ${summary.seconds.toFixed(1)} s`,
     );
     assert.equal(readdirSync(out).sort(), [
+      'checkpoints',
       'config.json',
       'metrics.jsonl',
       'model.safetensors',

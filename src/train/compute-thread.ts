@@ -1,44 +1,16 @@
-import { referenceKernels } from '../kernels/reference.ts';
 import { selectKernels } from '../kernels/select.ts';
 import type { Kernels } from '../kernels/types.ts';
-import { prefix, type Allocator } from '../tensor.ts';
-import { ChainModel } from '../model/chain.ts';
-import { planModel, type ModelPlan } from '../model/plan.ts';
-import { arenaViews, bumpAllocator, countingAllocator, type ArenaViews } from './arena.ts';
+import { prefix } from '../tensor.ts';
+import type { ChainModel } from '../model/chain.ts';
+import { planModel } from '../model/plan.ts';
+import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
 import { Slot } from './control.ts';
 import { StepFailure } from './errors.ts';
 import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
 import type { Phase, PhaseWork } from './phase.ts';
-import { chunkBounds, rangeBounds, type RunSetup } from './setup.ts';
-
-/** One compute thread's model over the arena: its own scratch, the shared parameters. */
-function buildThreadModel(
-  plan: ModelPlan,
-  maxRows: number,
-  kernels: Kernels,
-  alloc: Allocator,
-  params: Float32Array,
-  grads: Float32Array,
-) {
-  const input = alloc.floats(maxRows * plan.inputs);
-  const targets = alloc.floats(maxRows);
-  const model = new ChainModel(plan, params, grads, maxRows, { kernels, alloc });
-  return { input, targets, model };
-}
-
-/** Floats of scratch one thread needs, measured by building its model with a counting allocator. */
-export function measureScratchFloats(plan: ModelPlan, maxRows: number): number {
-  const counter = countingAllocator();
-  buildThreadModel(
-    plan,
-    maxRows,
-    referenceKernels,
-    counter,
-    new Float32Array(plan.paramCount),
-    new Float32Array(plan.paramCount),
-  );
-  return counter.total;
-}
+import { chunkBounds, rangeBounds } from './partition.ts';
+import type { RunSetup } from './setup.ts';
+import { buildThreadModel } from './thread-model.ts';
 
 /** Counts rows whose largest output is the target class (ties go to the first). */
 function countCorrect(output: Float32Array, targets: Float32Array, rows: number, classes: number): number {
@@ -57,7 +29,7 @@ function countCorrect(output: Float32Array, targets: Float32Array, rows: number,
  * What a chunk computes depends only on the chunk, never on the thread: that is what makes the
  * weights bitwise identical for any number of workers.
  */
-export class ShardComputer implements PhaseWork {
+export class ComputeThread implements PhaseWork {
   readonly views: ArenaViews;
   readonly kernels: Kernels;
   private readonly model: ChainModel;
