@@ -59,24 +59,11 @@ export interface SafetensorsContents {
  * match its shape. Throws SafetensorsError saying what is wrong.
  */
 export function parseSafetensors(bytes: Uint8Array): SafetensorsContents {
-  if (bytes.length < 8) throw new SafetensorsError('file shorter than its 8-byte header length');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > bytes.length) throw new SafetensorsError('header length exceeds the file');
-  let header: unknown;
-  try {
-    header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8'));
-  } catch (error) {
-    throw new SafetensorsError(`header is not valid JSON (${(error as Error).message})`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw new SafetensorsError('header is not a JSON object');
-  }
-  const dataStart = 8 + headerLength;
+  const { header, dataStart } = readHeader(bytes);
   const dataLength = bytes.length - dataStart;
   let metadata: Record<string, string> | null = null;
   const tensors: Record<string, NamedTensor> = {};
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
       metadata = entry as Record<string, string>;
       continue;
@@ -105,11 +92,25 @@ export function decodeSafetensors(bytes: Uint8Array): Record<string, NamedTensor
   return parseSafetensors(bytes).tensors;
 }
 
-/** The `__metadata__` strings of a safetensors file (empty when it has none). */
+/** The `__metadata__` strings of a safetensors file (empty when it has none), without reading the tensors. */
 export function safetensorsMetadata(bytes: Uint8Array): Record<string, string> {
-  if (bytes.length < 8) throw new Error('safetensors: file shorter than its 8-byte header length');
-  const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
-  if (8 + headerLength > bytes.length) throw new Error('safetensors: header length exceeds the file');
-  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8'));
-  return (header.__metadata__ ?? {}) as Record<string, string>;
+  return (readHeader(bytes).header.__metadata__ ?? {}) as Record<string, string>;
+}
+
+/** The JSON header and where the data section starts. */
+function readHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataStart: number } {
+  if (bytes.length < 8) throw new SafetensorsError('file shorter than its 8-byte header length');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (8 + headerLength > bytes.length) throw new SafetensorsError('header length exceeds the file');
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8'));
+  } catch (error) {
+    throw new SafetensorsError(`header is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new SafetensorsError('header is not a JSON object');
+  }
+  return { header: header as Record<string, unknown>, dataStart: 8 + headerLength };
 }

@@ -6,11 +6,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig } from '../config/schema.ts';
-import { loadDataset } from '../data/dataset.ts';
+import { loadDataset } from '../data/load.ts';
 import { dataConfigSchema, type DataConfig } from '../data/schema.ts';
 import { UserError } from '../errors.ts';
 import { formatIssues } from '../io/json-file.ts';
-import { preprocessingOfConfig } from './describe.ts';
 import { classIndices, EvaluationAccumulator, type Evaluation } from './evaluation.ts';
 import { readInputBlocks } from './input/read.ts';
 import type { LoadedModel } from './loaded-model.ts';
@@ -51,8 +50,7 @@ export async function evaluateConfigSplit(
       `✖ ${source.name} holds out no test rows: pass --data FILE or --split train → at ${source.name}`,
     );
   }
-  const given =
-    (dataset as { preprocessing?: StoredPreprocessing }).preprocessing ?? preprocessingOfConfig(source.data);
+  const given: StoredPreprocessing = dataset.preprocessing;
   const expected = model.description.preprocessing;
   if (JSON.stringify(canonical(given)) !== JSON.stringify(canonical(expected))) {
     throw new UserError(

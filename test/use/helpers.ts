@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
 import { parseConfig } from '../../src/config/load.ts';
 import type { RunConfig, RunConfigInput } from '../../src/config/schema.ts';
-import { loadDataset, type Dataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load.ts';
+import type { Dataset } from '../../src/data/types.ts';
 import { UserError } from '../../src/errors.ts';
 import { encodeSafetensors, weightsMetadata, type NamedTensor } from '../../src/io/safetensors.ts';
 import { planModel, type ModelPlan } from '../../src/model/plan.ts';
@@ -39,7 +40,7 @@ export interface TrainedRun {
 export async function trainRun(config: RunConfigInput, dir: string): Promise<TrainedRun> {
   const input = { ...config, output: { dir }, parallel: { ...config.parallel, workers: 1 } } as RunConfigInput;
   const result = await train(input, { force: true });
-  const dataset = loadDataset(result.config.data, result.config.seed);
+  const dataset = await loadDataset(result.config.data, result.config.seed);
   const plan = planModel(result.config.model, dataset.features);
   if (!existsSync(join(dir, 'model.json'))) {
     writeFileSync(join(dir, 'model.json'), JSON.stringify(describeModel(result.config, plan, dataset), null, 2));

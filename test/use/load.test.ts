@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { confusionOf, loadModel } from '../../src/index.ts';
@@ -13,7 +13,9 @@ const s = suite('loadModel: predictions equal the training code path');
 const root = tempDir();
 let wasm: TrainedRun;
 let reference: TrainedRun;
-let csv: TrainedRun;
+const csv: TrainedRun[] = [];
+/** The CSV test file's rows as written: 3 features, then the label. */
+let csvTest: number[][];
 /** Rows per evaluation chunk in training: ceil(min(batchSize 100, 500 rows) / 8 chunks). */
 const TRAINING_CHUNK = 13;
 
@@ -22,23 +24,35 @@ const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLen
 s.before(async () => {
   wasm = await trainRun(mnistConfig('wasm'), join(root, 'wasm'));
   reference = await trainRun(mnistConfig('reference'), join(root, 'reference'));
-  // Features from 0 to ~1000, divided by 50 in training (data.normalize): predict must divide the raw values too.
-  const lines = ['a,b,c,label'];
-  for (let i = 0; i < 200; i++) {
-    const [a, b] = [(i * 37) % 101, (i * 53) % 97];
-    lines.push(`${a * 0.7},${b * 10.3},${(a + b) % 13},${a > b ? 1 : 0}`);
+  // Features from 0 to ~1000: predict must preprocess the raw values as training did.
+  const rows = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, k) => {
+      const [a, b] = [((from + k) * 37) % 101, ((from + k) * 53) % 97];
+      return [a * 0.7, b * 10.3, (a + b) % 13, a > b ? 1 : 0];
+    });
+  const write = (name: string, data: number[][]) =>
+    writeFileSync(join(root, name), ['a,b,c,label', ...data.map((r) => r.join(','))].join('\n') + '\n');
+  write('wide.csv', rows(0, 150));
+  write('wide-test.csv', (csvTest = rows(150, 200)));
+  for (const normalize of [50, 'standardize'] as const) {
+    const run = await trainRun(
+      {
+        seed: 5,
+        data: {
+          source: 'csv',
+          path: join(root, 'wide.csv'),
+          testPath: join(root, 'wide-test.csv'),
+          labelColumn: 'label',
+          normalize,
+        },
+        model: { layers: [{ type: 'affine', units: 8 }, { type: 'tanh' }, { type: 'affine', units: 2 }] },
+        train: { epochs: 3, batchSize: 30, optimizer: { type: 'adam', learningRate: 0.01 } },
+        parallel: { workers: 1, chunks: 3, kernels: 'wasm' },
+      },
+      join(root, `csv-${normalize}`),
+    );
+    csv.push(run);
   }
-  writeFileSync(join(root, 'wide.csv'), lines.join('\n') + '\n');
-  csv = await trainRun(
-    {
-      seed: 5,
-      data: { source: 'csv', path: join(root, 'wide.csv'), labelColumn: 'label', testFraction: 0.25, normalize: 50 },
-      model: { layers: [{ type: 'affine', units: 8 }, { type: 'tanh' }, { type: 'affine', units: 2 }] },
-      train: { epochs: 3, batchSize: 30, optimizer: { type: 'adam', learningRate: 0.01 } },
-      parallel: { workers: 1, chunks: 3, kernels: 'wasm' },
-    },
-    join(root, 'csv'),
-  );
 });
 
 s('evaluate on the test split gives the last epoch’s testLoss and testAccuracy exactly (wasm kernels)', () => {
@@ -58,35 +72,19 @@ s('the same with the reference kernels, which the model records and loadModel us
   assert.ok(Object.is(evaluation.loss, last.testLoss), `loss ${evaluation.loss} vs training's ${last.testLoss}`);
 });
 
-s('raw CSV rows go through the stored divisor: the same loss and accuracy as training', () => {
-  const last = csv.result.metrics.at(-1)!;
-  const model = loadModel(csv.dir);
-  assert.equal(model.description.preprocessing, { kind: 'divide', divisor: 50 });
-  // The test rows as they stand in the file: the split's inputs times 50 would round differently.
-  const fileRows = readFileSync(join(root, 'wide.csv'), 'utf8').trim().split('\n').slice(1);
-  const byInputs = new Map(
-    fileRows.map((line) => {
-      const cells = line.split(',').map(Number);
-      return [
-        cells
-          .slice(0, 3)
-          .map((v) => Math.fround(v / 50))
-          .join(','),
-        cells,
-      ];
-    }),
-  );
-  const test = csv.dataset.test!;
-  const rows: number[][] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < test.count; i++) {
-    const cells = byInputs.get(Array.from(test.inputs.subarray(i * 3, i * 3 + 3)).join(','))!;
-    rows.push(cells.slice(0, 3));
-    labels.push(cells[3]);
-  }
-  const evaluation = model.evaluate({ rows, labels }, { blockRows: Math.ceil(30 / 3) });
-  assert.is(evaluation.correct / test.count, last.testAccuracy);
-  assert.ok(Object.is(evaluation.loss, last.testLoss), `loss ${evaluation.loss} vs training's ${last.testLoss}`);
+s('raw CSV rows go through the stored divisor or standardization: the same loss and accuracy as training', () => {
+  const [divided, standardized] = csv.map((run) => loadModel(run.dir));
+  assert.equal(divided.description.preprocessing, { kind: 'divide', divisor: 50 });
+  const stats = standardized.description.preprocessing as { kind: string; mean: number[]; std: number[] };
+  assert.equal([stats.kind, stats.mean.length, stats.std.length], ['standardize', 3, 3]);
+  csv.forEach((run, i) => {
+    const last = run.result.metrics.at(-1)!;
+    const model = [divided, standardized][i];
+    const data = { rows: csvTest.map((r) => r.slice(0, 3)), labels: csvTest.map((r) => r[3]) };
+    const evaluation = model.evaluate(data, { blockRows: Math.ceil(30 / 3) });
+    assert.is(evaluation.correct / 50, last.testAccuracy);
+    assert.ok(Object.is(evaluation.loss, last.testLoss), `loss ${evaluation.loss} vs training's ${last.testLoss}`);
+  });
 });
 
 s('a row’s outputs do not depend on the block it is computed in', () => {

@@ -5,7 +5,6 @@ import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
 import { encodeSafetensors, parseSafetensors, weightsMetadata } from '../../src/io/safetensors.ts';
 import { loadModel } from '../../src/use/load.ts';
-import { preprocessingOfConfig } from '../../src/use/describe.ts';
 import { readModelDescription } from '../../src/use/model-json.ts';
 import { handMadeRun, tempDir, userErrorOf } from './helpers.ts';
 
@@ -48,7 +47,7 @@ s('describes every layer, its shapes and tensors, the layout, loss, classes, pre
     outputs: 2,
     classes: null,
     loss: 'softmax-cross-entropy',
-    preprocessing: { kind: 'none' },
+    preprocessing: null,
     inputRange: { min: -1, max: 3 },
     weights: { file: 'model.safetensors', dtype: 'F32', layout: 'in,out' },
     kernels: 'wasm',
@@ -83,14 +82,6 @@ s('describes every layer, its shapes and tensors, the layout, loss, classes, pre
       },
     ],
   });
-});
-
-s('the preprocessing a data config stands for: a divisor, idx pixels ÷ 255, or none', () => {
-  assert.equal(preprocessingOfConfig({ source: 'csv', normalize: 10 } as never), { kind: 'divide', divisor: 10 });
-  assert.equal(preprocessingOfConfig({ source: 'csv', normalize: 1 } as never), { kind: 'none' });
-  assert.equal(preprocessingOfConfig({ source: 'idx', normalize: true } as never), { kind: 'divide', divisor: 255 });
-  assert.equal(preprocessingOfConfig({ source: 'idx', normalize: false } as never), { kind: 'none' });
-  assert.equal(preprocessingOfConfig({ source: 'mnist' } as never), { kind: 'none' });
 });
 
 s('a loaded model computes y = relu((x ⊙ s)·W1 + b1)·W2 + b2 with W as [in, out]', () => {
