@@ -114,9 +114,8 @@ export class LoadedModel {
     const split = 'test' in data ? data.test : data;
     if (!split) throw new UserError('✖ the dataset has no test split to evaluate → at test');
     if (split.inputs.length !== split.count * this.features) {
-      throw new UserError(
-        `✖ the split's rows have ${split.inputs.length / split.count} features, the model takes ${this.features}`,
-      );
+      const width = split.inputs.length / split.count;
+      throw new UserError(`✖ the split's rows have ${width} features, the model takes ${this.features} → at inputs`);
     }
     for (let start = 0; start < split.count; start += blockRows) {
       const count = Math.min(blockRows, split.count - start);
