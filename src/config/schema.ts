@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { dataConfigSchema } from '../data/schema.ts';
 import { modelSchema } from './model-schema.ts';
+import { scheduleKey, trainTechniqueKeys } from './techniques.ts';
 
 /**
  * The run config: the one source of truth for its types and defaults. Every object is strict, so
@@ -13,18 +14,20 @@ const weightDecay = z.number().min(0).default(0);
 const learningRate = z.number().positive();
 
 export const optimizerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('sgd'), learningRate: learningRate.default(0.1), weightDecay }),
+  z.strictObject({ type: z.literal('sgd'), learningRate: learningRate.default(0.1), weightDecay, ...scheduleKey }),
   z.strictObject({
     type: z.literal('momentum'),
     learningRate: learningRate.default(0.01),
     momentum: z.number().min(0).lt(1).default(0.9),
     weightDecay,
+    ...scheduleKey,
   }),
   z.strictObject({
     type: z.literal('adagrad'),
     learningRate: learningRate.default(0.01),
     epsilon: z.number().positive().default(1e-7),
     weightDecay,
+    ...scheduleKey,
   }),
   z.strictObject({
     type: z.literal('adam'),
@@ -33,6 +36,7 @@ export const optimizerSchema = z.discriminatedUnion('type', [
     beta2: z.number().min(0).lt(1).default(0.999),
     epsilon: z.number().positive().default(1e-8),
     weightDecay,
+    ...scheduleKey,
   }),
 ]);
 
@@ -60,6 +64,7 @@ export const runConfigSchema = z
         .max(1 << 20)
         .default(100),
       optimizer: optimizerSchema.prefault({ type: 'sgd' }),
+      ...trainTechniqueKeys,
     }),
     parallel: z
       .strictObject({

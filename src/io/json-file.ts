@@ -5,7 +5,7 @@ import { UserError } from '../errors.ts';
 /**
  * Reading a user's JSON file (a run config, a graph spec, a gradcheck subject). Every problem is a UserError (exit 2,
  * no stack) whose
- * lines read `✖ message → at path`: one line per issue, so `runCli` prints them unchanged.
+ * lines read `✖ message → at path`: one line per issue, so `runCommand` prints them unchanged.
  */
 
 /** Reads and parses a JSON file, naming the file (`what` it is, and its path) in every error. */

@@ -28,6 +28,7 @@ const resolved = (sections: { train?: object; parallel?: object } = {}) => ({
     stepTimeoutSeconds: 120,
     ...sections.parallel,
   },
+  checkpoint: { everySeconds: 300, keep: 2 },
   output: { dir: 'runs/run' },
 });
 const text = (value: object): string => JSON.stringify(value, null, 2) + '\n';

@@ -2,10 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 import { dataConfigSchema } from '../../src/data/schema.ts';
-import { tempDir, writeTemp } from './helpers.ts';
+import { tempDir, writeTemp } from '../support/temp.ts';
 
 const s = suite('data config schema');
-const dir = tempDir();
+const dir = tempDir('shardprop-data-');
 const images = writeTemp(dir, 'images.idx', 'x');
 const labels = writeTemp(dir, 'labels.idx', 'x');
 

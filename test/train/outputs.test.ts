@@ -6,11 +6,14 @@ import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
 import { train, type TrainResult } from '../../src/index.ts';
 import type { NamedTensor } from '../../src/io/safetensors.ts';
-import { assertSameWeights, tempDir, userErrorOf, withTimeout } from './helpers.ts';
+import { assertSameWeights, withTimeout } from './helpers.ts';
+import { userErrorOf } from '../support/errors.ts';
+import { tempDir } from '../support/temp.ts';
+import { RUN_LISTING } from '../support/run-listing.ts';
 
 /** What a run writes: config.json, metrics.jsonl, model.safetensors, summary.json; never overwriting by accident. */
 const s = suite('run directory');
-const root = tempDir();
+const root = tempDir('shardprop-train-');
 
 /** A minimal input: every default (parallel, optimizer hyperparameters, init, data) left to the schema. */
 function minimal(dir: string, seed = 4): RunConfigInput {
@@ -72,14 +75,7 @@ s.before(async () => {
 s(
   'the directory holds exactly run.json, config.json, metrics.jsonl, model.safetensors, summary.json and checkpoints/',
   () => {
-    assert.equal(readdirSync(dir).sort(), [
-      'checkpoints',
-      'config.json',
-      'metrics.jsonl',
-      'model.safetensors',
-      'run.json',
-      'summary.json',
-    ]);
+    assert.equal(readdirSync(dir).sort(), RUN_LISTING);
   },
 );
 
