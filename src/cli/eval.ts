@@ -9,16 +9,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { RunLock } from '../io/run-lock.ts';
-import {
-  isScript,
-  choiceFlag,
-  parseCommand,
-  processIo,
-  runCommand,
-  runScript,
-  userPath,
-  type Io,
-} from '../use/cli-support.ts';
+import { choiceFlag, parseCommand } from './args.ts';
+import { isScript, runCommand, runScript, userPath, type Io } from './io.ts';
 import { evaluationText } from '../use/eval-text.ts';
 import {
   dataSourceOf,
@@ -55,7 +47,7 @@ export const command = {
   positionals: { min: 1, max: 1, name: 'run directory' },
 } as const;
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], io: Io): Promise<number> {
   return runCommand(io, async () => {
     const args = parseCommand(command, argv, io);
     if (!args) return 0;

@@ -8,16 +8,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { encodeSafetensors } from '../io/safetensors.ts';
-import {
-  choiceFlag,
-  isScript,
-  parseCommand,
-  processIo,
-  runCommand,
-  runScript,
-  userPath,
-  type Io,
-} from '../use/cli-support.ts';
+import { choiceFlag, parseCommand } from './args.ts';
+import { isScript, runCommand, runScript, userPath, type Io } from './io.ts';
 import { pytorchStateDict } from '../use/export-pytorch.ts';
 import { loadModel } from '../use/load.ts';
 import { describePreprocessing } from '../use/preprocess.ts';
@@ -36,7 +28,7 @@ export const command = {
   positionals: { min: 1, max: 1, name: 'run directory' },
 } as const;
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], io: Io): Promise<number> {
   return runCommand(io, async () => {
     const args = parseCommand(command, argv, io);
     if (!args) return 0;

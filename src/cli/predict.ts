@@ -9,7 +9,8 @@ import { loadModel } from '../use/load.ts';
 import { bufferedSink, fileSink } from '../use/output.ts';
 import { inputRangeWarning, writePredictions } from '../use/predictions.ts';
 import { csvLabelColumn } from '../use/run-config.ts';
-import { isScript, parseCommand, processIo, runCommand, runScript, userPath, type Io } from '../use/cli-support.ts';
+import { parseCommand } from './args.ts';
+import { isScript, runCommand, runScript, userPath, type Io } from './io.ts';
 
 export const command = {
   usage: 'npm run predict -- <run-dir> <input> [--out FILE] [--probabilities] [--label-column N|NAME]',
@@ -30,7 +31,7 @@ export const command = {
   positionals: { min: 2, max: 2, name: 'arguments (a run directory and an input file)' },
 } as const;
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], io: Io): Promise<number> {
   return runCommand(io, async () => {
     const args = parseCommand(command, argv, io);
     if (!args) return 0;

@@ -93,7 +93,7 @@ s(
       [[run, '--split', 'train', '--write'], 'not with --split → at --split'],
       [[run, '--labels', csv], '✖ --labels goes with --data IMAGES'],
       [[run, '--split', 'validation'], '✖ --split must be one of test, train, got "validation" → at --split'],
-      [[run, '--bogus'], "✖ unknown option '--bogus' → at --bogus"],
+      [[run, '--bogus'], '✖ unknown flag → at --bogus'],
       [[join(root, 'nothing')], 'run directory not found'],
       [[run, '--data', join(root, 'none.csv')], 'input file not found'],
     ];

@@ -1,9 +1,7 @@
 /** Shared by the tests of loadModel, eval, predict and export: trained and hand-made run directories. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
 import { parseConfig } from '../../src/config/load.ts';
 import type { RunConfig, RunConfigInput } from '../../src/config/schema.ts';
@@ -14,16 +12,11 @@ import { encodeSafetensors, weightsMetadata, type NamedTensor } from '../../src/
 import { planModel, type ModelPlan } from '../../src/model/plan.ts';
 import { train, type TrainResult } from '../../src/train/train.ts';
 import { describeModel, type DescribedData } from '../../src/use/describe.ts';
-import type { Io } from '../../src/use/cli-support.ts';
+import type { Io } from '../../src/cli/io.ts';
+import { repoRoot } from '../support/cli.ts';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** A fresh directory under the OS temp dir, removed when the process exits. */
-export function tempDir(prefix = 'shardprop-use-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { repoRoot } from '../support/cli.ts';
+export { tempDir } from '../support/temp.ts';
 
 export interface TrainedRun {
   readonly dir: string;

@@ -97,9 +97,9 @@ s('bad input: exit 2, file:line, no stack, nothing on stdout, an earlier --out u
 });
 
 s('flags, help, and a model whose outputs are not logits', async () => {
-  const unknown = await predict(run, input, '--probabilty');
+  const unknown = await predict(run, input, '--probabilitys');
   assert.is(unknown.code, 2);
-  assert.match(unknown.err, "✖ unknown option '--probabilty' → at --probabilty");
+  assert.match(unknown.err, '✖ unknown flag (did you mean --probabilities?) → at --probabilitys');
   const help = await predict('--help');
   assert.is(help.code, 0);
   assert.match(help.out, 'usage: npm run predict -- <run-dir> <input>');
