@@ -1,7 +1,7 @@
 import type { RunConfig } from '../config/schema.ts';
 import type { Dataset } from '../data/types.ts';
 import type { RunDirectory } from '../io/run-dir.ts';
-import { encodeSafetensors } from '../io/safetensors.ts';
+import { encodeSafetensors, weightsMetadata } from '../io/safetensors.ts';
 import type { ModelPlan } from '../model/plan.ts';
 import { createRng, permutation, STREAM } from '../random.ts';
 import type { ArenaViews } from './arena.ts';
@@ -106,7 +106,7 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
     metrics.push(epochMetrics);
     directory?.appendLine('metrics.jsonl', epochMetrics);
     const weights = weightsOf(plan, coordinator.committedParams());
-    directory?.writeAtomic('model.safetensors', encodeSafetensors(weights, { format: 'pt', epoch: String(epoch) }));
+    directory?.writeAtomic('model.safetensors', encodeSafetensors(weights, weightsMetadata(epoch)));
     const state = { epoch: epoch + 1, stepInEpoch: 0, step, lossSum: 0, correct: 0, metrics };
     save(state);
     loop.onEpoch?.(epochMetrics);

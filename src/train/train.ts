@@ -5,6 +5,8 @@ import type { Dataset } from '../data/types.ts';
 import { RunDirectory } from '../io/run-dir.ts';
 import type { NamedTensor } from '../io/safetensors.ts';
 import { initParams } from '../model/init.ts';
+import { confusionOf } from '../use/confusion.ts';
+import { describeModel } from '../use/describe.ts';
 import { allocateArena, arenaViews, type ArenaViews } from './arena.ts';
 import type { Checkpoint, TrainingState } from './checkpoint.ts';
 import { Coordinator } from './coordinator.ts';
@@ -78,6 +80,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       directory && options.resume ? resumePoint(directory.path, config, plan.paramCount, stateCount, warn) : null;
     if (directory && !resumed) {
       directory.writeJson('config.json', config);
+      directory.writeJson('model.json', describeModel(config, plan, dataset));
       directory.writeAtomic('metrics.jsonl', '');
     }
     if (directory && resumed) {
@@ -106,6 +109,11 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       );
     } finally {
       await coordinator.close();
+    }
+    if (directory && dataset.test && loop.status === 'complete') {
+      const split = dataset.test;
+      const params = coordinator.committedParams();
+      directory.writeJson('confusion.json', confusionOf({ plan, params, split, kernels: setup.kernels }));
     }
     const metrics = [...loop.state.metrics];
     const last = metrics.at(-1);

@@ -147,7 +147,8 @@ s(
     }
     assert.is(at, dataLength);
     assert.is(at, 4 * 99, '2·16 + 16 + 16·3 + 3 = 99 parameters');
-    assert.is(header.__metadata__?.format, 'pt');
+    assert.is(header.__metadata__?.format, 'shardprop');
+    assert.is(header.__metadata__?.layout, 'in,out');
     assert.is(header.__metadata__?.epoch, '3');
     assertSameWeights(tensors, result.weights, 'file vs returned weights');
   },
