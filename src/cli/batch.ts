@@ -7,6 +7,7 @@
 import { readConfigFile } from '../config/load.ts';
 import { MAX_WORKERS, type RunConfig } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
+import { writeRunReport } from '../report/run-report.ts';
 import { train, type TrainOptions } from '../train/train.ts';
 import { integerFlag, parseCommand } from './args.ts';
 import { gracefulStop } from './graceful-stop.ts';
@@ -103,11 +104,12 @@ export async function runTraining(
       );
       return stop.exitCode();
     }
+    const report = await writeRunReport(config.output.dir);
     if (!json) {
+      print(`report: ${report}`);
       const speed = summary.samplesPerSec === null ? '' : `, ${Math.round(summary.samplesPerSec)} samples/s`;
-      print(
-        `done: ${config.output.dir} — test accuracy ${summary.testAccuracy ?? 'n/a'}${speed}, ${summary.seconds.toFixed(1)} s`,
-      );
+      const accuracy = summary.testAccuracy ?? 'n/a';
+      print(`done: ${config.output.dir} — test accuracy ${accuracy}${speed}, ${summary.seconds.toFixed(1)} s`);
     }
     return 0;
   } finally {

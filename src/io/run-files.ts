@@ -21,6 +21,7 @@ export const RUN_FILES: readonly string[] = [
   'metrics.jsonl',
   'model.safetensors',
   'summary.json',
+  'report.html',
 ];
 
 /** Subdirectories that hold only files the run wrote (regular files, no deeper directories). */

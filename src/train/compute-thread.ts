@@ -1,12 +1,14 @@
 import { selectKernels } from '../kernels/select.ts';
 import type { Kernels } from '../kernels/types.ts';
 import { prefix } from '../tensor.ts';
+import type { TrainingPass } from '../layers/layer.ts';
 import type { ChainModel } from '../model/chain.ts';
 import { planModel } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
 import { Slot } from './control.ts';
 import { StepFailure } from './errors.ts';
 import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
+import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';
 import { chunkBounds, rangeBounds } from './partition.ts';
 import type { RunSetup } from './setup.ts';
@@ -41,6 +43,8 @@ export class ComputeThread implements PhaseWork {
   private readonly rangeGrads: Float32Array[];
   /** [buffer][range]: that range of the parameters and of each optimizer-state vector. */
   private readonly rangeVectors: OptimizerVectors[][];
+  /** What a training forward tells the layers (dropout's mask key): step and rows, set per chunk. */
+  private readonly pass: { -readonly [K in keyof TrainingPass]: TrainingPass[K] };
 
   constructor(
     memory: WebAssembly.Memory,
@@ -56,6 +60,7 @@ export class ComputeThread implements PhaseWork {
       targets: this.targets,
       model: this.model,
     } = buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params[0], this.views.slots[0]));
+    this.pass = { seed: setup.seed, step: 0, samples: this.views.order, first: 0 };
     this.slotGradients = this.views.slots.map((slot) => this.model.viewsOf(slot));
     this.paramValues = this.views.params.map((buffer) => this.model.viewsOf(buffer));
     const ranges = Array.from({ length: setup.rangeCount }, (_, r) =>
@@ -89,7 +94,9 @@ export class ComputeThread implements PhaseWork {
     this.model.bindValues(this.paramValues[phase.params]);
     this.model.bindGradients(this.slotGradients[c]);
     const x = { shape: [rows, features], data: prefix(this.input, rows * features) };
-    const { output, lossSum } = this.model.forwardLoss(x, this.targets);
+    this.pass.step = phase.step;
+    this.pass.first = phase.batchStart + start;
+    const { output, lossSum } = this.model.forwardLoss(x, this.targets, this.pass);
     this.model.backward();
     stats[3 * c] = lossSum;
     stats[3 * c + 1] = countCorrect(output.data, this.targets, rows, classes);
@@ -128,7 +135,15 @@ export class ComputeThread implements PhaseWork {
     const current = phase.params;
     // phase.step is 0-based; Adam's bias correction counts from 1.
     const [from, to] = [this.rangeVectors[current][r], this.rangeVectors[1 - current][r]];
-    applyOptimizer(this.kernels, this.setup.optimizer, from, to, grads, phase.step + 1);
+    const { optimizer, stepsPerEpoch, totalSteps } = this.setup;
+    const learningRate = learningRateAt(
+      optimizer.schedule,
+      optimizer.learningRate,
+      phase.step,
+      stepsPerEpoch,
+      totalSteps,
+    );
+    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate);
   }
 
   /** Parameter buffer 0 or 1. */

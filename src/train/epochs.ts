@@ -8,6 +8,7 @@ import type { ArenaViews } from './arena.ts';
 import { writeCheckpoint, type TrainingState } from './checkpoint.ts';
 import type { Coordinator } from './coordinator.ts';
 import { checkParamsFinite, checkStepFinite } from './divergence.ts';
+import { learningRateAt } from './schedule.ts';
 import type { EpochMetrics, StepProgress } from './metrics.ts';
 import { weightsOf } from './weights.ts';
 
@@ -45,6 +46,8 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
   const batchSize = Math.min(config.train.batchSize, count);
   const steps = Math.ceil(count / batchSize);
   const every = config.checkpoint;
+  const optimizer = config.train.optimizer;
+  const totalSteps = config.train.epochs * steps;
   let { step, lossSum, correct } = start;
   const metrics = [...start.metrics];
   let trainSeconds = 0;
@@ -95,6 +98,7 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
       trainAccuracy: correct / count,
       testAccuracy: test ? test.correct / test.count : null,
       testLoss: test ? test.lossSum / test.count : null,
+      learningRate: learningRateAt(optimizer.schedule, optimizer.learningRate, (epoch - 1) * steps, steps, totalSteps),
       samplesPerSec: (count - first * batchSize) / ((trainEnd - epochStart) / 1000),
       seconds: (performance.now() - epochStart) / 1000,
       workers: loop.threads,

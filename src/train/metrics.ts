@@ -9,6 +9,8 @@ export interface EpochMetrics {
   /** Share of the test split classified right after the epoch (null without a test split). */
   testAccuracy: number | null;
   testLoss: number | null;
+  /** The learning rate of the epoch's first step (schedules change it per step). */
+  learningRate: number;
   samplesPerSec: number;
   seconds: number;
   workers: number;

@@ -1,4 +1,7 @@
-/** How a batch is cut into chunks and the parameter vector into reduce ranges. Depends on the config, never on threads. */
+/**
+ * How a batch is cut into chunks and the parameter vector into reduce ranges: from the config,
+ * never from the thread count.
+ */
 
 /** Rows [start, end) of chunk c when a batch of `size` rows is cut into `chunks` near-equal pieces. */
 export function chunkBounds(size: number, chunks: number, c: number): [number, number] {

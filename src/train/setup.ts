@@ -35,6 +35,11 @@ export interface RunSetup {
   /** How long a waiting thread spins before it sleeps (control.ts: spinMicrosFor). */
   readonly spinMicros: number;
   readonly layout: ArenaLayout;
+  /** The run's seed (dropout masks are keyed by it). */
+  readonly seed: number;
+  /** For learning-rate schedules: steps per epoch and over the configured run. */
+  readonly stepsPerEpoch: number;
+  readonly totalSteps: number;
 }
 
 export interface PreparedRun {
@@ -48,6 +53,7 @@ export interface PreparedRun {
  * loads and validates, the model fits the data, the whole arena fits in memory.
  */
 export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
+  refuseUnwired(config);
   // Data that alone cannot fit in the arena is refused from its headers, naming the data.
   const dataset = await loadDataset(config.data, config.seed, { maxBytes: MAX_ARENA_BYTES });
   const plan = planModel(config.model, dataset.features);
@@ -101,6 +107,21 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     threads: workers,
     layout,
     spinMicros: spinMicrosFor(workers, availableParallelism()),
+    seed: config.seed,
+    stepsPerEpoch: Math.ceil(dataset.train.count / batchSize),
+    totalSteps: config.train.epochs * Math.ceil(dataset.train.count / batchSize),
   };
   return { dataset, plan, setup };
+}
+
+/**
+ * Techniques whose config is validated but which the trainer does not apply yet: refused by name
+ * rather than silently ignored.
+ */
+function refuseUnwired(config: RunConfig): void {
+  for (const key of ['classWeights', 'clipGradientNorm', 'earlyStopping'] as const) {
+    if (config.train[key] !== undefined) {
+      throw new UserError(`train.${key} is not supported by the trainer yet; remove it\n  → at train.${key}`);
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig, RunConfigInput } from '../config/schema.ts';
 import type { Dataset } from '../data/types.ts';
@@ -61,6 +62,12 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   const config = parseConfig(raw, options.source);
   const { dataset, plan, setup } = await prepareRun(config);
   for (const warning of dataset.warnings) options.onWarning?.(warning);
+  if (setup.threads > availableParallelism()) {
+    options.onWarning?.(
+      `${setup.threads} threads on ${availableParallelism()} cores: the weights are the same, ` +
+        `but threads beyond the cores only wait for each other (parallel.workers)`,
+    );
+  }
   // Allocated before the run directory is claimed: a machine without the memory is a clean error.
   const memory = allocateArena(setup.layout);
   const directory = openDirectory(config, options);
