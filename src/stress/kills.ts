@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunConfigInput } from '../config/schema.ts';
+import { UserError } from '../errors.ts';
 import { createRng } from '../random.ts';
 
 /**
@@ -158,7 +159,8 @@ export async function runKills(options: KillsOptions): Promise<KillsReport> {
     await untilProgress(ref, referenceDir, 0);
     const startupMs = performance.now() - t0;
     const refExit = await ref.exited;
-    if (refExit.code !== 0) throw new Error(`the uninterrupted run failed (exit ${refExit.code}):\n${refExit.stderr}`);
+    if (refExit.code !== 0)
+      throw new UserError(`✖ the uninterrupted run failed (exit ${refExit.code}):\n${refExit.stderr}`, 1);
     const trainMs = Math.max(50, performance.now() - t0 - startupMs);
     const reference = sha256(join(referenceDir, 'model.safetensors'));
     say(`uninterrupted run: start-up ${Math.round(startupMs)} ms, training ${Math.round(trainMs)} ms, ${reference}`);
