@@ -4,26 +4,39 @@
  * CPU beside them), over configs that go through every kind of phase change. Each run's weights
  * are hashed and compared with the same config's 1-thread run: any difference is a broken
  * determinism promise. Prints runs, phase changes exercised and mismatches; exits 1 on a mismatch.
+ * With --kills N: a run kill -9'ed N times and resumed each time (src/stress/kills.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { NamedTensor } from '../io/safetensors.ts';
 import { UserError } from '../errors.ts';
+import { runKills } from '../stress/kills.ts';
 import { stressCase, transitionsOf, type TransitionKind } from '../stress/plan.ts';
 import { train } from '../train/train.ts';
 import { integerFlag, parseCommand } from './args.ts';
 import { isScript, runCommand, runScript, type Io } from './io.ts';
 
 export const command = {
-  usage: 'npm run stress -- [--runs N] [--threads LIST] [--load K] [--seed S] [--json]',
+  usage:
+    'npm run stress -- [--runs N] [--threads LIST] [--load K] [--seed S] [--json]\n' +
+    '       npm run stress -- --kills N [--workers-list LIST] [--seed S] [--json]',
   about:
     'Many short runs with more threads than cores, each compared byte for byte with its 1-thread run;\n' +
-    'prints runs, phase changes exercised and mismatches; exits 1 on any mismatch.',
+    'prints runs, phase changes exercised and mismatches; exits 1 on any mismatch.\n' +
+    'With --kills N: kills a run (kill -9) N times at random moments, resumes it each time, and\n' +
+    'compares its final model.safetensors with an uninterrupted run; exits 1 on any difference.',
   flags: {
     runs: { type: 'string', value: 'N', description: 'runs to compare', default: '500' },
     threads: { type: 'string', value: 'LIST', description: 'thread counts, comma-separated', default: '2,3,5' },
     load: { type: 'string', value: 'K', description: 'processes burning CPU beside the runs', default: '0' },
     seed: { type: 'string', value: 'S', description: 'picks the configs', default: '1' },
+    kills: { type: 'string', value: 'N', description: 'kill -9 and resume one run N times instead' },
+    'workers-list': {
+      type: 'string',
+      value: 'LIST',
+      description: 'with --kills: worker counts the run alternates between',
+      default: '1,2',
+    },
     json: { type: 'boolean', description: 'JSON lines only' },
   },
   positionals: { min: 0, max: 0, name: 'arguments' },
@@ -54,6 +67,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const seed = integerFlag(values.seed, 'seed', { min: 0 })!;
     const say = (line: object | string) =>
       io.stdout.write((values.json || typeof line !== 'string' ? JSON.stringify(line) : line) + '\n');
+    if (values.kills !== undefined) return kills(values, seed, say);
 
     const burners = burnCpu(load);
     const stopBurners = () => burners.forEach((b) => b.kill('SIGKILL'));
@@ -93,6 +107,21 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
     if (mismatches.length > 0) throw new UserError(`✖ ${mismatches.length} runs differ from their 1-thread run`, 1);
   });
+}
+
+async function kills(
+  values: { kills?: string; 'workers-list': string },
+  seed: number,
+  say: (line: object | string) => void,
+): Promise<number> {
+  const count = integerFlag(values.kills, 'kills', { max: 10_000 })!;
+  const workers = values['workers-list'].split(',').map((w) => integerFlag(w, 'workers-list', { max: 256 })!);
+  const report = await runKills({ kills: count, workers, seed, say });
+  say(report);
+  if (!report.completed || report.mismatches > 0 || report.failures.length > 0) {
+    throw new UserError(`✖ ${report.failures.join('\n') || 'the killed run did not complete'}`, 1);
+  }
+  return 0;
 }
 
 if (isScript(import.meta.url)) await runScript(main);

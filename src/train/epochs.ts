@@ -12,6 +12,9 @@ import { learningRateAt } from './schedule.ts';
 import type { EpochMetrics, StepProgress } from './metrics.ts';
 import { weightsOf } from './weights.ts';
 
+/** How often the step loop lets the event loop run (signal handlers, timers): latency of a stop request. */
+const YIELD_MS = 50;
+
 export interface EpochLoop {
   readonly config: RunConfig;
   readonly plan: ModelPlan;
@@ -53,6 +56,7 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
   let trainSeconds = 0;
   let samplesTrained = 0;
   let lastCheckpoint = performance.now();
+  let lastYield = performance.now();
   const save = (state: TrainingState) => {
     if (!directory) return;
     writeCheckpoint(directory, state, coordinator.committedParams(), coordinator.committedOptimizerState(), every.keep);
@@ -80,6 +84,12 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
       loop.onStep?.({ epoch, step: s + 1, steps, samples: seen, loss: lossSum / seen, seconds });
       if (s + 1 === steps) break;
       const state = { epoch, stepInEpoch: s + 1, step, lossSum, correct, metrics };
+      // SIGINT/SIGTERM handlers run only when the event loop polls, which a step finished within the
+      // coordinator's spin (or on 1 thread) never lets it do: give it a turn every 50 ms.
+      if (performance.now() - lastYield > YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
       if (loop.signal?.aborted) {
         save(state);
         trainSeconds += (performance.now() - epochStart) / 1000;
