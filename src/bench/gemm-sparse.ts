@@ -8,7 +8,7 @@
  */
 import { choiceFlag, parseCommand } from '../cli/args.ts';
 import { isScript, runCommand, runScript, type Io } from '../cli/io.ts';
-import { mnistImages } from '../data/mnistCache.ts';
+import { mnistImages } from '../data/mnist-cache.ts';
 import { WASM_RESERVED_BYTES, carve, instantiateKernels } from '../kernels/wasm.ts';
 import { createRng, type Rng } from '../random.ts';
 import { measure } from './gemm.ts';

@@ -1,14 +1,13 @@
 import type { ModelConfig } from '../config/model-schema.ts';
 import { referenceKernels } from '../kernels/reference.ts';
-import { ReLU } from '../layers/activations.ts';
+import type { TrainingPass } from '../layers/layer.ts';
 import { ChainModel } from '../model/chain.ts';
 import { initParams } from '../model/init.ts';
 import { planModel } from '../model/plan.ts';
 import { createRng, STREAM } from '../random.ts';
-import { heapAllocator, tensor, type Tensor } from '../tensor.ts';
+import { heapAllocator, tensor } from '../tensor.ts';
 import type { GradcheckSubject } from './check.ts';
 import { float64Allocator, widen } from './float64.ts';
-import { signs } from './subjects.ts';
 
 export interface ModelCheckOptions {
   readonly seed: number;
@@ -22,7 +21,8 @@ export interface ModelCheckOptions {
 
 /**
  * A chain model from its config, on a seeded random batch of N(0, 1) inputs with class-index
- * targets (one class per output unit), objective the loss SUM, checked for every parameter tensor.
+ * targets (one class per output unit), objective the loss SUM of a training forward, checked for
+ * every parameter tensor.
  *
  * The parameters start from the config's init and are then nudged by N(0, jitter²): at the init
  * every scale is 1 and every bias 0, and at so symmetric a point a wrong backward can agree with the
@@ -40,6 +40,9 @@ export function modelSubject(config: ModelConfig, options: ModelCheckOptions): G
     Float32Array.from({ length: rows * inputs }, () => rng.normal()),
   );
   const targets = Float32Array.from({ length: rows }, () => rng.int(plan.outputs));
+  // A training forward, as the trainer runs one (dropout drops, batch statistics are the batch's):
+  // the same pass in both twins gives them the same dropout mask, a constant of the function checked.
+  const pass: TrainingPass = { seed, step: 0, samples: Uint32Array.from({ length: rows }, (_, i) => i), first: 0 };
 
   const model = new ChainModel(plan, values, new Float32Array(plan.paramCount), rows, {
     kernels: referenceKernels,
@@ -56,19 +59,14 @@ export function modelSubject(config: ModelConfig, options: ModelCheckOptions): G
 
   return {
     tensors: model.params.map((p, k) => ({ name: p.name, value: twin.params[k].value, grad: p.grad })),
-    // Layer by layer rather than twin.forwardLoss, to record every ReLU's input signs on the way.
     objective() {
-      const masks: Uint8Array[] = [];
-      let value: Tensor = twinX;
-      for (const layer of twin.layers) {
-        if (layer instanceof ReLU) masks.push(signs(value.data));
-        value = layer.forward(value);
-      }
-      region = Uint8Array.from(masks.flatMap((m) => [...m]));
-      return twin.loss.forward(value, targets);
+      const { lossSum } = twin.forwardLoss(twinX, targets, pass);
+      // Every piecewise layer's region, so a step that crosses any kink is noticed.
+      region = Uint8Array.from(twin.layers.flatMap((layer) => [...(layer.region?.() ?? [])]));
+      return lossSum;
     },
     backprop() {
-      model.forwardLoss(x, targets);
+      model.forwardLoss(x, targets, pass);
       model.backward();
     },
     region: () => region,

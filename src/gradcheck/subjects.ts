@@ -1,6 +1,5 @@
 import { Graph } from '../graph/engine.ts';
 import type { GraphSpec } from '../graph/spec.ts';
-import { ReLU } from '../layers/activations.ts';
 import type { Layer } from '../layers/layer.ts';
 import type { Loss, Targets } from '../layers/losses.ts';
 import { heapAllocator, type Allocator, type Tensor } from '../tensor.ts';
@@ -53,7 +52,7 @@ export function layerSubject(
         for (let i = 0; i < into.length; i++) into[i] += g.data[i];
       });
     },
-    region: layer instanceof ReLU ? () => signs(wide[0].data) : undefined,
+    region: twin.region?.bind(twin),
   };
 }
 
@@ -95,8 +94,4 @@ export function graphSubject(spec: GraphSpec): GradcheckSubject {
     },
     region: () => twin.reluRegion(),
   };
-}
-
-export function signs(data: Float32Array): Uint8Array {
-  return Uint8Array.from(data, (x) => (x > 0 ? 1 : 0));
 }

@@ -53,3 +53,12 @@ export function decodeSafetensors(bytes: Uint8Array): Record<string, NamedTensor
   }
   return tensors;
 }
+
+/** The `__metadata__` strings of a safetensors file (empty when it has none). */
+export function safetensorsMetadata(bytes: Uint8Array): Record<string, string> {
+  if (bytes.length < 8) throw new Error('safetensors: file shorter than its 8-byte header length');
+  const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
+  if (8 + headerLength > bytes.length) throw new Error('safetensors: header length exceeds the file');
+  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8'));
+  return (header.__metadata__ ?? {}) as Record<string, string>;
+}

@@ -39,6 +39,43 @@ export interface Kernels {
    * SUM, undivided) and returns the loss sum Σ_i −log softmax(x_i)[t_i], using log-sum-exp.
    */
   softmaxCrossEntropy(logits: Float32Array, targets: Float32Array, dlogits: Float32Array, m: number, n: number): number;
+  /**
+   * The same loss with targets as an m×n matrix: one-hot rows, or any distribution over the classes
+   * (label smoothing, soft labels). Returns Σ_i Σ_j t_ij·(logsumexp(x_i) − x_ij) and writes its
+   * gradient dlogits = (Σ_j t_ij)·softmax(x_i) − t_i, which is softmax − t for rows summing to 1.
+   */
+  softmaxCrossEntropyDense(
+    logits: Float32Array,
+    targets: Float32Array,
+    dlogits: Float32Array,
+    m: number,
+    n: number,
+  ): number;
+
+  /**
+   * softmaxCrossEntropy with a weight per class (`weights`, n floats): row i's loss and gradient are
+   * multiplied by weights[t_i]. Returns Σ_i w[t_i]·(logsumexp(x_i) − x_i[t_i]); dlogits = w[t_i]·(softmax − onehot).
+   */
+  softmaxCrossEntropyWeighted(
+    logits: Float32Array,
+    targets: Float32Array,
+    weights: Float32Array,
+    dlogits: Float32Array,
+    m: number,
+    n: number,
+  ): number;
+  /**
+   * softmaxCrossEntropyDense with a weight per class: the loss Σ_i Σ_j w_j·t_ij·(logsumexp(x_i) − x_ij),
+   * gradient (Σ_j w_j·t_ij)·softmax(x_i) − w ⊙ t_i (the dense loss of the targets w ⊙ t).
+   */
+  softmaxCrossEntropyDenseWeighted(
+    logits: Float32Array,
+    targets: Float32Array,
+    weights: Float32Array,
+    dlogits: Float32Array,
+    m: number,
+    n: number,
+  ): number;
 
   /**
    * out[i] = scale · Σ_s slots[s][i] over i < len, summed in slot order (determinism). Returns
@@ -54,6 +91,23 @@ export interface Kernels {
     rows: number,
     width: number,
     out: Float32Array,
+  ): void;
+
+  /**
+   * Dropout's mask (defined in src/random/dropout-mask.ts): for rows i < rows of `units` each, 0 where
+   * unit u of sample samples[first + i] is dropped at (seed, step, layer), 1/(1 − rate) where it is
+   * kept. A pure function of those numbers, so both backends give the same mask bit for bit.
+   */
+  dropoutMask(
+    mask: Float32Array,
+    rows: number,
+    units: number,
+    rate: number,
+    seed: number,
+    step: number,
+    layer: number,
+    samples: Uint32Array,
+    first: number,
   ): void;
 
   /**

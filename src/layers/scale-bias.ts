@@ -7,7 +7,7 @@ import { cached, type Layer, type LayerContext, type Param } from './layer.ts';
  * As with any broadcast, the parameter's gradient sums over the axis it was broadcast along.
  */
 
-/** y = x ⊙ s (config type `mul`): dx = dout ⊙ s, ds = Σ_rows dout ⊙ x. */
+/** y = x ⊙ s (config type `scale`, formerly `mul`): dx = dout ⊙ s, ds = Σ_rows dout ⊙ x. */
 export class Scale implements Layer {
   readonly params: readonly Param[];
   private x?: Tensor;
@@ -49,7 +49,7 @@ export class Scale implements Layer {
   }
 }
 
-/** y = x + b (config type `add`): dx = dout, db = Σ_rows dout. */
+/** y = x + b (config type `bias`, formerly `add`): dx = dout, db = Σ_rows dout. */
 export class Bias implements Layer {
   readonly params: readonly Param[];
   private shape?: readonly number[];

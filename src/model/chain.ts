@@ -1,11 +1,14 @@
-import type { LayerConfig } from '../config/model-schema.ts';
-import { ReLU, Sigmoid, Tanh } from '../layers/activations.ts';
-import { Affine } from '../layers/affine.ts';
-import type { Layer, LayerContext, Param } from '../layers/layer.ts';
+import type { ModelConfig } from '../config/model-schema.ts';
+import type { ForwardMode, Layer, LayerContext, Param, TrainingPass } from '../layers/layer.ts';
 import { MeanSquaredError, SoftmaxCrossEntropy, type Loss, type Targets } from '../layers/losses.ts';
-import { Bias, Scale } from '../layers/scale-bias.ts';
+import { kindOf } from '../layers/registry.ts';
 import type { Tensor } from '../tensor.ts';
 import type { ModelPlan } from './plan.ts';
+
+const LOSSES: Record<ModelConfig['loss'], new (capacity: number, context: LayerContext) => Loss> = {
+  'softmax-cross-entropy': SoftmaxCrossEntropy,
+  mse: MeanSquaredError,
+};
 
 /**
  * A chain of layers plus its loss, built over a flat parameter vector and a flat gradient vector
@@ -16,6 +19,8 @@ export class ChainModel {
   readonly layers: readonly Layer[];
   readonly loss: Loss;
   readonly params: readonly Param[];
+  /** Shared with the layers that behave differently in training (dropout, batch norm); set by every forward. */
+  private readonly mode: ForwardMode = { pass: null };
 
   constructor(
     readonly plan: ModelPlan,
@@ -31,29 +36,43 @@ export class ChainModel {
       grad: grads.subarray(p.offset, p.offset + p.size),
     }));
     const ofLayer = (index: number) => params.filter((_, i) => plan.params[i].layer === index);
-    let width = plan.inputs;
-    this.layers = plan.config.layers.map((config, index) => {
-      const layer = buildLayer(config, width, ofLayer(index), maxRows, context, index > 0);
-      width = plan.widths[index];
-      return layer;
-    });
-    const capacity = maxRows * plan.outputs;
-    this.loss =
-      plan.config.loss === 'mse' ? new MeanSquaredError(capacity, context) : new SoftmaxCrossEntropy(capacity, context);
+    this.layers = plan.config.layers.map((config, index) =>
+      kindOf(config).build(config, {
+        input: index === 0 ? plan.inputShape : plan.shapes[index - 1],
+        params: ofLayer(index),
+        maxRows,
+        context,
+        inputGradient: index > 0,
+        index,
+        mode: this.mode,
+      }),
+    );
+    this.loss = new LOSSES[plan.config.loss](maxRows * plan.outputs, context);
     this.params = params;
   }
 
-  /** Runs the layers; returns the output (logits for softmax-cross-entropy). */
-  forward(x: Tensor): Tensor {
+  /**
+   * Runs the layers; returns the output (logits for softmax-cross-entropy). With a training pass
+   * (the trainer's chunks) dropout drops and batch norm uses the batch; without one (evaluation,
+   * prediction) dropout is the identity and batch norm uses its running statistics.
+   */
+  forward(x: Tensor, pass?: TrainingPass): Tensor {
+    if (pass && pass.first + x.shape[0] > pass.samples.length) {
+      throw new Error(`forward: ${x.shape[0]} rows from row ${pass.first} of ${pass.samples.length} sample indices`);
+    }
+    this.mode.pass = pass ?? null;
     let value = x;
     for (const layer of this.layers) value = layer.forward(value);
     return value;
   }
 
-  /** Forward through layers and loss; returns the loss SUM over the rows of `x`. */
-  forwardLoss(x: Tensor, targets: Targets): { output: Tensor; lossSum: number } {
-    const output = this.forward(x);
-    return { output, lossSum: this.loss.forward(output, targets) };
+  /**
+   * Forward through layers and loss; returns the loss SUM over the rows of `x`. Class weights
+   * (`pass.classWeights`) shape the training objective only: an evaluation loss is unweighted.
+   */
+  forwardLoss(x: Tensor, targets: Targets, pass?: TrainingPass): { output: Tensor; lossSum: number } {
+    const output = this.forward(x, pass);
+    return { output, lossSum: this.loss.forward(output, targets, pass?.classWeights) };
   }
 
   /** Backpropagates the last `forwardLoss`, writing every parameter's gradient of the loss sum. */
@@ -82,30 +101,5 @@ export class ChainModel {
     this.params.forEach((p, i) => {
       (p as Param).grad = views[i];
     });
-  }
-}
-
-function buildLayer(
-  config: LayerConfig,
-  inputs: number,
-  params: Param[],
-  maxRows: number,
-  context: LayerContext,
-  inputGradient: boolean,
-): Layer {
-  const capacity = maxRows * inputs;
-  switch (config.type) {
-    case 'affine':
-      return new Affine(inputs, config.units, params[0], params[1], maxRows, context, inputGradient);
-    case 'mul':
-      return new Scale(inputs, params[0], maxRows, context);
-    case 'add':
-      return new Bias(inputs, params[0], maxRows, context);
-    case 'relu':
-      return new ReLU(capacity, context);
-    case 'sigmoid':
-      return new Sigmoid(capacity, context);
-    case 'tanh':
-      return new Tanh(capacity, context);
   }
 }

@@ -1,60 +1,61 @@
-import type { LayerConfig, ModelConfig } from '../config/model-schema.ts';
+import type { ModelConfig } from '../config/model-schema.ts';
+import type { ParamInit } from '../layers/param-init.ts';
+import { kindOf, type Shape } from '../layers/registry.ts';
 import { sizeOf } from '../tensor.ts';
 
-/** Where one parameter tensor lives inside the model's flat parameter vector. */
+/** Where one parameter tensor lives inside the model's flat parameter vector, and how it starts. */
 export interface ParamPlacement {
   readonly name: string;
   readonly layer: number;
-  readonly shape: readonly number[];
+  readonly shape: Shape;
   readonly offset: number;
   readonly size: number;
+  readonly init: ParamInit;
 }
 
 /**
- * The layout of a chain model, derived from its config and input width alone, so that the
+ * The layout of a chain model, derived from its config and input shape alone, so that the
  * coordinator and every worker compute the same offsets without talking to each other. All
  * parameters sit in one flat vector: gradient slots and optimizer state share its layout, and the
  * reduce and the update are single passes over it.
  */
 export interface ModelPlan {
   readonly config: ModelConfig;
+  /** Per-sample input shape, and its size (features per sample). */
+  readonly inputShape: Shape;
   readonly inputs: number;
+  /** Size of the last layer's per-sample output (the classes, for a classifier). */
   readonly outputs: number;
   readonly params: readonly ParamPlacement[];
   readonly paramCount: number;
-  /** Width of each layer's output, in layer order. */
-  readonly widths: readonly number[];
+  /** Per-sample output shape of each layer, in layer order. */
+  readonly shapes: readonly Shape[];
 }
 
-function paramShapes(layer: LayerConfig, inputs: number): Array<[string, number[]]> {
-  switch (layer.type) {
-    case 'affine':
-      return [
-        ['weight', [inputs, layer.units]],
-        ['bias', [layer.units]],
-      ];
-    case 'mul':
-      return [['scale', [inputs]]];
-    case 'add':
-      return [['bias', [inputs]]];
-    default:
-      return [];
-  }
-}
-
-export function planModel(config: ModelConfig, inputs: number): ModelPlan {
+/** Lays out a model for samples of `input` features (a number) or of a per-sample shape. */
+export function planModel(config: ModelConfig, input: number | Shape): ModelPlan {
+  const inputShape = typeof input === 'number' ? [input] : [...input];
   const params: ParamPlacement[] = [];
-  const widths: number[] = [];
-  let width = inputs;
+  const shapes: Shape[] = [];
+  let shape: Shape = inputShape;
   let offset = 0;
   config.layers.forEach((layer, index) => {
-    for (const [name, shape] of paramShapes(layer, width)) {
-      const size = sizeOf(shape);
-      params.push({ name: `layers.${index}.${name}`, layer: index, shape, offset, size });
+    const kind = kindOf(layer);
+    for (const { name, shape: paramShape, init } of kind.params(layer, shape)) {
+      const size = sizeOf(paramShape);
+      params.push({ name: `layers.${index}.${name}`, layer: index, shape: paramShape, offset, size, init });
       offset += size;
     }
-    if (layer.type === 'affine') width = layer.units;
-    widths.push(width);
+    shape = kind.outputShape(layer, shape);
+    shapes.push(shape);
   });
-  return { config, inputs, outputs: width, params, paramCount: offset, widths };
+  return {
+    config,
+    inputShape,
+    inputs: sizeOf(inputShape),
+    outputs: sizeOf(shape),
+    params,
+    paramCount: offset,
+    shapes,
+  };
 }

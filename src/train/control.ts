@@ -1,116 +1,76 @@
 /**
- * The control block: Int32 slots in shared memory through which the coordinator and the workers
+ * The control block: Int32 words in shared memory through which the coordinator and the workers
  * hand work over without messages. Named slots, never bare indices (cf. piscina's symbols.ts).
- *
- * One phase = the coordinator writes the phase's parameters, resets the counters, then bumps
- * GENERATION and notifies. Every thread grabs chunk indices from NEXT_CHUNK until they run out,
- * counts each finished chunk in CHUNKS_DONE; in a training phase everyone then waits for all
- * chunks (a barrier) and grabs parameter ranges to reduce from NEXT_RANGE, counting RANGES_DONE.
- * Grabbing dynamically balances the load; results do not depend on who ran what.
+ * What the words mean and who writes each is the phase protocol (phase.ts, docs/protocol.md).
  */
 export const Slot = {
-  GENERATION: 0,
+  /** Seqlock over the phase descriptor: 2·generation when stable, odd while the coordinator writes it. */
+  SEQUENCE: 0,
+  // The phase descriptor: written only by the coordinator, only while SEQUENCE is odd.
   COMMAND: 1,
-  NEXT_CHUNK: 2,
-  CHUNKS_DONE: 3,
-  CHUNK_COUNT: 4,
-  NEXT_RANGE: 5,
-  RANGES_DONE: 6,
-  RANGE_COUNT: 7,
-  /** Set to the generation being abandoned after a failure: waiting threads give up. */
-  ABORT: 8,
-  BATCH_START: 9,
-  BATCH_SIZE: 10,
-  /** Set to 1 by a reducer that meets a NaN or ±Inf gradient. */
-  NON_FINITE: 12,
-  /** Global step index, for messages and fault injection. */
-  STEP: 13,
+  /** Ticket base of the phase: its chunk and range tickets are BASE … BASE + count − 1. */
+  BASE: 2,
+  CHUNK_COUNT: 3,
+  RANGE_COUNT: 4,
+  BATCH_START: 5,
+  BATCH_SIZE: 6,
+  /** Global step index (0-based), for messages and Adam's bias correction. */
+  STEP: 7,
+  /** Which of the two parameter/optimizer-state buffers the phase reads (0 or 1). */
+  PARAMS: 8,
+  // Ticket counters: threads move them forward with compare-exchange, inside the phase's window only.
+  NEXT_CHUNK: 16,
+  CHUNKS_DONE: 17,
+  NEXT_RANGE: 18,
+  RANGES_DONE: 19,
+  /** Set to 1 by a reducer that meets a NaN or ±Inf gradient; reset by every publish. */
+  NON_FINITE: 20,
   /** Workers that finished set-up. */
-  READY: 14,
-  /** Fault injection (tests only): remaining faults to inject, at step FAULT_STEP. */
-  FAULTS_LEFT: 15,
-  FAULT_STEP: 16,
-  /** Which of the two parameter/optimizer-state buffers is committed (0 or 1). */
-  CURRENT: 17,
+  READY: 21,
 } as const;
 
 export const Command = { IDLE: 0, TRAIN: 1, EVAL: 2, STOP: 3 } as const;
 
 /**
+ * The shared-memory operations the protocol is written with. Production threads use `atomicWords`
+ * (plain Atomics on the control block); the interleaving test supplies an implementation that
+ * stops a thread before any access, so every ordering of the threads' accesses can be explored.
+ */
+export interface ControlWords {
+  load(slot: number): number;
+  store(slot: number, value: number): void;
+  /** Atomics.compareExchange: returns the value found (the exchange happened iff it equals `expected`). */
+  compareExchange(slot: number, expected: number, replacement: number): number;
+  notify(slot: number): void;
+  /** Blocks while `slot` holds `value`; may return early (the caller re-checks what it waits for). */
+  wait(slot: number, value: number): void;
+}
+
+/**
  * How long a thread spins on a slot before sleeping. Waking a sleeper costs ~25–55 µs here, about
  * a tenth of a small step, so with a core per thread it pays to spin through the coordinator's
- * update between steps and the short serial work at an epoch's end (2 ms; measured 50, 500 and
- * 5000 µs on the small net: within this machine's noise, 50 µs the slowest). With more threads than cores a spinner
- * steals the core another thread
- * needs, so it sleeps almost at once.
+ * serial work between steps; with more threads than cores a spinner steals the core another
+ * thread needs, so it sleeps almost at once (docs/performance.md has the measurements).
  */
 export function spinMicrosFor(threads: number, cores: number): number {
   return threads <= cores ? 2000 : 20;
 }
 
-/**
- * Synchronous wait (worker threads only) until `control[slot]` differs from `value`, spinning
- * first. Returns false when `giveUp()` says to stop waiting.
- */
-export function waitWhileEquals(
-  control: Int32Array,
-  slot: number,
-  value: number,
-  spinMicros: number,
-  giveUp: () => boolean,
-): boolean {
-  const spinUntil = performance.now() + spinMicros / 1000;
-  while (Atomics.load(control, slot) === value) {
-    if (performance.now() < spinUntil) continue;
-    if (giveUp()) return false;
-    Atomics.wait(control, slot, value, 50);
-  }
-  return true;
-}
-
-/** Synchronous wait until `control[slot]` reaches `target` (a counter that only grows). */
-export function waitForCount(
-  control: Int32Array,
-  slot: number,
-  target: number,
-  spinMicros: number,
-  giveUp: () => boolean,
-): boolean {
-  const spinUntil = performance.now() + spinMicros / 1000;
-  for (;;) {
-    const current = Atomics.load(control, slot);
-    if (current >= target) return true;
-    if (performance.now() < spinUntil) continue;
-    if (giveUp()) return false;
-    Atomics.wait(control, slot, current, 50);
-  }
-}
-
-/**
- * NEXT_CHUNK and NEXT_RANGE carry the phase's tag (generation mod 2^11) above a 20-bit index, and
- * threads grab with compare-exchange: a thread that read an old generation and is slow to grab
- * cannot take an index of the next phase by mistake.
- */
-export const INDEX_BITS = 20;
-export const MAX_PHASE_ITEMS = 1 << INDEX_BITS;
-const TAG_MASK = (1 << 11) - 1;
-
-export function taggedStart(generation: number): number {
-  return (generation & TAG_MASK) << INDEX_BITS;
-}
-
-/** Takes the next index below `count` for phase `generation`, or returns -1 when there is none. */
-export function grab(control: Int32Array, slot: number, generation: number, count: number): number {
-  const tag = taggedStart(generation);
-  for (;;) {
-    const current = Atomics.load(control, slot);
-    const index = current - tag;
-    if (index < 0 || index >= count) return -1;
-    if (Atomics.compareExchange(control, slot, current, current + 1) === current) return index;
-  }
-}
-
-/** Adds one to a counter and wakes its waiters when it reaches `target`. */
-export function countUp(control: Int32Array, slot: number, target: number): void {
-  if (Atomics.add(control, slot, 1) + 1 >= target) Atomics.notify(control, slot);
+/** The control block through Atomics. `wait` spins for `spinMicros`, then sleeps (worker threads only). */
+export function atomicWords(control: Int32Array, spinMicros: number): ControlWords {
+  return {
+    load: (slot) => Atomics.load(control, slot),
+    store: (slot, value) => void Atomics.store(control, slot, value),
+    compareExchange: (slot, expected, replacement) => Atomics.compareExchange(control, slot, expected, replacement),
+    notify: (slot) => void Atomics.notify(control, slot),
+    wait(slot, value) {
+      const spinUntil = performance.now() + spinMicros / 1000;
+      while (Atomics.load(control, slot) === value) {
+        if (performance.now() >= spinUntil) {
+          Atomics.wait(control, slot, value, 50);
+          return;
+        }
+      }
+    },
+  };
 }

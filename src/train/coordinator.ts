@@ -1,8 +1,9 @@
 import { UserError } from '../errors.ts';
-import { Command, Slot, taggedStart } from './control.ts';
+import { Command, Slot, atomicWords, type ControlWords } from './control.ts';
 import { StepFailure } from './errors.ts';
+import { closePhase, emptyPhase, publishPhase, runChunks, runRanges, type PhaseRequest } from './phase.ts';
 import type { RunSetup } from './setup.ts';
-import { ShardComputer } from './shard.ts';
+import { ComputeThread } from './compute-thread.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface PhaseStats {
@@ -13,13 +14,13 @@ export interface PhaseStats {
 
 export interface CoordinatorOptions {
   readonly stepTimeoutMs: number;
+  /** Default: 30 s plus 5 s per thread (a start-up on an oversubscribed machine is slow, not stuck). */
   readonly startTimeoutMs?: number;
   readonly maxAttempts?: number;
-  /**
-   * Tests only: a worker misbehaves at step `step`, `times` times, after taking a chunk (`chunk`,
-   * the default) or after writing its range's update (`update`: mid-way through the update).
-   */
-  readonly fault?: { kind: 'throw' | 'exit'; step: number; times: number; phase?: 'chunk' | 'update' };
+  /** The module each pool thread runs (default workers/trainer.ts); tests wrap it to inject faults. */
+  readonly workerFile?: string;
+  /** Told of each failed attempt before it is retried on fresh workers. */
+  readonly onRetry?: (what: string, attempt: number, error: Error) => void;
 }
 
 type WaitAsync = (
@@ -33,67 +34,64 @@ const WAKE_SLOTS = [Slot.READY, Slot.CHUNKS_DONE, Slot.RANGES_DONE];
 
 /**
  * Runs phases (a training step, an evaluation) on the coordinator's own thread plus the worker
- * pool. The coordinator computes a share itself, so `threads` counts it. Waiting is spin-then-
- * `Atomics.waitAsync`, never a blocking wait, so a crashed worker is noticed; a failed or timed
- * out step is retried on fresh workers and, after `maxAttempts`, stops the run naming the step.
+ * pool, through the phase protocol (phase.ts). The coordinator computes a share itself, so
+ * `threads` counts it. Waiting is spin-then-`Atomics.waitAsync`, never a blocking wait, so a
+ * crashed worker is noticed; a failed or timed out step is retried on fresh workers and, after
+ * `maxAttempts`, stops the run naming the step.
  */
 export class Coordinator {
-  readonly shard: ShardComputer;
+  private readonly compute: ComputeThread;
   private readonly control: Int32Array;
+  private readonly words: ControlWords;
+  /** The phase last published (the coordinator's copy of the descriptor). */
+  private readonly phase = emptyPhase();
+  /** The committed parameter buffer: a step reads it and writes the other one. */
+  private params = 0;
   private pool: WorkerPool | null = null;
   private failure: Error | null = null;
-  private generation: number;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly setup: RunSetup,
     private readonly options: CoordinatorOptions,
   ) {
-    this.shard = new ShardComputer(memory, setup, 0);
-    this.control = this.shard.views.control;
-    this.generation = Atomics.load(this.control, Slot.GENERATION);
-    const fault = options.fault;
-    Atomics.store(this.control, Slot.FAULT_STEP, fault ? fault.step : -1);
-    Atomics.store(this.control, Slot.FAULTS_LEFT, fault ? fault.times : 0);
+    this.compute = new ComputeThread(memory, setup, 0);
+    this.control = this.compute.views.control;
+    this.words = atomicWords(this.control, setup.spinMicros);
   }
 
   async start(): Promise<void> {
     if (this.setup.threads === 1) return;
     this.failure = null;
     Atomics.store(this.control, Slot.READY, 0);
-    const fault = this.options.fault;
-    const data = {
-      memory: this.memory,
-      setup: this.setup,
-      fault: fault && { kind: fault.kind, phase: fault.phase ?? 'chunk' },
-    };
-    this.pool = new WorkerPool(this.setup.threads - 1, data, (error) => {
+    const data = { memory: this.memory, setup: this.setup };
+    this.pool = new WorkerPool(this.setup.threads - 1, data, this.options.workerFile, (error) => {
       this.failure ??= error;
       for (const slot of WAKE_SLOTS) Atomics.notify(this.control, slot);
     });
-    await this.waitCount(Slot.READY, this.setup.threads - 1, this.options.startTimeoutMs ?? 60_000, 'worker start-up');
+    const timeoutMs = this.options.startTimeoutMs ?? 30_000 + 5_000 * this.setup.threads;
+    try {
+      await this.waitFor(Slot.READY, this.setup.threads - 1, timeoutMs, 'worker start-up');
+    } catch (error) {
+      if (!(error instanceof StepFailure)) throw error;
+      await this.close();
+      const failed = new UserError(`the worker threads could not start: ${error.message}`, 1);
+      failed.cause = error;
+      throw failed;
+    }
   }
 
   /** Forward + backward on every chunk of the batch, the reduced gradient and the (uncommitted) update. */
   trainStep(step: number, batchStart: number, batchSize: number): Promise<PhaseStats> {
-    return this.withRetries(`step ${step}`, async () => {
-      const generation = this.publish(Command.TRAIN, [
-        [Slot.STEP, step],
-        [Slot.BATCH_START, batchStart],
-        [Slot.BATCH_SIZE, batchSize],
-        [Slot.CHUNK_COUNT, this.setup.chunks],
-        [Slot.RANGE_COUNT, this.setup.rangeCount],
-        [Slot.NON_FINITE, 0],
-      ]);
-      // At an injected fault's step, leave that phase's work to the workers: on a small step the
-      // coordinator can otherwise do it all before a worker wakes, and the fault never fires.
-      const faultPhase =
-        this.pool !== null && this.options.fault?.step === step ? (this.options.fault.phase ?? 'chunk') : null;
-      if (faultPhase !== 'chunk') this.shard.runChunks(generation, false, () => false);
-      await this.waitCount(Slot.CHUNKS_DONE, this.setup.chunks, this.options.stepTimeoutMs, `step ${step}`);
-      if (faultPhase !== 'update') this.shard.runRanges(generation, () => false);
-      await this.waitCount(Slot.RANGES_DONE, this.setup.rangeCount, this.options.stepTimeoutMs, `step ${step}`);
-      return this.sumStats(this.setup.chunks);
+    const what = `step ${step}`;
+    return this.withRetries(what, async () => {
+      const { chunks, rangeCount: ranges } = this.setup;
+      const phase = this.publish({ command: Command.TRAIN, chunks, ranges, batchStart, batchSize, step });
+      runChunks(this.words, phase, this.compute);
+      await this.waitFor(Slot.CHUNKS_DONE, (phase.base + chunks) | 0, this.options.stepTimeoutMs, what);
+      runRanges(this.words, phase, this.compute);
+      await this.waitFor(Slot.RANGES_DONE, (phase.base + ranges) | 0, this.options.stepTimeoutMs, what);
+      return this.sumStats(chunks);
     });
   }
 
@@ -102,7 +100,17 @@ export class Coordinator {
    * every range is done: whatever failed before this point, the committed state is whole.
    */
   commitStep(): void {
-    Atomics.store(this.control, Slot.CURRENT, 1 - Atomics.load(this.control, Slot.CURRENT));
+    this.params = 1 - this.params;
+  }
+
+  /** The committed parameter vector. */
+  committedParams(): Float32Array {
+    return this.compute.paramsBuffer(this.params);
+  }
+
+  /** The committed optimizer state vectors (momentum, AdaGrad/Adam accumulators). */
+  committedOptimizerState(): Float32Array[] {
+    return this.compute.views.optimizerState[this.params];
   }
 
   /** True when the last step's reduced gradient holds a NaN or ±Inf. */
@@ -115,9 +123,9 @@ export class Coordinator {
     const chunks = Math.ceil(this.setup.testCount / this.setup.maxRows);
     if (chunks === 0) return Promise.resolve({ lossSum: 0, correct: 0, count: 0 });
     return this.withRetries('evaluation', async () => {
-      const generation = this.publish(Command.EVAL, [[Slot.CHUNK_COUNT, chunks]]);
-      this.shard.runChunks(generation, true, () => false);
-      await this.waitCount(Slot.CHUNKS_DONE, chunks, this.options.stepTimeoutMs, 'evaluation');
+      const phase = this.publish({ command: Command.EVAL, chunks, ranges: 0, batchStart: 0, batchSize: 0 });
+      runChunks(this.words, phase, this.compute);
+      await this.waitFor(Slot.CHUNKS_DONE, (phase.base + chunks) | 0, this.options.stepTimeoutMs, 'evaluation');
       return this.sumStats(chunks);
     });
   }
@@ -127,28 +135,19 @@ export class Coordinator {
     const pool = this.pool;
     this.pool = null;
     if (!pool) return;
-    this.publish(Command.STOP, []);
+    this.publish({ command: Command.STOP, chunks: 0, ranges: 0, batchStart: 0, batchSize: 0 });
     await pool.destroy();
   }
 
-  private publish(command: number, values: Array<[number, number]>): number {
-    const next = this.generation + 1;
-    for (const [slot, value] of values) Atomics.store(this.control, slot, value);
-    Atomics.store(this.control, Slot.NEXT_CHUNK, taggedStart(next));
-    Atomics.store(this.control, Slot.NEXT_RANGE, taggedStart(next));
-    Atomics.store(this.control, Slot.CHUNKS_DONE, 0);
-    Atomics.store(this.control, Slot.RANGES_DONE, 0);
-    Atomics.store(this.control, Slot.COMMAND, command);
-    // Everything above happens-before a worker's atomic read of the new generation.
-    Atomics.store(this.control, Slot.GENERATION, next);
-    Atomics.notify(this.control, Slot.GENERATION);
-    this.generation = next;
-    return next;
+  /** Publishes the next phase; the previous one is complete or closed (restart) by now. */
+  private publish(request: Omit<PhaseRequest, 'params' | 'step'> & { step?: number }) {
+    publishPhase(this.words, this.phase, { step: this.phase.step, ...request, params: this.params });
+    return this.phase;
   }
 
   /** Sums per-chunk stats in chunk order (the order fixes the float rounding). */
   private sumStats(entries: number): PhaseStats {
-    const stats = this.shard.views.stats;
+    const stats = this.compute.views.stats;
     const total = { lossSum: 0, correct: 0, count: 0 };
     for (let e = 0; e < entries; e++) {
       total.lossSum += stats[3 * e];
@@ -162,12 +161,17 @@ export class Coordinator {
     const maxAttempts = this.options.maxAttempts ?? 3;
     for (let tries = 1; ; tries++) {
       try {
-        if (this.failure) throw new StepFailure(`a worker failed before ${what}: ${this.failure.message}`);
+        if (this.failure)
+          throw new StepFailure(`a worker failed before ${what}: ${this.failure.message}`, this.failure);
         return await attempt();
       } catch (error) {
         if (!(error instanceof StepFailure)) throw error;
-        if (tries >= maxAttempts)
-          throw new UserError(`${what} failed ${tries} times; giving up. Last failure: ${error.message}`, 1);
+        if (tries >= maxAttempts) {
+          const failed = new UserError(`${what} failed ${tries} times; giving up. Last failure: ${error.message}`, 1);
+          failed.cause = error;
+          throw failed;
+        }
+        this.options.onRetry?.(what, tries, error);
         await this.restart();
       }
     }
@@ -175,19 +179,19 @@ export class Coordinator {
 
   /** Abandons the current phase and replaces every worker with a fresh one. */
   private async restart(): Promise<void> {
-    Atomics.store(this.control, Slot.ABORT, this.generation);
-    for (const slot of WAKE_SLOTS) Atomics.notify(this.control, slot);
+    closePhase(this.words, this.phase);
     await this.pool?.destroy();
     this.pool = null;
     await this.start();
   }
 
-  private async waitCount(slot: number, target: number, timeoutMs: number, what: string): Promise<void> {
+  /** Waits until `control[slot]` holds `target`, noticing a failed worker or the timeout. */
+  private async waitFor(slot: number, target: number, timeoutMs: number, what: string): Promise<void> {
     const start = performance.now();
     for (;;) {
-      if (this.failure) throw new StepFailure(`${what}: ${this.failure.message}`);
+      if (this.failure) throw new StepFailure(`${what}: ${this.failure.message}`, this.failure);
       const current = Atomics.load(this.control, slot);
-      if (current >= target) return;
+      if (current === target) return;
       const elapsed = performance.now() - start;
       if (elapsed < this.setup.spinMicros / 1000) continue;
       if (elapsed > timeoutMs) throw new StepFailure(`${what} timed out after ${(timeoutMs / 1000).toFixed(1)} s`);

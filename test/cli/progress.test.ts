@@ -47,6 +47,7 @@ s('ends each epoch with its metrics on a line of their own', () => {
     trainAccuracy: 0.8,
     testAccuracy: 0.75,
     testLoss: 0.6,
+    learningRate: 0.1,
     samplesPerSec: 1234.4,
     seconds: 1.5,
     workers: 2,

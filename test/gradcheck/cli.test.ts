@@ -40,8 +40,10 @@ s('lists every parameter tensor of a model config', async () => {
     'layers.0.bias',
     'layers.1.scale',
     'layers.2.bias',
-    'layers.8.weight',
-    'layers.8.bias',
+    'layers.7.gamma',
+    'layers.7.beta',
+    'layers.14.weight',
+    'layers.14.bias',
   ]) {
     assert.match(stdout, new RegExp(`\\n${name.replaceAll('.', '\\.')}\\s`));
   }

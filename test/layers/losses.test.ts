@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createWasmKernels } from '../../src/kernels/wasm.ts';
 import { MeanSquaredError, SoftmaxCrossEntropy } from '../../src/layers/losses.ts';
+import { createArena } from '../kernels/wasm-compare.ts';
 import { close, context, t } from './helpers.ts';
 
 const s = suite('SoftmaxCrossEntropy and MeanSquaredError, by hand');
@@ -20,6 +22,27 @@ s('softmax-CE with class indices gives the loss sum and softmax − onehot', () 
 s('softmax-CE with one-hot targets agrees with class indices', () => {
   const loss = new SoftmaxCrossEntropy(4, context);
   assert.ok(Math.abs(loss.forward(logits(), t([2, 2], [0, 1, 0, 1])) - Math.log(16 / 3)) < 1e-6);
+  close(loss.backward().data, expectedGrad);
+});
+
+// softmax(0, ln 3) = [1/4, 3/4]; t = [0.1, 0.9]: loss 0.1·(ln 4 − 0) + 0.9·(ln 4 − ln 3); grad softmax − t.
+s('softmax-CE with a smoothed label gives Σ t·(logsumexp − x) and softmax − t', () => {
+  const loss = new SoftmaxCrossEntropy(2, context);
+  const sum = loss.forward(t([1, 2], [0, Math.log(3)]), t([1, 2], [0.1, 0.9]));
+  assert.ok(Math.abs(sum - (Math.log(4) - 0.9 * Math.log(3))) < 1e-6, `loss ${sum}`);
+  close(loss.backward().data, [0.15, -0.15]);
+});
+
+s('softmax-CE on the wasm kernels: one-hot targets and class indices give the values by hand', () => {
+  const arena = createArena(48);
+  const onArena = { kernels: createWasmKernels(arena.memory), alloc: { floats: (n: number) => arena.take(n) } };
+  const x = { shape: [2, 2], data: arena.take(4, logits().data) };
+  const loss = new SoftmaxCrossEntropy(4, onArena);
+  const oneHot = loss.forward(x, { shape: [2, 2], data: arena.take(4, [0, 1, 0, 1]) });
+  assert.ok(Math.abs(oneHot - Math.log(16 / 3)) < 1e-6, `loss ${oneHot}`);
+  close(loss.backward().data, expectedGrad);
+  const indexed = loss.forward(x, arena.take(2, [1, 1]));
+  assert.ok(Math.abs(indexed - Math.log(16 / 3)) < 1e-6, `loss ${indexed}`);
   close(loss.backward().data, expectedGrad);
 });
 
@@ -69,6 +92,25 @@ s('MSE with class indices compares against one-hot rows', () => {
 s('losses refuse too few targets or targets of another shape', () => {
   assert.throws(() => new SoftmaxCrossEntropy(4, context).forward(logits(), new Float32Array([1])), /targets/);
   assert.throws(() => new MeanSquaredError(4, context).forward(logits(), t([1, 2], [0, 1])), /shapes/);
+});
+
+// Weights [3, 0.5]: both rows are class 1, so loss ½·(ln(4/3) + ln 4) and gradient ½·[1/4, −1/4, 3/4, −3/4].
+s('softmax-CE with class weights scales each row by its class weight, for indices and one-hot rows', () => {
+  const loss = new SoftmaxCrossEntropy(4, context);
+  const weights = Float32Array.of(3, 0.5);
+  assert.ok(Math.abs(loss.forward(logits(), new Float32Array([1, 1]), weights) - 0.5 * Math.log(16 / 3)) < 1e-6);
+  close(loss.backward().data, [0.125, -0.125, 0.375, -0.375]);
+  assert.ok(Math.abs(loss.forward(logits(), t([2, 2], [0, 1, 0, 1]), weights) - 0.5 * Math.log(16 / 3)) < 1e-6);
+  close(loss.backward().data, [0.125, -0.125, 0.375, -0.375]);
+});
+
+s('class weights: one per class, and only for softmax-CE', () => {
+  const loss = new SoftmaxCrossEntropy(4, context);
+  assert.throws(() => loss.forward(logits(), new Float32Array([1, 1]), Float32Array.of(1)), /2 classes but 1 class/);
+  assert.throws(
+    () => new MeanSquaredError(4, context).forward(logits(), new Float32Array([1, 1]), Float32Array.of(1, 1)),
+    /class weights apply to softmax-cross-entropy only/,
+  );
 });
 
 s('backward before forward throws', () => {

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { main } from '../../src/cli/batch.ts';
 import { assertBadInput, assertErrorLines, runMain, runNode, type FakeIoOptions } from '../support/cli.ts';
 import { tempDir } from '../support/temp.ts';
+import { RUN_LISTING } from '../support/run-listing.ts';
 
 /**
  * `npm run batch` through its main(argv, io) in this process: bad configs and flags exit 2 with
@@ -109,7 +110,7 @@ const cases: BadCase[] = [
   },
   {
     what: 'an unknown layer type',
-    patch: (c) => (c.model.layers[1] = { type: 'gelu' }),
+    patch: (c) => (c.model.layers[1] = { type: 'conv' }),
     expected: /Invalid/,
     at: 'model.layers[1].type',
   },
@@ -221,12 +222,7 @@ s('npm run from a subdirectory: the config, its data path and output.dir resolve
   const written = JSON.parse(readFileSync(join(project, 'runs/mine/config.json'), 'utf8'));
   assert.is(written.data.path, join(project, 'points.csv'));
   assert.is(written.output.dir, join(project, 'runs/mine'));
-  assert.equal(readdirSync(join(project, 'runs/mine')).sort(), [
-    'config.json',
-    'metrics.jsonl',
-    'model.safetensors',
-    'summary.json',
-  ]);
+  assert.equal(readdirSync(join(project, 'runs/mine')).sort(), RUN_LISTING);
 });
 
 s(
@@ -285,7 +281,7 @@ s(
     const { summary } = lines[17];
     assert.is(summary.epochs, 16);
     assert.ok(summary.testAccuracy >= 0.9, `test accuracy ${summary.testAccuracy}`);
-    assert.equal(readdirSync(out).sort(), ['config.json', 'metrics.jsonl', 'model.safetensors', 'summary.json']);
+    assert.equal(readdirSync(out).sort(), RUN_LISTING);
     assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')), summary);
   },
 );

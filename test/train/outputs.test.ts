@@ -9,6 +9,7 @@ import type { NamedTensor } from '../../src/io/safetensors.ts';
 import { assertSameWeights, withTimeout } from './helpers.ts';
 import { userErrorOf } from '../support/errors.ts';
 import { tempDir } from '../support/temp.ts';
+import { RUN_LISTING } from '../support/run-listing.ts';
 
 /** What a run writes: config.json, metrics.jsonl, model.safetensors, summary.json; never overwriting by accident. */
 const s = suite('run directory');
@@ -26,6 +27,15 @@ function minimal(dir: string, seed = 4): RunConfigInput {
 }
 const run = (config: RunConfigInput, force = false) => withTimeout(train(config, { force }), 60_000, 'train');
 const read = (dir: string, name: string) => readFileSync(join(dir, name));
+/** Every regular file below `dir` with its bytes (hex), by relative path. */
+const snapshot = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      return [path, readFileSync(path).toString('hex')];
+    })
+    .sort();
 
 /** safetensors read by hand: 8-byte LE header length, JSON header, raw little-endian F32 data. */
 function parseSafetensors(bytes: Buffer) {
@@ -62,9 +72,12 @@ s.before(async () => {
   result = await run(minimal(dir));
 });
 
-s('the directory holds exactly config.json, metrics.jsonl, model.safetensors and summary.json', () => {
-  assert.equal(readdirSync(dir).sort(), ['config.json', 'metrics.jsonl', 'model.safetensors', 'summary.json']);
-});
+s(
+  'the directory holds exactly run.json, config.json, metrics.jsonl, model.safetensors, summary.json and checkpoints/',
+  () => {
+    assert.equal(readdirSync(dir).sort(), RUN_LISTING);
+  },
+);
 
 s('config.json is the resolved config, every default filled in', () => {
   const config = JSON.parse(read(dir, 'config.json').toString());
@@ -158,22 +171,19 @@ s('summary.json: final loss and accuracies, seconds, samples/s, workers, chunks'
 });
 
 s('an existing run is not overwritten without force, and left untouched', async () => {
-  const before = readdirSync(dir).map((name) => [name, read(dir, name).toString('hex')]);
+  const before = snapshot(dir);
   const error = await userErrorOf(run(minimal(dir, 99)));
   assert.match(error.message, 'already holds a run');
   assert.match(error.message, '--force');
-  assert.equal(
-    readdirSync(dir).map((name) => [name, read(dir, name).toString('hex')]),
-    before,
-  );
+  assert.equal(snapshot(dir), before);
 });
 
-s('with force an existing run is replaced, stray files included', async () => {
+s("with force an existing run is replaced; files that are not the run's are kept", async () => {
   const forced = join(root, 'forced');
   await run(minimal(forced, 4));
   writeFileSync(join(forced, 'notes.txt'), 'old');
   const replaced = await run(minimal(forced, 5), true);
-  assert.not.ok(existsSync(join(forced, 'notes.txt')));
+  assert.is(readFileSync(join(forced, 'notes.txt'), 'utf8'), 'old', '--force removes only what a run writes');
   assert.is(JSON.parse(read(forced, 'config.json').toString()).seed, 5);
   assertSameWeights(parseSafetensors(read(forced, 'model.safetensors')).tensors, replaced.weights, 'replaced weights');
   assert.is(read(forced, 'metrics.jsonl').toString().trimEnd().split('\n').length, 3, 'metrics start afresh');
@@ -185,7 +195,7 @@ s('a non-empty directory that holds no run is never deleted, even with force', a
   writeFileSync(join(precious, 'thesis.tex'), 'years of work');
   for (const force of [false, true]) {
     const error = await userErrorOf(run(minimal(precious), force));
-    assert.ok(/refusing to delete|already holds/.test(error.message), error.message);
+    assert.match(error.message, 'is not empty and is not a shardprop run directory');
   }
   assert.equal(readdirSync(precious), ['thesis.tex']);
   assert.is(read(precious, 'thesis.tex').toString(), 'years of work');

@@ -57,3 +57,40 @@ export function softmaxCrossEntropy(logits: usize, targets: usize, dlogits: usiz
   }
   return loss;
 }
+
+/**
+ * The same loss with targets as an m×n matrix (one-hot rows or any distribution): returns
+ * Σ_i Σ_j t_ij·(logsumexp(x_i) − x_ij) = Σ_i (mass_i·logsumexp(x_i) − Σ_j t_ij·x_ij), mass_i = Σ_j t_ij,
+ * and writes dlogits = mass_i·softmax(x_i) − t_i. In f64 with each exp parked in dlogits, as above;
+ * every logit is read before its slot is written, so dlogits may be the logits (not the targets).
+ */
+export function softmaxCrossEntropyDense(logits: usize, targets: usize, dlogits: usize, m: i32, n: i32): f64 {
+  let loss: f64 = 0;
+  const width = <usize>n << 2;
+  for (let i = 0; i < m; i++) {
+    const row = <usize>i * width;
+    const x = logits + row, t = targets + row, d = dlogits + row;
+    let max: f64 = -Infinity, mass: f64 = 0, weighted: f64 = 0;
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 2;
+      const xj = <f64>load<f32>(x + o), tj = <f64>load<f32>(t + o);
+      max = Math.max(max, xj);
+      mass += tj;
+      weighted += tj * xj;
+    }
+    let sumExp: f64 = 0;
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 2;
+      const e = Math.exp(<f64>load<f32>(x + o) - max);
+      store<f32>(d + o, <f32>e);
+      sumExp += e;
+    }
+    loss += mass * (max + Math.log(sumExp)) - weighted;
+    const scale = mass / sumExp;
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 2;
+      store<f32>(d + o, <f32>(<f64>load<f32>(d + o) * scale - <f64>load<f32>(t + o)));
+    }
+  }
+  return loss;
+}

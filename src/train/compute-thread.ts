@@ -1,42 +1,18 @@
-import { referenceKernels } from '../kernels/reference.ts';
 import { selectKernels } from '../kernels/select.ts';
 import type { Kernels } from '../kernels/types.ts';
-import { prefix, type Allocator } from '../tensor.ts';
-import { ChainModel } from '../model/chain.ts';
-import { planModel, type ModelPlan } from '../model/plan.ts';
-import { arenaViews, bumpAllocator, countingAllocator, type ArenaViews } from './arena.ts';
-import { Slot, countUp, grab } from './control.ts';
+import { prefix } from '../tensor.ts';
+import type { TrainingPass } from '../layers/layer.ts';
+import type { ChainModel } from '../model/chain.ts';
+import { planModel } from '../model/plan.ts';
+import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
+import { Slot } from './control.ts';
+import { StepFailure } from './errors.ts';
 import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
-import { chunkBounds, rangeBounds, type RunSetup } from './setup.ts';
-
-/** One compute thread's model over the arena: its own scratch, the shared parameters. */
-function buildThreadModel(
-  plan: ModelPlan,
-  maxRows: number,
-  kernels: Kernels,
-  alloc: Allocator,
-  params: Float32Array,
-  grads: Float32Array,
-) {
-  const input = alloc.floats(maxRows * plan.inputs);
-  const targets = alloc.floats(maxRows);
-  const model = new ChainModel(plan, params, grads, maxRows, { kernels, alloc });
-  return { input, targets, model };
-}
-
-/** Floats of scratch one thread needs, measured by building its model with a counting allocator. */
-export function measureScratchFloats(plan: ModelPlan, maxRows: number): number {
-  const counter = countingAllocator();
-  buildThreadModel(
-    plan,
-    maxRows,
-    referenceKernels,
-    counter,
-    new Float32Array(plan.paramCount),
-    new Float32Array(plan.paramCount),
-  );
-  return counter.total;
-}
+import { learningRateAt } from './schedule.ts';
+import type { Phase, PhaseWork } from './phase.ts';
+import { chunkBounds, rangeBounds } from './partition.ts';
+import type { RunSetup } from './setup.ts';
+import { buildThreadModel } from './thread-model.ts';
 
 /** Counts rows whose largest output is the target class (ties go to the first). */
 function countCorrect(output: Float32Array, targets: Float32Array, rows: number, classes: number): number {
@@ -55,10 +31,9 @@ function countCorrect(output: Float32Array, targets: Float32Array, rows: number,
  * What a chunk computes depends only on the chunk, never on the thread: that is what makes the
  * weights bitwise identical for any number of workers.
  */
-export class ShardComputer {
+export class ComputeThread implements PhaseWork {
   readonly views: ArenaViews;
   readonly kernels: Kernels;
-  private readonly control: Int32Array;
   private readonly model: ChainModel;
   private readonly input: Float32Array;
   private readonly targets: Float32Array;
@@ -68,6 +43,8 @@ export class ShardComputer {
   private readonly rangeGrads: Float32Array[];
   /** [buffer][range]: that range of the parameters and of each optimizer-state vector. */
   private readonly rangeVectors: OptimizerVectors[][];
+  /** What a training forward tells the layers (dropout's mask key): step and rows, set per chunk. */
+  private readonly pass: { -readonly [K in keyof TrainingPass]: TrainingPass[K] };
 
   constructor(
     memory: WebAssembly.Memory,
@@ -75,7 +52,6 @@ export class ShardComputer {
     threadIndex: number,
   ) {
     this.views = arenaViews(memory, setup.layout);
-    this.control = this.views.control;
     this.kernels = selectKernels(setup.kernels, memory);
     const plan = planModel(setup.model, setup.features);
     const alloc = bumpAllocator(this.views.scratch[threadIndex]);
@@ -84,6 +60,7 @@ export class ShardComputer {
       targets: this.targets,
       model: this.model,
     } = buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params[0], this.views.slots[0]));
+    this.pass = { seed: setup.seed, step: 0, samples: this.views.order, first: 0 };
     this.slotGradients = this.views.slots.map((slot) => this.model.viewsOf(slot));
     this.paramValues = this.views.params.map((buffer) => this.model.viewsOf(buffer));
     const ranges = Array.from({ length: setup.rangeCount }, (_, r) =>
@@ -99,11 +76,11 @@ export class ShardComputer {
     );
   }
 
-  /** Forward + backward on training chunk c of the current batch; gradient sums into slot c. */
-  trainChunk(c: number): void {
+  /** Forward + backward on training chunk c of the phase's batch; gradient sums into slot c. */
+  trainChunk(phase: Phase, c: number): void {
     const { features, classes, chunks } = this.setup;
-    const batchStart = this.control[Slot.BATCH_START];
-    const [start, end] = chunkBounds(this.control[Slot.BATCH_SIZE], chunks, c);
+    if (c >= chunks || phase.chunks !== chunks) throw outOfRange(phase, `chunk ${c}`, chunks);
+    const [start, end] = chunkBounds(phase.batchSize, chunks, c);
     const rows = end - start;
     const stats = this.views.stats;
     if (rows === 0) {
@@ -112,12 +89,14 @@ export class ShardComputer {
       return;
     }
     const { order, trainInputs, trainTargets } = this.views;
-    this.kernels.gatherRows(trainInputs, order, batchStart + start, rows, features, this.input);
-    this.kernels.gatherRows(trainTargets, order, batchStart + start, rows, 1, this.targets);
-    this.model.bindValues(this.paramValues[this.control[Slot.CURRENT]]);
+    this.kernels.gatherRows(trainInputs, order, phase.batchStart + start, rows, features, this.input);
+    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, 1, this.targets);
+    this.model.bindValues(this.paramValues[phase.params]);
     this.model.bindGradients(this.slotGradients[c]);
     const x = { shape: [rows, features], data: prefix(this.input, rows * features) };
-    const { output, lossSum } = this.model.forwardLoss(x, this.targets);
+    this.pass.step = phase.step;
+    this.pass.first = phase.batchStart + start;
+    const { output, lossSum } = this.model.forwardLoss(x, this.targets, this.pass);
     this.model.backward();
     stats[3 * c] = lossSum;
     stats[3 * c + 1] = countCorrect(output.data, this.targets, rows, classes);
@@ -125,68 +104,55 @@ export class ShardComputer {
   }
 
   /** Forward only on rows [e·maxRows, …) of the test split: loss sum and correct count. */
-  evalChunk(e: number): void {
+  evalChunk(phase: Phase, e: number): void {
     const { features, classes, maxRows, testCount } = this.setup;
     const start = e * maxRows;
     const rows = Math.min(maxRows, testCount - start);
+    if (e >= phase.chunks || rows <= 0) throw outOfRange(phase, `evaluation chunk ${e}`, phase.chunks);
     const x = {
       shape: [rows, features],
       data: this.views.testInputs.subarray(start * features, (start + rows) * features),
     };
     const targets = this.views.testTargets.subarray(start, start + rows);
-    this.model.bindValues(this.paramValues[this.control[Slot.CURRENT]]);
+    this.model.bindValues(this.paramValues[phase.params]);
     const { output, lossSum } = this.model.forwardLoss(x, targets);
     this.views.stats[3 * e] = lossSum;
     this.views.stats[3 * e + 1] = countCorrect(output.data, targets, rows, classes);
     this.views.stats[3 * e + 2] = rows;
   }
 
-  /** Grabs chunks until none are left (or the phase is abandoned), counting each one done. */
-  runChunks(generation: number, evaluate: boolean, aborted: () => boolean, beforeChunk?: () => void): void {
-    const count = this.control[Slot.CHUNK_COUNT];
-    for (;;) {
-      const c = grab(this.control, Slot.NEXT_CHUNK, generation, count);
-      if (c < 0 || aborted()) return;
-      beforeChunk?.();
-      if (evaluate) this.evalChunk(c);
-      else this.trainChunk(c);
-      countUp(this.control, Slot.CHUNKS_DONE, count);
-    }
-  }
-
   /**
-   * Grabs ranges of the parameter vector. For each: sum the chunk slots in chunk order, divide by
-   * the true batch size, then apply the optimizer: it reads the committed buffer and writes the
-   * OTHER one, which the coordinator makes current once every range is done.
+   * Range r of the parameter vector: sum the chunk slots in chunk order, divide by the true batch
+   * size, then apply the optimizer: it reads the phase's buffer and writes the OTHER one, which the
+   * coordinator makes current once every range is done.
    */
-  runRanges(generation: number, aborted: () => boolean, afterUpdate?: () => void): void {
-    const count = this.control[Slot.RANGE_COUNT];
-    const scale = 1 / this.control[Slot.BATCH_SIZE];
-    const current = this.control[Slot.CURRENT];
-    const next = 1 - current;
-    const step = this.control[Slot.STEP] + 1; // 1-based, for Adam's bias correction
-    for (;;) {
-      const r = grab(this.control, Slot.NEXT_RANGE, generation, count);
-      if (r < 0 || aborted()) return;
-      const grads = this.rangeGrads[r];
-      if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, scale)) {
-        Atomics.store(this.control, Slot.NON_FINITE, 1);
-      }
-      applyOptimizer(
-        this.kernels,
-        this.setup.optimizer,
-        this.rangeVectors[current][r],
-        this.rangeVectors[next][r],
-        grads,
-        step,
-      );
-      afterUpdate?.();
-      countUp(this.control, Slot.RANGES_DONE, count);
+  reduceRange(phase: Phase, r: number): void {
+    if (r >= this.rangeGrads.length) throw outOfRange(phase, `range ${r}`, this.rangeGrads.length);
+    const grads = this.rangeGrads[r];
+    if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, 1 / phase.batchSize)) {
+      Atomics.store(this.views.control, Slot.NON_FINITE, 1);
     }
+    const current = phase.params;
+    // phase.step is 0-based; Adam's bias correction counts from 1.
+    const [from, to] = [this.rangeVectors[current][r], this.rangeVectors[1 - current][r]];
+    const { optimizer, stepsPerEpoch, totalSteps } = this.setup;
+    const learningRate = learningRateAt(
+      optimizer.schedule,
+      optimizer.learningRate,
+      phase.step,
+      stepsPerEpoch,
+      totalSteps,
+    );
+    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate);
   }
 
-  /** The committed parameter vector. */
-  committedParams(): Float32Array {
-    return this.views.params[this.control[Slot.CURRENT]];
+  /** Parameter buffer 0 or 1. */
+  paramsBuffer(index: number): Float32Array {
+    return this.views.params[index];
   }
+}
+
+/** A work item outside its phase is a broken protocol, never a silent no-op: the step fails and is retried. */
+function outOfRange(phase: Phase, what: string, count: number): StepFailure {
+  return new StepFailure(`step ${phase.step}: ${what} is out of range (the phase has ${count})`);
 }

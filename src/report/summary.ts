@@ -1,0 +1,32 @@
+import { flatten } from './config-diff.ts';
+
+/**
+ * summary.json as label/value rows. Known fields get a label a reader understands and a unit;
+ * any other field (a future `machine` object, say) is listed by its dotted path, so nothing the
+ * run wrote is hidden.
+ */
+const LABELS: Record<string, string> = {
+  name: 'run name',
+  epochs: 'epochs',
+  steps: 'steps',
+  loss: 'final train loss',
+  trainAccuracy: 'final train accuracy',
+  testAccuracy: 'final test accuracy',
+  seconds: 'wall time (s)',
+  samplesPerSec: 'samples/s (training, mean)',
+  workers: 'compute threads',
+  chunks: 'chunks per batch',
+  kernels: 'kernels',
+  parameters: 'parameters',
+  // The machine block proposed for summary.json (docs/notes-report.md).
+  'machine.cpuModel': 'CPU',
+  'machine.cpus': 'CPU cores',
+  'machine.memoryGiB': 'memory (GiB)',
+  'machine.platform': 'platform',
+  'machine.arch': 'architecture',
+  'machine.node': 'Node.js',
+};
+
+export function summaryRows(summary: Record<string, unknown>): Array<[string, unknown]> {
+  return [...flatten(summary)].map(([path, value]) => [LABELS[path] ?? path, value]);
+}

@@ -1,0 +1,180 @@
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { UserError } from '../../src/errors.ts';
+import { train } from '../../src/index.ts';
+import { RunDirectory } from '../../src/io/run-dir.ts';
+import { deadPid, finished, fixture, runNode, snapshot, startNode, tempRoot, waitForOutput } from './helpers.ts';
+
+/**
+ * One run at a time per directory (issue 10, defect 2): run.lock, held by real processes here. A
+ * second run fails at once touching nothing; a lock whose process is gone is taken over; the lock
+ * is released however the run ends, short of being killed.
+ */
+const s = suite('run directory: lock');
+const root = tempRoot('shardprop-lock-');
+let dirs = 0;
+const fresh = (): string => join(root, `d${++dirs}`);
+const claimer = (mode: string, dir: string, force = false) =>
+  startNode([fixture('claim.ts'), mode, dir, ...(force ? ['force'] : [])]);
+
+function claimError(dir: string, force: boolean): UserError {
+  try {
+    RunDirectory.claim(dir, force).release();
+  } catch (error) {
+    assert.instance(error, UserError, `expected a UserError, got ${(error as Error).stack}`);
+    return error as UserError;
+  }
+  assert.unreachable(`claim of ${dir} succeeded`);
+  throw new Error('unreachable');
+}
+
+function assertNoStack(stderr: string): void {
+  assert.not.match(stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace:\n${stderr}`);
+}
+
+/** A small config whose run takes a second or two. */
+function configFile(out: string): string {
+  const file = join(root, `config-${++dirs}.json`);
+  const config = {
+    data: { source: 'synthetic', kind: 'spiral', n: 300 },
+    model: { layers: [{ type: 'affine', units: 8 }, { type: 'relu' }, { type: 'affine', units: 3 }] },
+    train: { epochs: 1, batchSize: 32, optimizer: { type: 'sgd', learningRate: 0.1 } },
+    parallel: { workers: 1, chunks: 2 },
+    output: { dir: out },
+  };
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+s(
+  'a directory a live run holds: a second claim fails at once, "<dir> is in use by pid N", touching nothing',
+  async () => {
+    const dir = fresh();
+    const holder = claimer('hold', dir);
+    const done = finished(holder);
+    try {
+      await waitForOutput(holder, 'claimed');
+      const before = snapshot(dir);
+      for (const force of [true, false]) {
+        const error = claimError(dir, force);
+        assert.ok(error.message.startsWith(`${dir} is in use by pid ${holder.pid} since `), error.message);
+        assert.is(error.exitCode, 2);
+      }
+      // The CLI, as a user meets it: exit 2, one ✖ line, no stack, and still nothing touched.
+      const cli = await runNode(['src/cli/batch.ts', configFile(dir), '--force']);
+      assert.is(cli.code, 2, cli.stderr);
+      assert.ok(cli.stderr.startsWith(`✖ ${dir} is in use by pid ${holder.pid}`), cli.stderr);
+      assertNoStack(cli.stderr);
+      assert.is(cli.stdout, '');
+      assert.equal(snapshot(dir), before);
+    } finally {
+      holder.kill('SIGKILL');
+      await done;
+    }
+  },
+);
+
+s('a holder killed with SIGKILL leaves a stale lock: the next run takes it over, saying so in one line', async () => {
+  const dir = fresh();
+  const holder = claimer('hold', dir);
+  const done = finished(holder);
+  await waitForOutput(holder, 'claimed');
+  holder.kill('SIGKILL');
+  await done;
+  assert.ok(existsSync(join(dir, 'run.lock')), 'a killed run cannot remove its lock');
+  const next = await finished(claimer('once', dir, true));
+  assert.is(next.code, 0, next.stderr);
+  const line = `${dir}: taking over the lock of pid ${holder.pid} (started `;
+  assert.ok(next.stderr.startsWith(line), next.stderr);
+  assert.ok(next.stderr.endsWith('), which is no longer running\n'), next.stderr);
+  assert.is(next.stderr.split('\n').length, 2, 'one line');
+  const newPid = Number(next.stdout.trim().split(' ')[1]);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')), { by: newPid }, 'the new run wrote');
+  assert.not.ok(existsSync(join(dir, 'run.lock')), 'released at exit');
+});
+
+s('a lock naming a dead pid of this host is taken over; one of another host never is', async () => {
+  const dir = fresh();
+  mkdirSync(dir);
+  const pid = deadPid();
+  writeFileSync(join(dir, 'run.lock'), JSON.stringify({ pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' }));
+  const next = await finished(claimer('once', dir));
+  assert.is(next.code, 0, next.stderr);
+  assert.match(next.stderr, `taking over the lock of pid ${pid} (started 2026-01-01T00:00:00.000Z)`);
+
+  const remote = fresh();
+  mkdirSync(remote);
+  const lock = JSON.stringify({ pid, host: 'elsewhere', started: '2026-01-01T00:00:00.000Z' });
+  writeFileSync(join(remote, 'run.lock'), lock);
+  const lockFile = join(remote, 'run.lock');
+  assert.is(
+    claimError(remote, true).message,
+    `${remote} is in use by pid ${pid} on host elsewhere since 2026-01-01T00:00:00.000Z (${lockFile}); ` +
+      `if that run is gone, delete ${lockFile}`,
+  );
+  assert.is(readFileSync(join(remote, 'run.lock'), 'utf8'), lock);
+});
+
+s('an unreadable lock is a run that is starting for 10 s, then a stale one', () => {
+  const dir = fresh();
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'run.lock'), '');
+  assert.match(claimError(dir, false).message, `${dir} is in use by a run that is starting`);
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(join(dir, 'run.lock'), old, old);
+  RunDirectory.claim(dir, false).release();
+  assert.not.ok(existsSync(join(dir, 'run.lock')));
+});
+
+s('three runs started at once into one directory (over a stale lock): exactly one gets it', async () => {
+  const dir = fresh();
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'run.lock'), JSON.stringify({ pid: deadPid(), host: hostname(), started: 'then' }));
+  const children = [0, 1, 2].map(() => claimer('hold', dir, true));
+  const results = children.map((child) => finished(child));
+  const winner = await Promise.race(children.map((child) => waitForOutput(child, 'claimed').then(() => child)));
+  for (const child of children) if (child !== winner) assert.is((await results[children.indexOf(child)]).code, 2);
+  for (const child of children)
+    if (child !== winner)
+      assert.match((await results[children.indexOf(child)]).stderr, `is in use by pid ${winner.pid}`);
+  winner.kill('SIGKILL');
+  await Promise.all(results);
+});
+
+s('the lock is released when the run ends with a user error or an uncaught exception (normally: above)', async () => {
+  for (const [mode, code] of [
+    ['user-error', 2],
+    ['throw', 1],
+  ] as const) {
+    const dir = fresh();
+    const result = await finished(claimer(mode, dir));
+    assert.is(result.code, code, `${mode}: ${result.stderr}`);
+    assert.ok(existsSync(join(dir, 'config.json')), `${mode}: claimed`);
+    assert.not.ok(existsSync(join(dir, 'run.lock')), `${mode}: lock released`);
+  }
+});
+
+s('train() releases the lock when it fails: the same process can claim the directory again', async () => {
+  const dir = fresh();
+  const diverging = {
+    data: { source: 'synthetic' as const, kind: 'spiral' as const, n: 300 },
+    model: { layers: [{ type: 'affine' as const, units: 3 }], loss: 'mse' as const },
+    train: { epochs: 2, batchSize: 300, optimizer: { type: 'sgd' as const, learningRate: 1e30 } },
+    parallel: { workers: 1, chunks: 2 },
+    output: { dir },
+  };
+  let failed = false;
+  try {
+    await train(diverging);
+  } catch (error) {
+    failed = error instanceof UserError && /diverged/.test(error.message);
+  }
+  assert.ok(failed, 'the run diverged');
+  assert.not.ok(existsSync(join(dir, 'run.lock')));
+  RunDirectory.claim(dir, true).release();
+});
+
+s.run();
