@@ -26,7 +26,7 @@ export const command = {
     seed: { type: 'string', value: 'S', description: 'picks the configs', default: '1' },
     json: { type: 'boolean', description: 'JSON lines only' },
   },
-  positionals: { min: 0, max: 0, name: 'arguments' },
+  positionals: { min: 0, max: 0, name: 'argument' },
 } as const;
 
 function digest(weights: Record<string, NamedTensor>): string {
