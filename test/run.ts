@@ -104,8 +104,8 @@ const times = readTimes();
 const order = [...files].sort(
   (a, b) => (times[relative(testDir, b)] ?? Infinity) - (times[relative(testDir, a)] ?? Infinity),
 );
-/** Files whose tests start worker threads (training, the threaded kernels). */
-const THREADED = ['train/', 'examples/', 'bench/', 'kernels/wasm.threads'];
+/** Files that keep more than one core busy: training with worker threads, threaded kernels, a browser. */
+const THREADED = ['train/', 'examples/', 'bench/', 'kernels/wasm.threads', 'report/browser'];
 const isThreaded = (file: string) => THREADED.some((prefix) => relative(testDir, file).startsWith(prefix));
 const threaded = order.filter(isThreaded);
 const single = order.filter((file) => !isThreaded(file));
