@@ -7,3 +7,6 @@ export const RUN_LISTING = [
   'run.json',
   'summary.json',
 ];
+
+/** A run made by `npm run batch` also holds its report. */
+export const CLI_RUN_LISTING = [...RUN_LISTING, 'report.html'].sort();

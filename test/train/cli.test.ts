@@ -5,10 +5,7 @@ import * as assert from 'uvu/assert';
 import { main } from '../../src/cli/batch.ts';
 import { assertBadInput, assertErrorLines, runMain, runNode, type FakeIoOptions } from '../support/cli.ts';
 import { tempDir } from '../support/temp.ts';
-import { RUN_LISTING } from '../support/run-listing.ts';
-
-/** A run made by the command also holds its report. */
-const CLI_RUN_LISTING = [...RUN_LISTING, 'report.html'].sort();
+import { CLI_RUN_LISTING } from '../support/run-listing.ts';
 
 /**
  * `npm run batch` through its main(argv, io) in this process: bad configs and flags exit 2 with
