@@ -23,7 +23,7 @@ export const command = {
     json: { type: 'boolean', description: 'one JSON line per case instead of the tables' },
     kernels: { type: 'string', value: 'K', default: 'wasm', description: 'wasm or reference (training cases)' },
   },
-  positionals: { min: 0, max: 0, name: 'arguments' },
+  positionals: { min: 0, max: 0, name: 'argument' },
 } as const;
 
 interface CaseResult {

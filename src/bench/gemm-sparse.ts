@@ -35,7 +35,7 @@ export const command = {
     sweep: { type: 'boolean', description: 'add random zero fractions (places the dense/sparse threshold)' },
     product: { type: 'string', value: 'P', description: 'only matmul, matmulBT or matmulAT' },
   },
-  positionals: { min: 0, max: 0, name: 'arguments' },
+  positionals: { min: 0, max: 0, name: 'argument' },
 } as const;
 
 export async function main(argv: string[], io: Io): Promise<number> {

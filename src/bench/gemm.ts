@@ -130,7 +130,7 @@ export const command = {
     quick: { type: 'boolean', description: 'fewer, shorter samples (a smoke run, not a measurement)' },
     json: { type: 'boolean', description: 'the results as JSON' },
   },
-  positionals: { min: 0, max: 0, name: 'arguments' },
+  positionals: { min: 0, max: 0, name: 'argument' },
 } as const;
 
 export async function main(argv: string[], io: Io): Promise<number> {

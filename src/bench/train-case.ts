@@ -20,7 +20,7 @@ export const command = {
     epochs: { type: 'string', value: 'N', default: '3', description: 'epochs, the first third of them warm-up' },
     kernels: { type: 'string', value: 'K', default: 'wasm', description: 'wasm or reference' },
   },
-  positionals: { min: 0, max: 0, name: 'arguments' },
+  positionals: { min: 0, max: 0, name: 'argument' },
 } as const;
 
 export async function main(argv: string[], io: Io): Promise<number> {

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import type { Io } from './io.ts';
+import { plural } from './words.ts';
 
 export interface StringFlag {
   readonly type: 'string';
@@ -28,7 +29,7 @@ export interface Command<F extends Flags> {
   /** What it does, for `--help`. */
   readonly about: string;
   readonly flags: F;
-  /** How many positional arguments it takes, and what they are called in errors. */
+  /** How many positional arguments it takes, and what one is called in errors (singular). */
   readonly positionals: { readonly min: number; readonly max: number; readonly name: string };
 }
 
@@ -72,8 +73,13 @@ export function parseCommand<F extends Flags>(command: Command<F>, argv: string[
   const { min, max, name } = command.positionals;
   const count = parsed.positionals.length;
   if (count < min || count > max) {
-    const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-    throw new UserError(`✖ expected ${expected} ${name}, got ${count}\n✖ usage: ${command.usage}`);
+    const expected =
+      min === max
+        ? plural(min, name)
+        : max === Infinity
+          ? `at least ${plural(min, name)}`
+          : `${min} to ${plural(max, name)}`;
+    throw new UserError(`✖ expected ${expected}, got ${count}\n✖ usage: ${command.usage}`);
   }
   const values = { ...parsed.values } as Record<string, unknown>;
   delete values.help;

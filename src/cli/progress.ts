@@ -1,5 +1,6 @@
 import type { EpochMetrics, StepProgress } from '../train/train.ts';
 import type { Output } from './io.ts';
+import { plural } from './words.ts';
 
 const BAR_WIDTH = 24;
 
@@ -39,9 +40,4 @@ export function formatEpoch(m: EpochMetrics, epochs: number): string {
     `epoch ${m.epoch}/${epochs}  loss ${m.loss.toFixed(4)}  train acc ${m.trainAccuracy.toFixed(4)}${test}  ` +
     `${Math.round(m.samplesPerSec)} samples/s  ${m.seconds.toFixed(2)}s  (${plural(m.workers, 'worker')})`
   );
-}
-
-/** `1 worker`, `2 workers`. */
-export function plural(count: number, noun: string): string {
-  return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }

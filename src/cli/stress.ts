@@ -39,7 +39,7 @@ export const command = {
     },
     json: { type: 'boolean', description: 'JSON lines only' },
   },
-  positionals: { min: 0, max: 0, name: 'arguments' },
+  positionals: { min: 0, max: 0, name: 'argument' },
 } as const;
 
 function digest(weights: Record<string, NamedTensor>): string {

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { integerFlag, listFlag, numberFlag, parseCommand } from '../cli/args.ts';
 import { isScript, runCommand, runScript, type Io } from '../cli/io.ts';
-import { plural } from '../cli/progress.ts';
+import { plural } from '../cli/words.ts';
 import { MAX_WORKERS } from '../config/schema.ts';
 import { MNIST_TOTAL } from '../data/schema.ts';
 import { loadConfig, train, type RunConfig } from '../index.ts';
@@ -24,7 +24,7 @@ export const command = {
     units: { type: 'string', value: 'LIST', default: '25,50,100', description: 'hidden units, comma-separated' },
     workers: { type: 'string', value: 'N', description: 'threads computing (default: the example’s)' },
   },
-  positionals: { min: 0, max: 0, name: 'arguments' },
+  positionals: { min: 0, max: 0, name: 'argument' },
 } as const;
 
 export async function main(argv: string[], io: Io): Promise<number> {

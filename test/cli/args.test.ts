@@ -15,7 +15,7 @@ const command = {
     name: { type: 'string', value: 'NAME', description: 'what to call it' },
     dry: { type: 'boolean', description: 'change nothing' },
   },
-  positionals: { min: 1, max: Infinity, name: 'files' },
+  positionals: { min: 1, max: Infinity, name: 'file' },
 } as const;
 
 const parse = (...argv: string[]) => parseCommand(command, argv, fakeIo().io);
@@ -37,7 +37,7 @@ s('names the flag in every mistake, with the usage on the next line', () => {
   assert.match(errorOf('a', '--size'), /^✖ --size needs a value → at --size\n/);
   assert.match(errorOf('a', '--size', '-1'), /^✖ --size needs a value; for one starting with "-" write --size=VALUE/);
   assert.match(errorOf('a', '--dry=no'), /^✖ --dry takes no value → at --dry\n/);
-  assert.match(errorOf(), /^✖ expected at least 1 files, got 0\n✖ usage: demo/);
+  assert.match(errorOf(), /^✖ expected at least 1 file, got 0\n✖ usage: demo/);
 });
 
 s('--help and -h print the usage, the flags with their defaults, and the exit codes; nothing is parsed further', () => {

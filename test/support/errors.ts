@@ -2,18 +2,21 @@ import * as assert from 'uvu/assert';
 import { UserError } from '../../src/errors.ts';
 
 /**
- * The UserError that `action` throws (a function) or rejects with (a promise); fails the test if
- * there is none, or if the error is of another kind (a bug, not the user's mistake).
+ * The UserError that `action` throws or rejects with (a function, sync or async, or a promise);
+ * fails the test if there is none, or if the error is of another kind (a bug, not the user's mistake).
  */
-export function userErrorOf(action: () => unknown): UserError;
+export function userErrorOf(action: () => Promise<unknown>): Promise<UserError>;
 export function userErrorOf(action: Promise<unknown>): Promise<UserError>;
+export function userErrorOf(action: () => unknown): UserError;
 export function userErrorOf(action: (() => unknown) | Promise<unknown>): UserError | Promise<UserError> {
   if (typeof action !== 'function') return action.then(() => none('the promise resolved'), expectUserError);
+  let result: unknown;
   try {
-    action();
+    result = action();
   } catch (error) {
     return expectUserError(error);
   }
+  if (result instanceof Promise) return result.then(() => none('the promise resolved'), expectUserError);
   return none('nothing was thrown');
 }
 
