@@ -85,13 +85,14 @@ function npm(args: string[]): NpmRun {
   };
 }
 
-/** Processes still alive in process group `group`, or whose command line names `dir`. */
+/** Processes still alive in process group `group`, or whose command line names `dir` (zombies are dead already). */
 function leftovers(group: number, dir: string): string[] {
   const ps = spawnSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' }).stdout;
   return ps
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && (Number(line.split(/\s+/)[1]) === group || line.includes(dir)));
+    .filter((line) => line !== '' && !line.endsWith('<defunct>'))
+    .filter((line) => Number(line.split(/\s+/)[1]) === group || line.includes(dir));
 }
 
 function checkpoints(dir: string): string[] {
