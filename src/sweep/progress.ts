@@ -1,0 +1,120 @@
+import { formatNumber } from './rank.ts';
+import type { TrialResult } from './results.ts';
+import type { RankMetric } from './schema.ts';
+import { describePoint, type Trial } from './trials.ts';
+
+export interface RunningTrial {
+  id: string;
+  worker: string;
+  /** Epochs finished so far. */
+  epoch: number;
+  epochs: number;
+}
+
+export interface ProgressOutput {
+  write(text: string): void;
+  /** A terminal: the status line is redrawn in place; otherwise it is printed when it changes, now and then. */
+  readonly isTTY: boolean;
+}
+
+/** How often a changed status line is printed when the output is not a terminal. */
+const PLAIN_STATUS_MS = 5000;
+
+/**
+ * What a sweep shows while it runs: a line per finished trial (its values and metric, or its error),
+ * and a status line: done / running / failed / waiting, and what each worker is training.
+ */
+export class SweepProgress {
+  private readonly running = new Map<string, RunningTrial>();
+  private readonly donePerWorker = new Map<string, number>();
+  private done = 0;
+  private failed = 0;
+  private waiting: number | null = null;
+  private statusShown = '';
+  private lastPlainStatus = 0;
+
+  constructor(
+    private readonly out: ProgressOutput,
+    private readonly total: number,
+    private readonly metric: RankMetric,
+    reused: number,
+  ) {
+    this.done = reused;
+  }
+
+  started(id: string, worker: string, epochs: number): void {
+    this.running.set(id, { id, worker, epoch: 0, epochs });
+    this.showStatus();
+  }
+
+  epoch(id: string, epoch: number): void {
+    const trial = this.running.get(id);
+    if (trial) trial.epoch = epoch;
+    this.showStatus();
+  }
+
+  /** Replaces the running trials (a queue's active jobs) and the number waiting. */
+  observe(running: readonly RunningTrial[], waiting: number): void {
+    this.running.clear();
+    for (const trial of running) this.running.set(trial.id, trial);
+    this.waiting = waiting;
+    this.showStatus();
+  }
+
+  finished(trial: Trial, result: TrialResult): void {
+    this.running.delete(trial.id);
+    if (result.status === 'done') this.done++;
+    else this.failed++;
+    if (result.worker) this.donePerWorker.set(result.worker, (this.donePerWorker.get(result.worker) ?? 0) + 1);
+    const count = `[${this.done + this.failed}/${this.total}]`;
+    const by = result.worker ? ` (${result.worker})` : '';
+    const what =
+      result.status === 'done'
+        ? `✓ ${trial.id} ${describePoint(trial)} → ${this.metric} ${result.value === null ? 'n/a' : formatNumber(result.value)}${by}`
+        : `✖ ${trial.id} ${describePoint(trial)} failed${by}: ${result.error?.split('\n')[0].replace(/^✖ /, '')}`;
+    this.line(`${count} ${what}`);
+    this.showStatus();
+  }
+
+  /** A line of its own, above the status line. */
+  line(text: string): void {
+    this.clearStatus();
+    this.out.write(text + '\n');
+  }
+
+  end(): void {
+    this.clearStatus();
+  }
+
+  status(): string {
+    const workers = new Map<string, RunningTrial[]>();
+    for (const trial of this.running.values()) workers.set(trial.worker, [...(workers.get(trial.worker) ?? []), trial]);
+    const names = [...new Set([...workers.keys(), ...this.donePerWorker.keys()])].sort();
+    const perWorker = names.map((name) => {
+      const trials = (workers.get(name) ?? []).map((t) => `${t.id.slice(0, 6)} ${t.epoch}/${t.epochs}`);
+      return `${name}: ${this.donePerWorker.get(name) ?? 0} done${trials.length ? ', ' + trials.join(' ') : ''}`;
+    });
+    const waiting =
+      this.waiting ?? Math.max(0, this.total - this.done - this.failed - this.running.size);
+    const counts = `done ${this.done}/${this.total} · running ${this.running.size} · failed ${this.failed} · waiting ${waiting}`;
+    return [counts, ...perWorker].join(' │ ');
+  }
+
+  private showStatus(): void {
+    const status = this.status();
+    if (status === this.statusShown) return;
+    if (this.out.isTTY) {
+      this.out.write(`\r\x1b[K${status}`);
+      this.statusShown = status;
+    } else if (Date.now() - this.lastPlainStatus >= PLAIN_STATUS_MS) {
+      this.out.write(status + '\n');
+      this.statusShown = status;
+      this.lastPlainStatus = Date.now();
+    }
+  }
+
+  private clearStatus(): void {
+    if (this.out.isTTY && this.statusShown) this.out.write('\r\x1b[K');
+    this.statusShown = '';
+  }
+}
