@@ -16,7 +16,8 @@ import { guardOutput } from '../io/safe-output.ts';
 import { finishSweep } from '../sweep/finish.ts';
 import { defaultOutDir, loadSweep } from '../sweep/load.ts';
 import { completedTrials, runLocal } from '../sweep/local.ts';
-import { SweepProgress } from '../sweep/progress.ts';
+import { SweepProgress, trialDescriber } from '../sweep/progress.ts';
+import { positiveInt } from '../sweep/options.ts';
 import { parseCliArgs } from './args.ts';
 
 const USAGE = `npm run sweep -- <sweep.json> [--out DIR] [--concurrent K]
@@ -76,9 +77,13 @@ export async function main(argv: string[], io: SweepIo = processIo): Promise<num
     const concurrent = values.concurrent === undefined ? undefined : positiveInt(values.concurrent, '--concurrent');
     const maxWeightsMb = values['max-weights'] === undefined ? 64 : positiveInt(values['max-weights'], '--max-weights');
     if (!values.queue && (values.shared || values['max-weights'] !== undefined))
-      throw new UserError(`✖ --shared and --max-weights go with --queue → at ${values.shared ? '--shared' : '--max-weights'}`);
+      throw new UserError(
+        `✖ --shared and --max-weights go with --queue → at ${values.shared ? '--shared' : '--max-weights'}`,
+      );
     if (values.queue && concurrent !== undefined)
-      throw new UserError('✖ with --queue the workers choose their concurrency (sweep-worker --concurrent) → at --concurrent');
+      throw new UserError(
+        '✖ with --queue the workers choose their concurrency (sweep-worker --concurrent) → at --concurrent',
+      );
 
     const file = relativeTo(io.cwd, positionals[0]);
     const loaded = loadSweep(file, (name) => relativeTo(io.cwd, values.out ?? defaultOutDir(name)));
@@ -89,7 +94,7 @@ export async function main(argv: string[], io: SweepIo = processIo): Promise<num
     try {
       const done = completedTrials(loaded, outDir);
       const out = { write: (text: string) => void io.stdout.write(text), isTTY: io.stdout.isTTY === true };
-      const progress = new SweepProgress(out, trials.length, sweep.rank.metric, done.size);
+      const progress = new SweepProgress(out, trials.length, sweep.rank.metric, done.size, trialDescriber(trials));
       progress.line(`sweep ${sweep.name}: ${trials.length} trials → ${outDir}`);
       if (target) {
         const { runDistributed } = await import('../sweep/submit.ts');
@@ -117,13 +122,6 @@ export async function main(argv: string[], io: SweepIo = processIo): Promise<num
     io.stderr.write((error.message.startsWith('✖') ? error.message : `✖ ${error.message}`) + '\n');
     return error.exitCode;
   }
-}
-
-function positiveInt(text: string, flag: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1)
-    throw new UserError(`✖ ${flag} must be a whole number ≥ 1, got "${text}" → at ${flag}`);
-  return value;
 }
 
 function makeDirectory(dir: string): void {

@@ -1,7 +1,7 @@
-import { formatNumber } from './rank.ts';
+import { formatNumber, shortLabels } from './rank.ts';
 import type { TrialResult } from './results.ts';
 import type { RankMetric } from './schema.ts';
-import { describePoint, type Trial } from './trials.ts';
+import type { Trial } from './trials.ts';
 
 export interface RunningTrial {
   id: string;
@@ -38,6 +38,8 @@ export class SweepProgress {
     private readonly total: number,
     private readonly metric: RankMetric,
     reused: number,
+    /** `lr=0.1 units=50 seed=42`: a trial's values, named as in the ranked table. */
+    private readonly describe: (trial: Trial) => string,
   ) {
     this.done = reused;
   }
@@ -68,11 +70,10 @@ export class SweepProgress {
     if (result.worker) this.donePerWorker.set(result.worker, (this.donePerWorker.get(result.worker) ?? 0) + 1);
     const count = `[${this.done + this.failed}/${this.total}]`;
     const by = result.worker ? ` (${result.worker})` : '';
-    const what =
-      result.status === 'done'
-        ? `✓ ${trial.id} ${describePoint(trial)} → ${this.metric} ${result.value === null ? 'n/a' : formatNumber(result.value)}${by}`
-        : `✖ ${trial.id} ${describePoint(trial)} failed${by}: ${result.error?.split('\n')[0].replace(/^✖ /, '')}`;
-    this.line(`${count} ${what}`);
+    const value = result.value === null ? 'n/a' : formatNumber(result.value);
+    const error = result.error?.split('\n')[0].replace(/^✖ /, '');
+    const what = result.status === 'done' ? `✓ ${this.metric} ${value}${by}` : `✖ failed${by}: ${error}`;
+    this.line(`${count} ${trial.id} ${this.describe(trial)} ${what}`);
     this.showStatus();
   }
 
@@ -94,10 +95,9 @@ export class SweepProgress {
       const trials = (workers.get(name) ?? []).map((t) => `${t.id.slice(0, 6)} ${t.epoch}/${t.epochs}`);
       return `${name}: ${this.donePerWorker.get(name) ?? 0} done${trials.length ? ', ' + trials.join(' ') : ''}`;
     });
-    const waiting =
-      this.waiting ?? Math.max(0, this.total - this.done - this.failed - this.running.size);
-    const counts = `done ${this.done}/${this.total} · running ${this.running.size} · failed ${this.failed} · waiting ${waiting}`;
-    return [counts, ...perWorker].join(' │ ');
+    const waiting = this.waiting ?? Math.max(0, this.total - this.done - this.failed - this.running.size);
+    const counts = [`done ${this.done}/${this.total}`, `running ${this.running.size}`, `failed ${this.failed}`];
+    return [[...counts, `waiting ${waiting}`].join(' · '), ...perWorker].join(' │ ');
   }
 
   private showStatus(): void {
@@ -117,4 +117,15 @@ export class SweepProgress {
     if (this.out.isTTY && this.statusShown) this.out.write('\r\x1b[K');
     this.statusShown = '';
   }
+}
+
+/** Describes trials by their values, each path named by its last keys (as the ranked table names them). */
+export function trialDescriber(trials: readonly Trial[]): (trial: Trial) => string {
+  const paths = [...new Set(trials.flatMap((t) => Object.keys(t.point)))];
+  const labels = new Map(shortLabels(paths).map((label, i) => [paths[i], label]));
+  return (trial) =>
+    [
+      ...Object.entries(trial.point).map(([path, value]) => `${labels.get(path)}=${JSON.stringify(value)}`),
+      ...('seed' in trial.point ? [] : [`seed=${trial.config.seed}`]),
+    ].join(' ');
 }

@@ -71,7 +71,9 @@ export function formatRanking(points: readonly RankedPoint[], rank: Sweep['rank'
       .map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  const failures = points.flatMap((p) => p.trials.filter((t) => t.error).map((t) => `  ${t.id}: ${firstLine(t.error!)}`));
+  const failures = points.flatMap((p) =>
+    p.trials.filter((t) => t.error).map((t) => `  ${t.id}: ${firstLine(t.error!)}`),
+  );
   return [line(header), ...rows.map(line), ...(failures.length ? ['failed trials:', ...failures] : [])].join('\n');
 }
 

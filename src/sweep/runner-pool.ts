@@ -62,7 +62,9 @@ class Runner {
       message.type === 'ready' ? this.markReady() : this.current?.(message),
     );
     this.child.on('error', (error) => this.onExit(`could not be started (${error.message})`));
-    this.child.on('exit', (code, signal) => this.onExit(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    this.child.on('exit', (code, signal) =>
+      this.onExit(signal ? `was killed by ${signal}` : `exited with code ${code}`),
+    );
   }
 
   run(trial: RunTrial, onEpoch: (metrics: EpochMetrics, epochs: number) => void): Promise<TrialOutcome> {

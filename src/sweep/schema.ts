@@ -11,10 +11,24 @@ import { z } from 'zod';
  *     "repeats": 2, "rank": { "metric": "testAccuracy" } }
  */
 
-/** `train.optimizer.learningRate`, `model.layers.0.units`: object keys and array indices joined by dots. */
-export const dottedPath = z
-  .string()
-  .regex(/^[A-Za-z_$][\w$]*(\.[\w$]+)*$/, 'a config path is keys and array indices joined by dots, e.g. train.epochs');
+const DOTTED_PATH = /^[A-Za-z_$][\w$]*(\.[\w$]+)*$/;
+
+/**
+ * An object keyed by dotted config paths (`train.optimizer.learningRate`, `model.layers.0.units`:
+ * object keys and array indices joined by dots). Checked here rather than with a key schema, whose
+ * failures zod reports only as "Invalid key in record".
+ */
+function byPath<T extends z.ZodType>(value: T) {
+  return z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record))
+      if (!DOTTED_PATH.test(key))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a config path is keys and array indices joined by dots, e.g. train.epochs',
+          path: [key],
+        });
+  });
+}
 
 const range = z
   .tuple([z.number(), z.number()])
@@ -49,9 +63,9 @@ export const sweepSchema = z
     /** A run config: a path (relative to the sweep file) or the config itself. */
     base: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
     /** Values every trial gets (e.g. fewer epochs than the base config). */
-    set: z.record(dottedPath, z.unknown()).default({}),
+    set: byPath(z.unknown()).default({}),
     /** Every combination of these values. */
-    grid: z.record(dottedPath, z.array(z.unknown()).min(1)).optional(),
+    grid: byPath(z.array(z.unknown()).min(1)).optional(),
     /** `count` points drawn from the distributions, reproducibly from `seed`. */
     random: z
       .strictObject({
@@ -61,11 +75,11 @@ export const sweepSchema = z
           .max(2 ** 32 - 1)
           .default(0),
         count: z.int().min(1).max(100_000),
-        params: z.record(dottedPath, distribution),
+        params: byPath(distribution),
       })
       .optional(),
     /** Points given one by one. */
-    list: z.array(z.record(dottedPath, z.unknown())).min(1).optional(),
+    list: z.array(byPath(z.unknown())).min(1).optional(),
     /** Each point is trained with seeds seed, seed+1, …, seed+repeats−1. */
     repeats: z.int().min(1).max(1000).default(1),
     rank: z

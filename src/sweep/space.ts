@@ -63,7 +63,7 @@ export function draw(distribution: Distribution, rng: Rng): unknown {
   }
   if (distribution.logUniform) {
     const [low, high] = distribution.logUniform;
-    return Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low)));
+    return low * (high / low) ** u; // = exp(ln low + u·(ln high − ln low)), and exactly low at u = 0
   }
   if (distribution.int) {
     const [low, high] = distribution.int;
@@ -75,5 +75,7 @@ export function draw(distribution: Distribution, rng: Rng): unknown {
 
 function listPoints(list: Sweep['list']): Point[] {
   if (!list) return [[]];
-  return list.map((point, i) => Object.entries(point).map(([path, value]) => ({ path, value, origin: ['list', i, path] })));
+  return list.map((point, i) =>
+    Object.entries(point).map(([path, value]) => ({ path, value, origin: ['list', i, path] })),
+  );
 }

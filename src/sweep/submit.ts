@@ -81,7 +81,9 @@ export async function runDistributed(loaded: LoadedSweep, done: Map<string, Tria
     while (pending.size > 0) {
       try {
         if (Date.now() - reconciled >= RECONCILE_MS) {
-          const known = new Set(await queue.getRanges(['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed']));
+          const known = new Set(
+            await queue.getRanges(['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed']),
+          );
           const missing = [...pending.values()].filter((t) => !known.has(t.id));
           if (missing.length) await enqueue(missing);
           reconciled = Date.now();
@@ -103,7 +105,8 @@ export async function runDistributed(loaded: LoadedSweep, done: Map<string, Tria
         away = false;
       } catch (error) {
         if (!isConnectionError(error)) throw error;
-        if (!away) progress.line(`Redis at ${options.target.display} is unreachable (${(error as Error).message}); retrying`);
+        if (!away)
+          progress.line(`Redis at ${options.target.display} is unreachable (${(error as Error).message}); retrying`);
         away = true;
       }
       if (pending.size > 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
@@ -145,5 +148,7 @@ function runningTrial(job: Job<TrialJob, TrialJobResult>): RunningTrial {
 
 function isConnectionError(error: unknown): boolean {
   const message = (error as Error)?.message ?? '';
-  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|max retries|Stream isn't writeable/i.test(message);
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|max retries|Stream isn't writeable/i.test(
+    message,
+  );
 }

@@ -9,7 +9,10 @@ import { canonicalJson } from './paths.ts';
  * weights). The same trial has the same id in every sweep, on every machine, so a re-run finds it.
  */
 export function trialId(config: RunConfig): string {
-  return createHash('sha256').update(canonicalJson(trialIdentity(config))).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(canonicalJson(trialIdentity(config)))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 export function trialIdentity(config: RunConfig): Omit<RunConfig, 'name' | 'output' | 'parallel'> & {

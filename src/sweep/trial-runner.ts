@@ -19,6 +19,9 @@ const send = (message: RunnerMessage) => {
 
 // The parent is gone (killed, even with -9): a trial nobody will collect is not worth finishing.
 process.on('disconnect', () => process.exit(1));
+// Ctrl-C reaches the whole process group: the parent decides (a worker finishes its running trials;
+// a local sweep exits, and the runner follows through 'disconnect').
+process.on('SIGINT', () => {});
 
 process.on('message', (message: RunTrial) => {
   if (message.type === 'run') void runTrial(message);

@@ -50,7 +50,14 @@ export function expandTrials(sweep: Sweep, base: BaseConfig, outDir: string): Tr
       const id = trialId({ ...config, seed });
       const resolved = { ...config, seed, name: `${sweep.name}-${id}`, output: { dir: join(outDir, 'trials', id) } };
       const values = Object.fromEntries(point.map((a) => [a.path, a.value]));
-      trials.push({ id, index: trials.length, point: values, pointKey: canonicalJson(values), repeat, config: resolved });
+      trials.push({
+        id,
+        index: trials.length,
+        point: values,
+        pointKey: canonicalJson(values),
+        repeat,
+        config: resolved,
+      });
     }
   }
   const byId = new Map<string, Trial>();

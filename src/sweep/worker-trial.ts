@@ -38,8 +38,10 @@ export async function trainQueuedTrial(
   );
   try {
     if (!outcome.ok) {
-      if (outcome.deterministic) throw new DeterministicTrialError(outcome.error);
-      throw new Error(outcome.error);
+      // The trainer's message may point into the run directory, which is removed below.
+      const error = outcome.error.replaceAll(dir, `${dir} (on worker ${worker}, since removed)`);
+      if (outcome.deterministic) throw new DeterministicTrialError(error);
+      throw new Error(error);
     }
     if (!job.sharedDir) return { worker, files: packRunFiles(dir) };
     moveIntoPlace(dir, trialDir(job.sharedDir, job.id));
