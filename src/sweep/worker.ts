@@ -47,7 +47,11 @@ export async function runSweepWorker(options: SweepWorkerOptions): Promise<void>
   const pool = new RunnerPool();
   const queues = new Map<string, Queue>();
   const waiting = async (name: string) => {
-    if (!queues.has(name)) queues.set(name, new Queue(name, { connection: client, prefix: KEY_PREFIX }));
+    if (!queues.has(name)) {
+      const queue = new Queue(name, { connection: client, prefix: KEY_PREFIX });
+      queue.on('error', () => {}); // connection trouble: reported by the client's own handler above
+      queues.set(name, queue);
+    }
     const counts = await queues.get(name)!.getJobCounts('waiting', 'prioritized', 'delayed');
     return counts.waiting + counts.prioritized + counts.delayed;
   };
