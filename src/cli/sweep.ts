@@ -88,7 +88,10 @@ export async function main(argv: string[], io: SweepIo = processIo): Promise<num
     const file = relativeTo(io.cwd, positionals[0]);
     const loaded = loadSweep(file, (name) => relativeTo(io.cwd, values.out ?? defaultOutDir(name)));
     const { sweep, trials, outDir } = loaded;
-    const target = values.queue ? (await import('../sweep/redis.ts')).parseRedisUrl(values.queue) : null;
+    // Loaded only for --queue: a local sweep needs neither BullMQ nor a Redis client.
+    const redis = values.queue ? await import('../sweep/redis.ts') : null;
+    const target = redis ? redis.parseRedisUrl(values.queue!) : null;
+    if (redis && target) await redis.checkRedis(target); // before anything is written
     makeDirectory(outDir);
     const lock = RunLock.acquire(outDir, outDir, (message) => io.stderr.write(message + '\n'));
     try {

@@ -55,12 +55,15 @@ export async function checkRedis(target: RedisTarget, flag = '--queue'): Promise
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => {}); // reported through connect()'s rejection below
+  // connect() rejects with "Connection is closed."; the cause (ECONNREFUSED, a wrong password) comes as an event.
+  let cause: Error | null = null;
+  client.on('error', (error: Error) => (cause ??= error));
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw new UserError(`✖ cannot use Redis at ${target.display}: ${(error as Error).message} → at ${flag}`);
+    const why = (cause ?? (error as Error)).message;
+    throw new UserError(`✖ cannot use Redis at ${target.display}: ${why} → at ${flag}`);
   } finally {
     client.disconnect();
   }

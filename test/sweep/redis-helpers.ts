@@ -24,7 +24,7 @@ export interface WorkerProcess {
   child: ChildProcess;
   name: string;
   output: () => string;
-  /** Resolves once the worker listens for trials. */
+  /** Resolves once the worker listens for trials; rejects if it exits first. */
   ready: Promise<void>;
   exited: Promise<void>;
 }
@@ -37,18 +37,42 @@ export function startWorker(url: string, name: string, ...extra: string[]): Work
   );
   let output = '';
   let onReady = () => {};
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  let onExit = (_error: Error) => {};
+  const ready = new Promise<void>((resolve, reject) => ((onReady = resolve), (onExit = reject)));
   const collect = (chunk: Buffer) => {
     output += chunk;
     if (output.includes('waiting for trials')) onReady();
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.on('exit', (code, signal) => {
+      onExit(new Error(`worker ${name} exited (${signal ?? code}) before it was ready:\n${output}`));
+      resolve();
+    }),
+  );
   process.on('exit', () => child.kill('SIGKILL'));
   return { child, name, output: () => output, ready, exited };
 }
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits until `condition()` holds; throws after `ms` (a test must fail, not hang). */
+export async function waitFor(condition: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up after ${ms / 1000} s waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Rejects if `promise` has not settled after `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no result within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -9,7 +9,7 @@ import { parseSweep } from '../../src/sweep/load.ts';
 import { KEY_PREFIX, parseRedisUrl, REGISTRY_KEY } from '../../src/sweep/redis.ts';
 import type { TrialResult } from '../../src/sweep/results.ts';
 import { rankedTable, readResults, scratchDir, sha256, sweepCli, tinyBase, writeJson } from './helpers.ts';
-import { redisUrlOrSkip, sleep, startWorker, type WorkerProcess } from './redis-helpers.ts';
+import { redisUrlOrSkip, sleep, startWorker, withTimeout, type WorkerProcess } from './redis-helpers.ts';
 
 const s = suite('distributed sweep: two workers on Redis, one killed mid-trial');
 const url = redisUrlOrSkip(s);
@@ -131,14 +131,6 @@ async function killWhoeverRuns(url: string, queueName: string, id: string, worke
     await queue.close();
     connection.disconnect();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the sweep did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 s.run();
