@@ -45,6 +45,7 @@ export async function runSweepWorker(options: SweepWorkerOptions): Promise<void>
     away = false;
   });
   const pool = new RunnerPool();
+  pool.prestart(options.concurrent ?? 1);
   const queues = new Map<string, Queue>();
   const waiting = async (name: string) => {
     if (!queues.has(name)) {

@@ -41,12 +41,12 @@ if (url) {
   const workers: WorkerProcess[] = [];
 
   s('the results equal a local sweep’s, byte for byte on the weights', async () => {
-    const local = await sweepCli(dir, 'sweep.json', '--out', 'local');
-    assert.is(local.code, 1, 'the diverging trial fails\n' + local.stderr);
-
-    // 2 trials at once on 2 cores: one thread each (a trial on 2 threads starts worker threads: slower here)
+    // 2 trials at once on 2 cores: one thread each (a trial on 2 threads starts worker threads: slower here).
+    // They start while the local sweep runs: until trials are queued, they only wait.
     workers.push(startWorker(url, 'wa', '--concurrent', '2', '--stall-seconds', '2'));
     workers.push(startWorker(url, 'wb', '--concurrent', '2', '--stall-seconds', '2'));
+    const local = await sweepCli(dir, 'sweep.json', '--out', 'local');
+    assert.is(local.code, 1, 'the diverging trial fails\n' + local.stderr);
     await Promise.all(workers.map((w) => w.ready));
     const submitted = sweepCli(dir, 'sweep.json', '--out', 'dist', '--queue', url);
     const killed = await killWhoeverRuns(url, name, slowTrial.id, workers);
