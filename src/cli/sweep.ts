@@ -142,5 +142,10 @@ function relativeTo(base: string, path: string): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   guardOutput(process.stdout); // a closed stdout (`| head`) must not stop the sweep: the files are its record
+  process.once('SIGINT', () => {
+    // Finished trials are on disk (queued ones stay queued): the same command picks up from here.
+    process.stderr.write('\n✖ interrupted: run the same command again to finish the sweep\n');
+    process.exit(130); // 'exit' handlers release the locks; trial runners follow their parent
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -26,6 +26,8 @@ export interface DistributedOptions {
 const ATTEMPTS = 3;
 /** Jobs missing from the queue (a Redis restarted without persistence) are queued again this often. */
 const RECONCILE_MS = 5000;
+/** With nothing running or done for this long, the sweep says that it needs workers. */
+const NO_WORKER_HINT_MS = 10_000;
 /** Finished jobs read per poll: each may carry a trial's weights. */
 const BATCH = 20;
 
@@ -77,6 +79,9 @@ export async function runDistributed(loaded: LoadedSweep, done: Map<string, Tria
   progress.line(`${pending.size} to run (${done.size} already done), queued on ${options.target.display}`);
   let reconciled = 0;
   let away = false;
+  const doneAtStart = done.size;
+  let idleSince: number | null = null;
+  let hinted = false;
   try {
     while (pending.size > 0) {
       try {
@@ -101,6 +106,11 @@ export async function runDistributed(loaded: LoadedSweep, done: Map<string, Tria
         const active = await queue.getJobs(['active']);
         const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
         progress.observe(active.map(runningTrial), counts.waiting + counts.delayed + counts.prioritized);
+        if (active.length > 0 || done.size > doneAtStart) idleSince = null;
+        else if (Date.now() - (idleSince ??= Date.now()) > NO_WORKER_HINT_MS && !hinted) {
+          progress.line(`no sweep worker has taken a trial yet: start some with npm run sweep-worker -- --queue URL`);
+          hinted = true;
+        }
         if (away) progress.line(`Redis at ${options.target.display} is back`);
         away = false;
       } catch (error) {
