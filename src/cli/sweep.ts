@@ -41,7 +41,7 @@ options:
 `;
 
 export interface SweepIo {
-  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
   readonly stderr: { write(text: string): unknown };
   /** Relative paths given on the command line are resolved against this directory. */
   readonly cwd: string;
@@ -96,7 +96,11 @@ export async function main(argv: string[], io: SweepIo = processIo): Promise<num
     const lock = RunLock.acquire(outDir, outDir, (message) => io.stderr.write(message + '\n'));
     try {
       const done = completedTrials(loaded, outDir);
-      const out = { write: (text: string) => void io.stdout.write(text), isTTY: io.stdout.isTTY === true };
+      const out = {
+        write: (text: string) => void io.stdout.write(text),
+        isTTY: io.stdout.isTTY === true,
+        columns: io.stdout.columns,
+      };
       const progress = new SweepProgress(out, trials.length, sweep.rank.metric, done.size, trialDescriber(trials));
       progress.line(`sweep ${sweep.name}: ${trials.length} trials → ${outDir}`);
       if (target) {

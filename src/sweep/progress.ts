@@ -15,6 +15,8 @@ export interface ProgressOutput {
   write(text: string): void;
   /** A terminal: the status line is redrawn in place; otherwise it is printed when it changes, now and then. */
   readonly isTTY: boolean;
+  /** The terminal's width: a status line redrawn in place must not wrap. */
+  readonly columns?: number;
 }
 
 /** How often a changed status line is printed when the output is not a terminal. */
@@ -104,7 +106,8 @@ export class SweepProgress {
     const status = this.status();
     if (status === this.statusShown) return;
     if (this.out.isTTY) {
-      this.out.write(`\r\x1b[K${status}`);
+      const width = Math.max(20, (this.out.columns ?? 80) - 1);
+      this.out.write(`\r\x1b[K${status.length > width ? status.slice(0, width - 1) + '…' : status}`);
       this.statusShown = status;
     } else if (Date.now() - this.lastPlainStatus >= PLAIN_STATUS_MS) {
       this.out.write(status + '\n');
