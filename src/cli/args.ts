@@ -3,7 +3,7 @@
  * description, `--help` / `-h` is added to each, and every mistake on the command line is a
  * UserError reading `✖ what is wrong → at --flag` (exit 2, no stack).
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.ts';
 import type { Io } from './io.ts';
 import { plural } from './words.ts';
@@ -85,6 +85,22 @@ export function parseCommand<F extends Flags>(command: Command<F>, argv: string[
   delete values.help;
   for (const [flag, spec] of Object.entries(command.flags)) if (spec.type === 'boolean') values[flag] ??= false;
   return { values: values as Values<F>, positionals: parsed.positionals };
+}
+
+/**
+ * For commands that keep their own help text (sweep, sweep-worker): the same strict parse and the
+ * same `✖ … → at --flag` errors as parseCommand, from a plain parseArgs options table.
+ */
+export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+  usage: string,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UserError(`${parseError(error as Error, Object.keys(options))}\n✖ usage: ${usage}`);
+  }
 }
 
 /** parseArgs' error as `✖ … → at --flag`. */
