@@ -49,6 +49,8 @@ interface FileResult {
   seconds: number;
 }
 
+const FILE_TIMEOUT_SECONDS = 600;
+
 function runFile(file: string): Promise<FileResult> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -59,7 +61,13 @@ function runFile(file: string): Promise<FileResult> {
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
+    // A file that hangs fails instead of holding the whole run (and CI) until it is killed.
+    const timer = setTimeout(() => {
+      output += `\n(killed after ${FILE_TIMEOUT_SECONDS} s: a hang)\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_SECONDS * 1000);
     child.on('close', (code) => {
+      clearTimeout(timer);
       const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
       const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
       // A crash, a non-zero exit or an empty file all count as (at least one) failure.
