@@ -12,6 +12,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unused-vars': 'off', 'prefer-const': 'off' },
   },
   {
+    // The dependency-cruiser config is CommonJS run by Node (module.exports).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     rules: {
       'max-len': ['error', { code: 120, ignoreUrls: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

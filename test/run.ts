@@ -1,16 +1,34 @@
 /**
  * Runs every `*.test.ts` under test/ in its own child process (tsx loader) and totals the results.
  * uvu prints a summary per process; we parse it so that a file that registers no test, or forgets
- * `.run()`, FAILS the run instead of passing silently. Ends with the line `N passed, N failed`.
- * Usage: node --import tsx test/run.ts [filter-substring ...]
+ * `.run()`, FAILS the run instead of passing silently. Prints each file's time and the total wall
+ * time, and ends with the line `N passed, N failed`.
+ *
+ * Files run `--jobs` at a time (default 2), but never two that train with worker threads: those
+ * spin-wait on each other, and two such files on 2 cores slowed each other 2–3× (faults 80 s →
+ * 202 s under load) and broke the timing checks of the fault tests. So one lane runs the threaded
+ * files and the other lanes the single-threaded ones (mostly tsx start-up and small kernels), which
+ * fill the cores the threaded files leave idle. In each lane the slowest files (by their time in the
+ * last run, kept in data/.cache/test-times.json) start first, so no long file starts last.
+ * Usage: node --import tsx test/run.ts [--jobs N] [filter-substring ...]
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const testDir = fileURLToPath(new URL('.', import.meta.url));
-const filters = process.argv.slice(2);
+const timesFile = fileURLToPath(new URL('../data/.cache/test-times.json', import.meta.url));
+const { values, positionals: filters } = parseArgs({
+  options: { jobs: { type: 'string', default: process.env.TEST_JOBS ?? '2' } },
+  allowPositionals: true,
+});
+const jobs = Number(values.jobs);
+if (!Number.isInteger(jobs) || jobs < 1) {
+  console.error(`✖ --jobs must be a whole number ≥ 1, got "${values.jobs}" → at --jobs`);
+  process.exit(2);
+}
 
 function findTestFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -28,9 +46,13 @@ interface FileResult {
   failed: number;
   output: string;
   code: number | null;
+  seconds: number;
 }
 
+const FILE_TIMEOUT_SECONDS = 600;
+
 function runFile(file: string): Promise<FileResult> {
+  const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
@@ -39,28 +61,28 @@ function runFile(file: string): Promise<FileResult> {
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
+    // A file that hangs fails instead of holding the whole run (and CI) until it is killed.
+    const timer = setTimeout(() => {
+      output += `\n(killed after ${FILE_TIMEOUT_SECONDS} s: a hang)\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_SECONDS * 1000);
     child.on('close', (code) => {
+      clearTimeout(timer);
       const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
       const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
       // A crash, a non-zero exit or an empty file all count as (at least one) failure.
       let failed = total - passed;
       if (code !== 0 || total === 0) failed = Math.max(failed, 1);
-      resolve({ file: relative(testDir, file), passed, failed, output, code });
+      const seconds = (performance.now() - started) / 1000;
+      resolve({ file: relative(testDir, file), passed, failed, output, code, seconds });
     });
   });
 }
 
-const files = findTestFiles(testDir).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
-let passed = 0;
-let failed = 0;
-for (const file of files) {
-  const started = Date.now();
-  const result = await runFile(file);
-  passed += result.passed;
-  failed += result.failed;
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`${result.failed ? 'FAIL' : 'ok  '} ${result.file}  ${result.passed} passed  (${seconds}s)`);
-  // Measurements a passing file wants shown (e.g. throughput), marked by a leading `[report]`.
+function report(result: FileResult): void {
+  const mark = result.failed ? 'FAIL' : 'ok  ';
+  console.log(`${mark} ${result.file}  ${result.passed} passed  (${result.seconds.toFixed(1)}s)`);
+  // Measurements a passing file wants shown, marked by a leading `[report]`.
   if (!result.failed)
     for (const line of result.output.match(/^\[report\].*$/gm) ?? []) console.log(`    ${line.slice(9)}`);
   if (result.failed) {
@@ -71,6 +93,58 @@ for (const file of files) {
     console.log(why + result.output.replace(/^/gm, '    '));
   }
 }
-if (files.length === 0) failed = 1;
+
+function readTimes(): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(timesFile, 'utf8'));
+  } catch {
+    return {}; // first run, or a damaged file: every file counts as unknown
+  }
+}
+
+const started = performance.now();
+// Filters match the path below test/ (e.g. `train/cli`), not the checkout's own path.
+const files = findTestFiles(testDir).filter(
+  (f) => filters.length === 0 || filters.some((s) => relative(testDir, f).includes(s)),
+);
+const times = readTimes();
+// Unknown files first (they may be slow), then the slowest known ones.
+const order = [...files].sort(
+  (a, b) => (times[relative(testDir, b)] ?? Infinity) - (times[relative(testDir, a)] ?? Infinity),
+);
+/** Files that keep more than one core busy: training with worker threads, threaded kernels, a browser. */
+const THREADED = ['train/', 'examples/', 'bench/', 'kernels/wasm.threads', 'report/browser'];
+const isThreaded = (file: string) => THREADED.some((prefix) => relative(testDir, file).startsWith(prefix));
+const threaded = order.filter(isThreaded);
+const single = order.filter((file) => !isThreaded(file));
+const results = new Map<string, FileResult>();
+let nextToReport = 0;
+/** Runs files until none is left for it: the first lane takes the threaded files first. */
+async function lane(takesThreaded: boolean): Promise<void> {
+  const next = () => (takesThreaded ? threaded.shift() : undefined) ?? single.shift();
+  for (let file = next(); file !== undefined; file = next()) {
+    results.set(file, await runFile(file));
+    // Reported in path order, each as soon as every file before it is done.
+    while (nextToReport < files.length && results.has(files[nextToReport])) report(results.get(files[nextToReport++])!);
+  }
+}
+await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, (_, i) => lane(i === 0)));
+
+let passed = 0;
+let failed = files.length === 0 ? 1 : 0;
+for (const result of results.values()) {
+  passed += result.passed;
+  failed += result.failed;
+  times[result.file] = Math.round(result.seconds * 10) / 10;
+}
+try {
+  mkdirSync(dirname(timesFile), { recursive: true });
+  writeFileSync(timesFile, JSON.stringify(times, null, 1) + '\n');
+} catch {
+  // Only an ordering hint: a read-only checkout runs the files in path order next time.
+}
+const wall = (performance.now() - started) / 1000;
+const parallel = Math.max(1, Math.min(jobs, files.length));
+console.log(`wall time ${wall.toFixed(1)}s, ${parallel} ${parallel === 1 ? 'file' : 'files'} at a time`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;

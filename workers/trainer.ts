@@ -1,7 +1,7 @@
 import { workerData } from 'node:worker_threads';
 import { atomicWords } from '../src/train/control.ts';
 import { serveThread } from '../src/train/phase.ts';
-import { ShardComputer } from '../src/train/shard.ts';
+import { ComputeThread } from '../src/train/compute-thread.ts';
 import type { TrainerTask, TrainerWorkerData } from '../src/train/worker-pool.ts';
 
 /**
@@ -11,7 +11,7 @@ import type { TrainerTask, TrainerWorkerData } from '../src/train/worker-pool.ts
  */
 export default function serve({ threadIndex }: TrainerTask): string {
   const { memory, setup } = workerData as TrainerWorkerData;
-  const shard = new ShardComputer(memory, setup, threadIndex);
+  const shard = new ComputeThread(memory, setup, threadIndex);
   serveThread(atomicWords(shard.views.control, setup.spinMicros), shard);
   return 'stopped';
 }

@@ -7,18 +7,24 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { choiceFlag, parseCommand } from '../cli/args.ts';
+import { isScript, runCommand, runScript, type Io } from '../cli/io.ts';
+import { UserError } from '../errors.ts';
 import { benchGemm, formatGemmTable } from './gemm.ts';
 
-const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, kernels: { type: 'string', default: 'wasm' } },
-});
-const quick = values.quick ?? false;
-const workerCounts = [...new Set([1, 2, availableParallelism()])];
-const nets = [
-  { hidden: '50', batch: 100, epochs: quick ? 9 : 30 },
-  { hidden: '512,512', batch: 256, epochs: quick ? 3 : 12 },
-];
+export const command = {
+  usage: 'npm run bench -- [--quick] [--json] [--kernels wasm|reference]',
+  about:
+    'Training throughput (samples/s, GFLOP/s, speed-up, peak RSS) of 784-50-10 at batch 100 and\n' +
+    '784-512-512-10 at batch 256 at 1, 2 and all-core workers, each case in its own process, then\n' +
+    'GEMM GFLOP/s per product orientation on one core. Takes ~21 s (--quick ~8 s); run it on a quiet machine.',
+  flags: {
+    quick: { type: 'boolean', description: 'fewer epochs and samples (a smoke run, not a measurement)' },
+    json: { type: 'boolean', description: 'one JSON line per case instead of the tables' },
+    kernels: { type: 'string', value: 'K', default: 'wasm', description: 'wasm or reference (training cases)' },
+  },
+  positionals: { min: 0, max: 0, name: 'argument' },
+} as const;
 
 interface CaseResult {
   model: string;
@@ -37,39 +43,55 @@ function runCase(script: string, args: string[]): string {
     ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
     { encoding: 'utf8' },
   );
-  if (result.status !== 0) throw new Error(`benchmark case ${args.join(' ')} failed:\n${result.stderr}`);
+  if (result.status !== 0) throw new UserError(`✖ benchmark case ${args.join(' ')} failed:\n${result.stderr}`, 1);
   return result.stdout.trim();
 }
 
-const results: CaseResult[] = [];
-for (const net of nets) {
-  let single = 0;
-  for (const workers of workerCounts) {
-    const line = runCase('./train-case.ts', [
-      net.hidden,
-      String(net.batch),
-      String(workers),
-      String(net.epochs),
-      values.kernels!,
-    ]);
-    const result = JSON.parse(line.split('\n').pop()!) as CaseResult;
-    if (workers === 1) single = result.samplesPerSec;
-    result.speedup = result.samplesPerSec / single;
-    results.push(result);
-    if (values.json) console.log(JSON.stringify({ case: 'train', ...result }));
-  }
+export async function main(argv: string[], io: Io): Promise<number> {
+  return runCommand(io, async () => {
+    const args = parseCommand(command, argv, io);
+    if (!args) return 0;
+    const { quick, json } = args.values;
+    const kernels = choiceFlag(args.values.kernels, 'kernels', ['wasm', 'reference'] as const);
+    const print = (line: string) => io.stdout.write(line + '\n');
+    const workerCounts = [...new Set([1, 2, availableParallelism()])];
+    const nets = [
+      { hidden: '50', batch: 100, epochs: quick ? 9 : 30 },
+      { hidden: '512,512', batch: 256, epochs: quick ? 3 : 12 },
+    ];
+
+    const results: CaseResult[] = [];
+    for (const net of nets) {
+      let single = 0;
+      for (const workers of workerCounts) {
+        const line = runCase('./train-case.ts', [
+          ...['--hidden', net.hidden, '--batch', String(net.batch), '--workers', String(workers)],
+          ...['--epochs', String(net.epochs), '--kernels', kernels],
+        ]);
+        const result = JSON.parse(line.split('\n').pop()!) as CaseResult;
+        if (workers === 1) single = result.samplesPerSec;
+        result.speedup = result.samplesPerSec / single;
+        results.push(result);
+        if (json) print(JSON.stringify({ case: 'train', ...result }));
+      }
+    }
+    // The GEMM micro-benchmark runs here, after the training cases: one thread, nothing else running.
+    const gemm = benchGemm({ quick });
+    if (json) for (const result of gemm) print(JSON.stringify({ case: 'gemm', ...result }));
+    else {
+      print('model            batch  workers  samples/s   GFLOP/s  speedup  peak RSS MB  RSS per epoch (MB)');
+      for (const r of results) {
+        print(
+          `${r.model.padEnd(16)} ${String(r.batch).padStart(5)}  ${String(r.workers).padStart(7)}  ` +
+            `${Math.round(r.samplesPerSec).toString().padStart(9)}  ${r.gflops.toFixed(1).padStart(8)}  ` +
+            `${r.speedup!.toFixed(2).padStart(6)}x  ${Math.round(r.peakRssMB).toString().padStart(11)}  ` +
+            r.rssMBPerEpoch.join(' '),
+        );
+      }
+      print('\nGEMM, one core, median GFLOP/s');
+      print(formatGemmTable(gemm));
+    }
+  });
 }
-// The GEMM micro-benchmark runs here, after the training cases: one thread, nothing else running.
-const gemm = benchGemm({ quick });
-if (values.json) for (const result of gemm) console.log(JSON.stringify({ case: 'gemm', ...result }));
-else {
-  console.log('model            batch  workers  samples/s   GFLOP/s  speedup  peak RSS MB  RSS per epoch (MB)');
-  for (const r of results) {
-    console.log(
-      `${r.model.padEnd(16)} ${String(r.batch).padStart(5)}  ${String(r.workers).padStart(7)}  ${Math.round(r.samplesPerSec).toString().padStart(9)}` +
-        `  ${r.gflops.toFixed(1).padStart(8)}  ${r.speedup!.toFixed(2).padStart(6)}x  ${Math.round(r.peakRssMB).toString().padStart(11)}  ${r.rssMBPerEpoch.join(' ')}`,
-    );
-  }
-  console.log('\nGEMM, one core, median GFLOP/s');
-  console.log(formatGemmTable(gemm));
-}
+
+if (isScript(import.meta.url)) await runScript(main);

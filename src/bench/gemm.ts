@@ -1,9 +1,9 @@
 /**
  * GEMM micro-benchmark: GFLOP/s (2·m·k·n per product) of every product orientation training
  * needs, for the WebAssembly kernels and the TypeScript reference, on one thread.
- * Usage: node --import tsx src/bench/gemm.ts [--quick] [--json]
  */
-import { pathToFileURL } from 'node:url';
+import { parseCommand } from '../cli/args.ts';
+import { isScript, runCommand, runScript, type Io } from '../cli/io.ts';
 import { referenceKernels } from '../kernels/reference.ts';
 import type { Kernels } from '../kernels/types.ts';
 import { WASM_RESERVED_BYTES, carve, createWasmKernels } from '../kernels/wasm.ts';
@@ -115,13 +115,31 @@ export function formatGemmTable(results: readonly GemmResult[]): string {
   for (const { orientation, shape, wasm, reference } of results) {
     lines.push(
       `${orientation.padEnd(12)} ${`${shape.m}×${shape.k}×${shape.n}`.padEnd(14)} ` +
-        `${wasm.toFixed(1).padStart(12)}  ${reference.toFixed(2).padStart(17)}  ${(wasm / reference).toFixed(0).padStart(7)}x`,
+        `${wasm.toFixed(1).padStart(12)}  ${reference.toFixed(2).padStart(17)}  ` +
+        `${(wasm / reference).toFixed(0).padStart(7)}x`,
     );
   }
   return lines.join('\n');
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results = benchGemm({ quick: process.argv.includes('--quick') });
-  console.log(process.argv.includes('--json') ? JSON.stringify(results, null, 2) : formatGemmTable(results));
+export const command = {
+  usage: 'node --import tsx src/bench/gemm.ts [--quick] [--json]',
+  about:
+    'GFLOP/s of every product orientation training needs, WebAssembly SIMD and the TypeScript reference, one thread.',
+  flags: {
+    quick: { type: 'boolean', description: 'fewer, shorter samples (a smoke run, not a measurement)' },
+    json: { type: 'boolean', description: 'the results as JSON' },
+  },
+  positionals: { min: 0, max: 0, name: 'argument' },
+} as const;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  return runCommand(io, async () => {
+    const args = parseCommand(command, argv, io);
+    if (!args) return 0;
+    const results = benchGemm({ quick: args.values.quick });
+    io.stdout.write((args.values.json ? JSON.stringify(results, null, 2) : formatGemmTable(results)) + '\n');
+  });
 }
+
+if (isScript(import.meta.url)) await runScript(main);

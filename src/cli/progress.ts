@@ -1,18 +1,22 @@
 import type { EpochMetrics, StepProgress } from '../train/train.ts';
+import type { Output } from './io.ts';
+import { plural } from './words.ts';
 
 const BAR_WIDTH = 24;
 
 /** A one-line progress bar per epoch for a terminal: samples/s, running loss, ETA. */
 export class ProgressBar {
-  private lastDraw = 0;
+  private lastDraw = -Infinity;
 
   constructor(
     private readonly epochs: number,
-    private readonly out: NodeJS.WriteStream = process.stdout,
+    private readonly out: Output = process.stdout,
+    /** Milliseconds from any fixed origin (a test passes a fake clock). */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   step(p: StepProgress): void {
-    const now = performance.now();
+    const now = this.now();
     if (p.step < p.steps && now - this.lastDraw < 100) return; // redraw at most 10×/s
     this.lastDraw = now;
     const done = p.step / p.steps;
@@ -34,6 +38,6 @@ export function formatEpoch(m: EpochMetrics, epochs: number): string {
   const test = m.testAccuracy === null ? '' : `  test acc ${m.testAccuracy.toFixed(4)}`;
   return (
     `epoch ${m.epoch}/${epochs}  loss ${m.loss.toFixed(4)}  train acc ${m.trainAccuracy.toFixed(4)}${test}  ` +
-    `${Math.round(m.samplesPerSec)} samples/s  ${m.seconds.toFixed(2)}s  (${m.workers} workers)`
+    `${Math.round(m.samplesPerSec)} samples/s  ${m.seconds.toFixed(2)}s  (${plural(m.workers, 'worker')})`
   );
 }

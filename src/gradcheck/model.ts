@@ -1,5 +1,6 @@
 import type { ModelConfig } from '../config/model-schema.ts';
 import { referenceKernels } from '../kernels/reference.ts';
+import type { TrainingPass } from '../layers/layer.ts';
 import { ChainModel } from '../model/chain.ts';
 import { initParams } from '../model/init.ts';
 import { planModel } from '../model/plan.ts';
@@ -20,7 +21,8 @@ export interface ModelCheckOptions {
 
 /**
  * A chain model from its config, on a seeded random batch of N(0, 1) inputs with class-index
- * targets (one class per output unit), objective the loss SUM, checked for every parameter tensor.
+ * targets (one class per output unit), objective the loss SUM of a training forward, checked for
+ * every parameter tensor.
  *
  * The parameters start from the config's init and are then nudged by N(0, jitter²): at the init
  * every scale is 1 and every bias 0, and at so symmetric a point a wrong backward can agree with the
@@ -38,6 +40,9 @@ export function modelSubject(config: ModelConfig, options: ModelCheckOptions): G
     Float32Array.from({ length: rows * inputs }, () => rng.normal()),
   );
   const targets = Float32Array.from({ length: rows }, () => rng.int(plan.outputs));
+  // A training forward, as the trainer runs one (dropout drops, batch statistics are the batch's):
+  // the same pass in both twins gives them the same dropout mask, a constant of the function checked.
+  const pass: TrainingPass = { seed, step: 0, samples: Uint32Array.from({ length: rows }, (_, i) => i), first: 0 };
 
   const model = new ChainModel(plan, values, new Float32Array(plan.paramCount), rows, {
     kernels: referenceKernels,
@@ -55,13 +60,13 @@ export function modelSubject(config: ModelConfig, options: ModelCheckOptions): G
   return {
     tensors: model.params.map((p, k) => ({ name: p.name, value: twin.params[k].value, grad: p.grad })),
     objective() {
-      const { lossSum } = twin.forwardLoss(twinX, targets);
+      const { lossSum } = twin.forwardLoss(twinX, targets, pass);
       // Every piecewise layer's region, so a step that crosses any kink is noticed.
       region = Uint8Array.from(twin.layers.flatMap((layer) => [...(layer.region?.() ?? [])]));
       return lossSum;
     },
     backprop() {
-      model.forwardLoss(x, targets);
+      model.forwardLoss(x, targets, pass);
       model.backward();
     },
     region: () => region,

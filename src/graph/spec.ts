@@ -106,7 +106,8 @@ function checkShapes(
     const other = rest.findIndex((shape) => !sameShape(shape, first));
     if (other >= 0) {
       report(
-        `node "${node.name}": shapes differ: "${node.in[0]}" is ${describe(first)} but "${node.in[other + 1]}" is ${describe(rest[other])}`,
+        `node "${node.name}": shapes differ: "${node.in[0]}" is ${describe(first)} ` +
+          `but "${node.in[other + 1]}" is ${describe(rest[other])}`,
         ['nodes', i, 'in'],
       );
       continue;

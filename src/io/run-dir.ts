@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -61,6 +61,28 @@ export class RunDirectory {
     }
   }
 
+  /**
+   * Takes an existing run back to continue it (resume): it must be a run, it is locked as a claim
+   * is, temporary files of the interrupted writers are removed, and every result file is kept.
+   */
+  static reopen(path: string, files: WriteFs = nodeFs): RunDirectory {
+    const contents = existsDirectory(path) ? inspectDirectory(path, path) : null;
+    if (contents?.kind !== 'run') {
+      const why = contents?.kind === 'foreign' ? contents.why : 'holds no run to resume';
+      throw new UserError(`${path} ${contents ? why : 'does not exist'}`);
+    }
+    const busy = lockHolder(path);
+    if (busy) throw new UserError(busy);
+    const lock = RunLock.acquire(path);
+    try {
+      removeLeftovers(path);
+      return new RunDirectory(path, lock, files);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
   /** Replaces `name` (a run file, see RUN_FILES) atomically and durably. */
   writeAtomic(name: string, content: string | Uint8Array): void {
     writeFileAtomic(this.target(name), content, this.files);
@@ -73,6 +95,15 @@ export class RunDirectory {
   /** Appends one JSON line, fsynced; a failed append leaves no half line. */
   appendLine(name: string, value: unknown): void {
     appendDurable(this.target(name), JSON.stringify(value) + '\n', this.files);
+  }
+
+  /** Removes a run file if it exists (an old checkpoint). */
+  remove(name: string): void {
+    try {
+      rmSync(this.target(name), { force: true });
+    } catch (error) {
+      throw environmentError('remove', join(this.path, name), error);
+    }
   }
 
   /** Frees the directory for the next run. Idempotent; the process's exit does it too. */
@@ -103,6 +134,14 @@ function refuseUnusable(path: string, force: boolean, contents: Contents, busy: 
   }
   if (contents.kind === 'run' && !force) {
     throw new UserError(busy ?? `output.dir ${path} already holds a run; pass --force to replace it`);
+  }
+}
+
+function existsDirectory(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
   }
 }
 

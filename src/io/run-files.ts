@@ -21,6 +21,13 @@ export const RUN_FILES: readonly string[] = [
   'metrics.jsonl',
   'model.safetensors',
   'summary.json',
+  'report.html',
+  // What the model is (layers, shapes, weight layout, preprocessing, classes): loadModel needs no config.
+  'model.json',
+  // The final model's confusion matrix on the test split (written by training or `npm run eval --write`).
+  'confusion.json',
+  // `npm run export -- --format pytorch`: stale once the run is replaced.
+  'model.pytorch.safetensors',
 ];
 
 /** Subdirectories that hold only files the run wrote (regular files, no deeper directories). */

@@ -1,3 +1,4 @@
+import { fillDropoutMask } from '../random/dropout-mask.ts';
 import type { Kernels } from './types.ts';
 
 /**
@@ -105,6 +106,45 @@ export const referenceKernels: Kernels = {
     }
     return lossSum;
   },
+  softmaxCrossEntropyWeighted(logits, targets, weights, dlogits, m, n) {
+    let lossSum = 0;
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      let max = -Infinity;
+      for (let j = 0; j < n; j++) max = Math.max(max, logits[row + j]);
+      let sumExp = 0;
+      for (let j = 0; j < n; j++) sumExp += Math.exp(logits[row + j] - max);
+      const logSumExp = max + Math.log(sumExp);
+      const target = targets[i];
+      const weight = weights[target];
+      lossSum += weight * (logSumExp - logits[row + target]);
+      for (let j = 0; j < n; j++) {
+        dlogits[row + j] = weight * (Math.exp(logits[row + j] - logSumExp) - (j === target ? 1 : 0));
+      }
+    }
+    return lossSum;
+  },
+  softmaxCrossEntropyDenseWeighted(logits, targets, weights, dlogits, m, n) {
+    let lossSum = 0;
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      let max = -Infinity;
+      let mass = 0;
+      for (let j = 0; j < n; j++) {
+        max = Math.max(max, logits[row + j]);
+        mass += weights[j] * targets[row + j];
+      }
+      let sumExp = 0;
+      for (let j = 0; j < n; j++) sumExp += Math.exp(logits[row + j] - max);
+      const logSumExp = max + Math.log(sumExp);
+      for (let j = 0; j < n; j++) {
+        const t = weights[j] * targets[row + j];
+        lossSum += t * (logSumExp - logits[row + j]);
+        dlogits[row + j] = mass * Math.exp(logits[row + j] - logSumExp) - t;
+      }
+    }
+    return lossSum;
+  },
 
   reduceSlots(slots, out, len, scale) {
     let finite = true;
@@ -122,6 +162,10 @@ export const referenceKernels: Kernels = {
       const from = order[first + r] * width;
       for (let j = 0; j < width; j++) out[r * width + j] = source[from + j];
     }
+  },
+
+  dropoutMask(mask, rows, units, rate, seed, step, layer, samples, first) {
+    fillDropoutMask(mask, rows, units, rate, { seed, step, layer }, samples, first);
   },
 
   sgd(w, g, len, lr, weightDecay, wOut = w) {

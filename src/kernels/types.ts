@@ -53,6 +53,31 @@ export interface Kernels {
   ): number;
 
   /**
+   * softmaxCrossEntropy with a weight per class (`weights`, n floats): row i's loss and gradient are
+   * multiplied by weights[t_i]. Returns Σ_i w[t_i]·(logsumexp(x_i) − x_i[t_i]); dlogits = w[t_i]·(softmax − onehot).
+   */
+  softmaxCrossEntropyWeighted(
+    logits: Float32Array,
+    targets: Float32Array,
+    weights: Float32Array,
+    dlogits: Float32Array,
+    m: number,
+    n: number,
+  ): number;
+  /**
+   * softmaxCrossEntropyDense with a weight per class: the loss Σ_i Σ_j w_j·t_ij·(logsumexp(x_i) − x_ij),
+   * gradient (Σ_j w_j·t_ij)·softmax(x_i) − w ⊙ t_i (the dense loss of the targets w ⊙ t).
+   */
+  softmaxCrossEntropyDenseWeighted(
+    logits: Float32Array,
+    targets: Float32Array,
+    weights: Float32Array,
+    dlogits: Float32Array,
+    m: number,
+    n: number,
+  ): number;
+
+  /**
    * out[i] = scale · Σ_s slots[s][i] over i < len, summed in slot order (determinism). Returns
    * false when any value written is NaN or ±Inf, so the trainer needs no second pass to check.
    */
@@ -66,6 +91,23 @@ export interface Kernels {
     rows: number,
     width: number,
     out: Float32Array,
+  ): void;
+
+  /**
+   * Dropout's mask (defined in src/random/dropout-mask.ts): for rows i < rows of `units` each, 0 where
+   * unit u of sample samples[first + i] is dropped at (seed, step, layer), 1/(1 − rate) where it is
+   * kept. A pure function of those numbers, so both backends give the same mask bit for bit.
+   */
+  dropoutMask(
+    mask: Float32Array,
+    rows: number,
+    units: number,
+    rate: number,
+    seed: number,
+    step: number,
+    layer: number,
+    samples: Uint32Array,
+    first: number,
   ): void;
 
   /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { checkSampleRange, DROPOUT_KEY, dropThreshold, keepFactor } from '../random/dropout-mask.ts';
 import type { Kernels } from './types.ts';
 
 /**
@@ -27,6 +28,22 @@ interface KernelExports {
   tanhBackward(y: number, dout: number, dx: number, len: number): void;
   softmaxCrossEntropy(logits: number, targets: number, dlogits: number, m: number, n: number): number;
   softmaxCrossEntropyDense(logits: number, targets: number, dlogits: number, m: number, n: number): number;
+  softmaxCrossEntropyWeighted(
+    logits: number,
+    targets: number,
+    weights: number,
+    dlogits: number,
+    m: number,
+    n: number,
+  ): number;
+  softmaxCrossEntropyDenseWeighted(
+    logits: number,
+    targets: number,
+    weights: number,
+    dlogits: number,
+    m: number,
+    n: number,
+  ): number;
   reduceSlots4(
     out: number,
     s0: number,
@@ -80,6 +97,19 @@ interface KernelExports {
     vOut: number,
   ): void;
   gatherRows(source: number, order: number, first: number, rows: number, width: number, out: number): void;
+  dropoutMask(
+    mask: number,
+    rows: number,
+    units: number,
+    threshold: number,
+    keep: number,
+    samples: number,
+    first: number,
+    seed: number,
+    step: number,
+    layer: number,
+    key1: number,
+  ): void;
   staticDataEnd(): number;
   panelLocks(): number;
   panelCount(): number;
@@ -208,6 +238,26 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
         n,
       );
     },
+    softmaxCrossEntropyWeighted(logits, targets, weights, dlogits, m, n) {
+      return wasm.softmaxCrossEntropyWeighted(
+        at(logits, m * n, 'logits'),
+        at(targets, m, 'targets'),
+        at(weights, n, 'weights'),
+        at(dlogits, m * n, 'dlogits'),
+        m,
+        n,
+      );
+    },
+    softmaxCrossEntropyDenseWeighted(logits, targets, weights, dlogits, m, n) {
+      return wasm.softmaxCrossEntropyDenseWeighted(
+        at(logits, m * n, 'logits'),
+        at(targets, m * n, 'targets'),
+        at(weights, n, 'weights'),
+        at(dlogits, m * n, 'dlogits'),
+        m,
+        n,
+      );
+    },
     reduceSlots(slots, out, len, scale) {
       if (slots.length === 0) {
         // an empty sum, as the reference
@@ -232,6 +282,23 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
         rows,
         width,
         at(out, rows * width, 'out'),
+      );
+    },
+    dropoutMask(mask, rows, units, rate, seed, step, layer, samples, first) {
+      const threshold = dropThreshold(rate);
+      checkSampleRange(samples, first, rows);
+      wasm.dropoutMask(
+        at(mask, rows * units, 'mask'),
+        rows,
+        units,
+        threshold,
+        keepFactor(rate),
+        at(samples, first + rows, 'samples'),
+        first,
+        seed,
+        step,
+        layer,
+        DROPOUT_KEY,
       );
     },
     sgd(w, g, len, lr, weightDecay, wOut = w) {

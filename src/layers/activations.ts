@@ -7,7 +7,7 @@ import { cached, type Layer, type LayerContext } from './layer.ts';
  * mask x > 0), Sigmoid and Tanh their OUTPUT y (f' is a function of y). Backward applies
  * dout · f' into its own buffer and never touches dout.
  */
-abstract class Activation implements Layer {
+export abstract class Activation implements Layer {
   readonly params = [];
   protected saved?: Tensor;
   protected readonly kernels: Kernels;
@@ -84,5 +84,31 @@ export class Tanh extends Activation {
   }
   protected derive(y: Float32Array, dout: Float32Array, dx: Float32Array, len: number) {
     this.kernels.tanhBackward(y, dout, dx, len);
+  }
+}
+
+/**
+ * y = x for x > 0, α·x otherwise; dx = dout where x > 0, α·dout otherwise (at x = 0 the slope is
+ * α, as PyTorch takes it). Piecewise like ReLU, so it reports the same region.
+ */
+export class LeakyReLU extends Activation {
+  constructor(
+    capacity: number,
+    context: LayerContext,
+    readonly alpha: number,
+  ) {
+    super(capacity, context, true);
+  }
+  region(): Uint8Array {
+    if (!this.saved) throw new Error('LeakyReLU.region called before forward');
+    return Uint8Array.from(this.saved.data, (x) => (x > 0 ? 1 : 0));
+  }
+  protected apply(x: Float32Array, y: Float32Array, len: number) {
+    const alpha = this.alpha;
+    for (let i = 0; i < len; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
+  }
+  protected derive(x: Float32Array, dout: Float32Array, dx: Float32Array, len: number) {
+    const alpha = this.alpha;
+    for (let i = 0; i < len; i++) dx[i] = x[i] > 0 ? dout[i] : alpha * dout[i];
   }
 }

@@ -29,6 +29,33 @@ export interface Layer {
   region?(): Uint8Array;
 }
 
+/**
+ * What a TRAINING forward knows beyond its input; a forward without one is an evaluation or a
+ * prediction (dropout off, batch norm on its running statistics, no class weights). The trainer
+ * passes one per chunk: what it holds identifies each row globally, so a layer that draws random
+ * numbers (dropout) draws the same ones whichever thread or chunk computes the row.
+ */
+export interface TrainingPass {
+  /** The run's seed. */
+  readonly seed: number;
+  /** The global step, 0-based and counted across epochs. */
+  readonly step: number;
+  /** Row i of the forward's input is dataset sample `samples[first + i]` (the epoch's order, the chunk's first row). */
+  readonly samples: Uint32Array;
+  readonly first: number;
+  /** Softmax-cross-entropy only: each class's weight in the loss (see losses.ts), or none. */
+  readonly classWeights?: Float32Array;
+}
+
+/**
+ * The mode of the forward being run, one object per model shared with the layers that depend on it
+ * (dropout, batch norm): the model sets `pass` at the start of every forward, so a layer never sees
+ * a stale mode and the Layer contract (`forward(x)`) stays as it is.
+ */
+export interface ForwardMode {
+  pass: TrainingPass | null;
+}
+
 /** What a layer needs to preallocate: kernels to run, where buffers come from, how big they get. */
 export interface LayerContext {
   readonly kernels: Kernels;

@@ -14,7 +14,12 @@ export type Targets = Float32Array | Tensor;
  * gradient of that sum with respect to the output.
  */
 export interface Loss {
-  forward(output: Tensor, targets: Targets): number;
+  /**
+   * `classWeights` (one per class): each row's loss and gradient are multiplied by its class's
+   * weight, and the sum is still divided by the sample count (Keras's `class_weight`, not PyTorch's
+   * weighted mean, which divides by Σ weights). Softmax-cross-entropy only.
+   */
+  forward(output: Tensor, targets: Targets, classWeights?: Float32Array): number;
   backward(): Tensor;
 }
 
@@ -37,16 +42,23 @@ export class SoftmaxCrossEntropy implements Loss {
     this.dlogits = alloc.floats(capacity);
   }
 
-  forward(logits: Tensor, targets: Targets): number {
+  forward(logits: Tensor, targets: Targets, classWeights?: Float32Array): number {
     const [rows, classes] = logits.shape;
     this.shape = logits.shape;
     const dx = viewOf(this.dlogits, logits.shape).data;
+    if (classWeights && classWeights.length !== classes) {
+      throw new Error(`SoftmaxCrossEntropy: ${classes} classes but ${classWeights.length} class weights`);
+    }
     if (isClassIndices(targets)) {
       if (targets.length < rows) throw new Error(`SoftmaxCrossEntropy: ${rows} rows but ${targets.length} targets`);
-      return this.kernels.softmaxCrossEntropy(logits.data, targets, dx, rows, classes);
+      return classWeights
+        ? this.kernels.softmaxCrossEntropyWeighted(logits.data, targets, classWeights, dx, rows, classes)
+        : this.kernels.softmaxCrossEntropy(logits.data, targets, dx, rows, classes);
     }
     assertSameShape(logits, targets, 'SoftmaxCrossEntropy');
-    return this.kernels.softmaxCrossEntropyDense(logits.data, targets.data, dx, rows, classes);
+    return classWeights
+      ? this.kernels.softmaxCrossEntropyDenseWeighted(logits.data, targets.data, classWeights, dx, rows, classes)
+      : this.kernels.softmaxCrossEntropyDense(logits.data, targets.data, dx, rows, classes);
   }
 
   backward(): Tensor {
@@ -66,7 +78,8 @@ export class MeanSquaredError implements Loss {
     this.dy = alloc.floats(capacity);
   }
 
-  forward(output: Tensor, targets: Targets): number {
+  forward(output: Tensor, targets: Targets, classWeights?: Float32Array): number {
+    if (classWeights) throw new Error('MeanSquaredError: class weights apply to softmax-cross-entropy only');
     const [rows, width] = output.shape;
     this.shape = output.shape;
     const dy = viewOf(this.dy, output.shape).data;

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { sizeOf } from '../tensor.ts';
-import { ReLU, Sigmoid, Tanh } from './activations.ts';
+import { LeakyReLU, ReLU, Sigmoid, Tanh } from './activations.ts';
 import { Affine } from './affine.ts';
-import type { Layer, LayerContext, Param } from './layer.ts';
+import { Dropout } from './dropout.ts';
+import { Gelu, GELU_APPROXIMATIONS } from './gelu.ts';
+import type { ForwardMode, Layer, LayerContext, Param } from './layer.ts';
+import { LayerNorm } from './layer-norm.ts';
 import { constant, WEIGHT_INITS, weightInit, type ParamInit } from './param-init.ts';
 import { Bias, Scale } from './scale-bias.ts';
 
@@ -33,6 +36,10 @@ export interface BuildArgs {
   readonly context: LayerContext;
   /** False for the first layer of a net: nobody needs d loss / d data, so the layer may skip it. */
   readonly inputGradient: boolean;
+  /** The layer's position in the chain (dropout keys its mask with it). */
+  readonly index: number;
+  /** Training or evaluation, set by the model before every forward (dropout and batch norm read it). */
+  readonly mode: ForwardMode;
 }
 
 export interface LayerKind<S extends z.ZodType = z.ZodType> {
@@ -107,6 +114,39 @@ export const layerKinds = {
   relu: elementwise('relu', ReLU),
   sigmoid: elementwise('sigmoid', Sigmoid),
   tanh: elementwise('tanh', Tanh),
+  /** y = x for x > 0, α·x otherwise. */
+  'leaky-relu': layerKind({
+    schema: z.strictObject({ type: layerType('leaky-relu'), alpha: z.number().min(0).max(1).default(0.01) }),
+    outputShape: (_, input) => input,
+    params: () => [],
+    build: (config, { input, maxRows, context }) => new LeakyReLU(maxRows * sizeOf(input), context, config.alpha),
+  }),
+  /** y = x·Φ(x): exact through erf (PyTorch's default) or its tanh approximation. */
+  gelu: layerKind({
+    schema: z.strictObject({ type: layerType('gelu'), approximate: z.enum(GELU_APPROXIMATIONS).default('none') }),
+    outputShape: (_, input) => input,
+    params: () => [],
+    build: (config, { input, maxRows, context }) => new Gelu(maxRows * sizeOf(input), context, config.approximate),
+  }),
+  /** Per sample over its features: (x − μ)/√(σ² + ε), then a learnable scale γ and offset β per feature. */
+  'layer-norm': layerKind({
+    schema: z.strictObject({ type: layerType('layer-norm'), epsilon: z.number().positive().max(1).default(1e-5) }),
+    outputShape: (_, input) => input,
+    params: (_, input) => [
+      { name: 'gamma', shape: input, init: constant(1) },
+      { name: 'beta', shape: input, init: constant(0) },
+    ],
+    build: (config, { input, params, maxRows, context }) =>
+      new LayerNorm(sizeOf(input), params[0], params[1], config.epsilon, maxRows, context),
+  }),
+  /** Inverted dropout in training (each unit zeroed with probability `rate`); the identity in evaluation. */
+  dropout: layerKind({
+    schema: z.strictObject({ type: layerType('dropout'), rate: z.number().min(0).lt(1).default(0.5) }),
+    outputShape: (_, input) => input,
+    params: () => [],
+    build: (config, { input, maxRows, context, index, mode }) =>
+      new Dropout(sizeOf(input), config.rate, index, maxRows, context, mode),
+  }),
 };
 
 export type LayerType = keyof typeof layerKinds;

@@ -1,5 +1,5 @@
 import type { ModelConfig } from '../config/model-schema.ts';
-import type { Layer, LayerContext, Param } from '../layers/layer.ts';
+import type { ForwardMode, Layer, LayerContext, Param, TrainingPass } from '../layers/layer.ts';
 import { MeanSquaredError, SoftmaxCrossEntropy, type Loss, type Targets } from '../layers/losses.ts';
 import { kindOf } from '../layers/registry.ts';
 import type { Tensor } from '../tensor.ts';
@@ -19,6 +19,8 @@ export class ChainModel {
   readonly layers: readonly Layer[];
   readonly loss: Loss;
   readonly params: readonly Param[];
+  /** Shared with the layers that behave differently in training (dropout, batch norm); set by every forward. */
+  private readonly mode: ForwardMode = { pass: null };
 
   constructor(
     readonly plan: ModelPlan,
@@ -41,23 +43,36 @@ export class ChainModel {
         maxRows,
         context,
         inputGradient: index > 0,
+        index,
+        mode: this.mode,
       }),
     );
     this.loss = new LOSSES[plan.config.loss](maxRows * plan.outputs, context);
     this.params = params;
   }
 
-  /** Runs the layers; returns the output (logits for softmax-cross-entropy). */
-  forward(x: Tensor): Tensor {
+  /**
+   * Runs the layers; returns the output (logits for softmax-cross-entropy). With a training pass
+   * (the trainer's chunks) dropout drops and batch norm uses the batch; without one (evaluation,
+   * prediction) dropout is the identity and batch norm uses its running statistics.
+   */
+  forward(x: Tensor, pass?: TrainingPass): Tensor {
+    if (pass && pass.first + x.shape[0] > pass.samples.length) {
+      throw new Error(`forward: ${x.shape[0]} rows from row ${pass.first} of ${pass.samples.length} sample indices`);
+    }
+    this.mode.pass = pass ?? null;
     let value = x;
     for (const layer of this.layers) value = layer.forward(value);
     return value;
   }
 
-  /** Forward through layers and loss; returns the loss SUM over the rows of `x`. */
-  forwardLoss(x: Tensor, targets: Targets): { output: Tensor; lossSum: number } {
-    const output = this.forward(x);
-    return { output, lossSum: this.loss.forward(output, targets) };
+  /**
+   * Forward through layers and loss; returns the loss SUM over the rows of `x`. Class weights
+   * (`pass.classWeights`) shape the training objective only: an evaluation loss is unweighted.
+   */
+  forwardLoss(x: Tensor, targets: Targets, pass?: TrainingPass): { output: Tensor; lossSum: number } {
+    const output = this.forward(x, pass);
+    return { output, lossSum: this.loss.forward(output, targets, pass?.classWeights) };
   }
 
   /** Backpropagates the last `forwardLoss`, writing every parameter's gradient of the loss sum. */

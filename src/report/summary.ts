@@ -18,7 +18,7 @@ const LABELS: Record<string, string> = {
   chunks: 'chunks per batch',
   kernels: 'kernels',
   parameters: 'parameters',
-  // The machine block proposed for summary.json (docs/notes-report.md).
+  // The machine block proposed for summary.json (README.md (the report section)).
   'machine.cpuModel': 'CPU',
   'machine.cpus': 'CPU cores',
   'machine.memoryGiB': 'memory (GiB)',

@@ -1,3 +1,4 @@
+import { UserError } from '../errors.ts';
 import type { Allocator } from '../tensor.ts';
 import { alignedFloats, type ArenaLayout, type Region } from './layout.ts';
 
@@ -73,4 +74,16 @@ export function countingAllocator(): Allocator & { readonly total: number } {
       return new Float32Array(count);
     },
   };
+}
+
+/** The run's arena, or a clean error naming the size when the machine cannot give it. */
+export function allocateArena(layout: ArenaLayout): WebAssembly.Memory {
+  try {
+    return createArenaMemory(layout);
+  } catch (error) {
+    throw new UserError(
+      `cannot allocate ${(layout.bytes / 2 ** 20).toFixed(0)} MiB of shared memory for this run ` +
+        `(${(error as Error).message}): use fewer units, chunks or workers`,
+    );
+  }
 }

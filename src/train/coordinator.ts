@@ -3,7 +3,7 @@ import { Command, Slot, atomicWords, type ControlWords } from './control.ts';
 import { StepFailure } from './errors.ts';
 import { closePhase, emptyPhase, publishPhase, runChunks, runRanges, type PhaseRequest } from './phase.ts';
 import type { RunSetup } from './setup.ts';
-import { ShardComputer } from './shard.ts';
+import { ComputeThread } from './compute-thread.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface PhaseStats {
@@ -19,6 +19,8 @@ export interface CoordinatorOptions {
   readonly maxAttempts?: number;
   /** The module each pool thread runs (default workers/trainer.ts); tests wrap it to inject faults. */
   readonly workerFile?: string;
+  /** Told of each failed attempt before it is retried on fresh workers. */
+  readonly onRetry?: (what: string, attempt: number, error: Error) => void;
 }
 
 type WaitAsync = (
@@ -38,7 +40,7 @@ const WAKE_SLOTS = [Slot.READY, Slot.CHUNKS_DONE, Slot.RANGES_DONE];
  * `maxAttempts`, stops the run naming the step.
  */
 export class Coordinator {
-  readonly shard: ShardComputer;
+  private readonly compute: ComputeThread;
   private readonly control: Int32Array;
   private readonly words: ControlWords;
   /** The phase last published (the coordinator's copy of the descriptor). */
@@ -53,8 +55,8 @@ export class Coordinator {
     private readonly setup: RunSetup,
     private readonly options: CoordinatorOptions,
   ) {
-    this.shard = new ShardComputer(memory, setup, 0);
-    this.control = this.shard.views.control;
+    this.compute = new ComputeThread(memory, setup, 0);
+    this.control = this.compute.views.control;
     this.words = atomicWords(this.control, setup.spinMicros);
   }
 
@@ -68,7 +70,15 @@ export class Coordinator {
       for (const slot of WAKE_SLOTS) Atomics.notify(this.control, slot);
     });
     const timeoutMs = this.options.startTimeoutMs ?? 30_000 + 5_000 * this.setup.threads;
-    await this.waitFor(Slot.READY, this.setup.threads - 1, timeoutMs, 'worker start-up');
+    try {
+      await this.waitFor(Slot.READY, this.setup.threads - 1, timeoutMs, 'worker start-up');
+    } catch (error) {
+      if (!(error instanceof StepFailure)) throw error;
+      await this.close();
+      const failed = new UserError(`the worker threads could not start: ${error.message}`, 1);
+      failed.cause = error;
+      throw failed;
+    }
   }
 
   /** Forward + backward on every chunk of the batch, the reduced gradient and the (uncommitted) update. */
@@ -77,9 +87,9 @@ export class Coordinator {
     return this.withRetries(what, async () => {
       const { chunks, rangeCount: ranges } = this.setup;
       const phase = this.publish({ command: Command.TRAIN, chunks, ranges, batchStart, batchSize, step });
-      runChunks(this.words, phase, this.shard);
+      runChunks(this.words, phase, this.compute);
       await this.waitFor(Slot.CHUNKS_DONE, (phase.base + chunks) | 0, this.options.stepTimeoutMs, what);
-      runRanges(this.words, phase, this.shard);
+      runRanges(this.words, phase, this.compute);
       await this.waitFor(Slot.RANGES_DONE, (phase.base + ranges) | 0, this.options.stepTimeoutMs, what);
       return this.sumStats(chunks);
     });
@@ -95,7 +105,12 @@ export class Coordinator {
 
   /** The committed parameter vector. */
   committedParams(): Float32Array {
-    return this.shard.paramsBuffer(this.params);
+    return this.compute.paramsBuffer(this.params);
+  }
+
+  /** The committed optimizer state vectors (momentum, AdaGrad/Adam accumulators). */
+  committedOptimizerState(): Float32Array[] {
+    return this.compute.views.optimizerState[this.params];
   }
 
   /** True when the last step's reduced gradient holds a NaN or ±Inf. */
@@ -109,7 +124,7 @@ export class Coordinator {
     if (chunks === 0) return Promise.resolve({ lossSum: 0, correct: 0, count: 0 });
     return this.withRetries('evaluation', async () => {
       const phase = this.publish({ command: Command.EVAL, chunks, ranges: 0, batchStart: 0, batchSize: 0 });
-      runChunks(this.words, phase, this.shard);
+      runChunks(this.words, phase, this.compute);
       await this.waitFor(Slot.CHUNKS_DONE, (phase.base + chunks) | 0, this.options.stepTimeoutMs, 'evaluation');
       return this.sumStats(chunks);
     });
@@ -132,7 +147,7 @@ export class Coordinator {
 
   /** Sums per-chunk stats in chunk order (the order fixes the float rounding). */
   private sumStats(entries: number): PhaseStats {
-    const stats = this.shard.views.stats;
+    const stats = this.compute.views.stats;
     const total = { lossSum: 0, correct: 0, count: 0 };
     for (let e = 0; e < entries; e++) {
       total.lossSum += stats[3 * e];
@@ -156,6 +171,7 @@ export class Coordinator {
           failed.cause = error;
           throw failed;
         }
+        this.options.onRetry?.(what, tries, error);
         await this.restart();
       }
     }

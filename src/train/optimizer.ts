@@ -14,7 +14,7 @@ export interface OptimizerVectors {
 
 /**
  * One update of (a range of) the flat parameter vector from the averaged gradient, reading `from`
- * (the committed buffer) and writing `to` (the uncommitted one, shard.ts runRanges) in one pass.
+ * (the committed buffer) and writing `to` (the uncommitted one, compute-thread.ts runRanges) in one pass.
  * Elementwise, so ranges may be updated by different threads with the same result. `step` is
  * 1-based (Adam's bias correction needs it).
  */
@@ -25,19 +25,21 @@ export function applyOptimizer(
   to: OptimizerVectors,
   grads: Float32Array,
   step: number,
+  /** The step's learning rate: learningRate, or what its schedule gives (schedule.ts). */
+  learningRate: number,
 ): void {
   const { params: w, state } = from;
   const n = w.length;
   switch (config.type) {
     case 'sgd':
-      return kernels.sgd(w, grads, n, config.learningRate, config.weightDecay, to.params);
+      return kernels.sgd(w, grads, n, learningRate, config.weightDecay, to.params);
     case 'momentum':
       return kernels.momentum(
         w,
         grads,
         state[0],
         n,
-        config.learningRate,
+        learningRate,
         config.momentum,
         config.weightDecay,
         to.params,
@@ -49,7 +51,7 @@ export function applyOptimizer(
         grads,
         state[0],
         n,
-        config.learningRate,
+        learningRate,
         config.epsilon,
         config.weightDecay,
         to.params,
@@ -62,7 +64,7 @@ export function applyOptimizer(
         state[0],
         state[1],
         n,
-        config.learningRate,
+        learningRate,
         config.beta1,
         config.beta2,
         config.epsilon,

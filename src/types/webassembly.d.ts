@@ -17,7 +17,9 @@ declare namespace WebAssembly {
   class Module {
     constructor(bytes: BufferSource);
   }
-  type ExportValue = Function | Memory | Global;
+  /** An exported function takes and returns numbers; callers cast the exports to their real signatures. */
+  type ExportFunction = (...args: never[]) => unknown;
+  type ExportValue = ExportFunction | Memory | Global;
   type Exports = Record<string, ExportValue>;
   type Imports = Record<string, Record<string, unknown>>;
   class Instance {

@@ -6,7 +6,7 @@ const s = suite('progress bar');
 
 function fakeTerminal() {
   const written: string[] = [];
-  return { written, stream: { write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream };
+  return { written, stream: { write: (text: string) => written.push(text) } };
 }
 
 s('draws the epoch, a bar filled by the share of steps done, samples/s, loss and ETA', () => {
@@ -20,12 +20,23 @@ s('draws the epoch, a bar filled by the share of steps done, samples/s, loss and
 
 s('redraws at most every 100 ms, but always draws the last step', () => {
   const { written, stream } = fakeTerminal();
-  const bar = new ProgressBar(1, stream);
-  bar.step({ epoch: 1, step: 1, steps: 3, samples: 10, loss: 1, seconds: 0.01 });
-  bar.step({ epoch: 1, step: 2, steps: 3, samples: 20, loss: 1, seconds: 0.02 });
-  bar.step({ epoch: 1, step: 3, steps: 3, samples: 30, loss: 1, seconds: 0.03 });
-  assert.is(written.length, 2);
-  assert.match(written[1], /\[#{24}\]/);
+  let now = 1000;
+  const bar = new ProgressBar(1, stream, () => now);
+  const step = (step: number) =>
+    bar.step({ epoch: 1, step, steps: 5, samples: 10 * step, loss: 1, seconds: step / 100 });
+  step(1); // the first step is drawn
+  now += 99;
+  step(2); // 99 ms later: skipped
+  now += 1;
+  step(3); // 100 ms after the last drawing: drawn
+  now += 10;
+  step(4); // skipped
+  now += 10;
+  step(5); // the last step: drawn however soon
+  assert.is(written.length, 3);
+  assert.match(written[0], /\[#{5}\.{19}\]/);
+  assert.match(written[1], /\[#{14}\.{10}\]/);
+  assert.match(written[2], /\[#{24}\]/);
 });
 
 s('ends each epoch with its metrics on a line of their own', () => {
@@ -36,6 +47,7 @@ s('ends each epoch with its metrics on a line of their own', () => {
     trainAccuracy: 0.8,
     testAccuracy: 0.75,
     testLoss: 0.6,
+    learningRate: 0.1,
     samplesPerSec: 1234.4,
     seconds: 1.5,
     workers: 2,
@@ -48,6 +60,7 @@ s('ends each epoch with its metrics on a line of their own', () => {
   );
   assert.ok(written[0].endsWith('\n'));
   assert.not.match(formatEpoch({ ...metrics, testAccuracy: null }, 3), /test acc/);
+  assert.match(formatEpoch({ ...metrics, workers: 1 }, 3), /\(1 worker\)$/);
 });
 
 s.run();

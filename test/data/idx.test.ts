@@ -1,27 +1,12 @@
 import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadDataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
-import { tempDir, userErrorOf, writeTemp } from './helpers.ts';
+import { idxImages, idxLabels, tempDir, userErrorOf, writeTemp } from './helpers.ts';
 
 const s = suite('idx source');
 const dir = tempDir();
-
-/** An IDX images file: magic 0x00000803, then count, rows, cols (big-endian), then the pixels. */
-function idxImages(count: number, rows: number, cols: number, pixels: number[]): Uint8Array {
-  const header = new DataView(new ArrayBuffer(16));
-  [0x803, count, rows, cols].forEach((value, i) => header.setUint32(4 * i, value));
-  return Buffer.concat([new Uint8Array(header.buffer), Uint8Array.from(pixels)]);
-}
-
-/** An IDX labels file: magic 0x00000801, count, then the labels. */
-function idxLabels(labels: number[]): Uint8Array {
-  const header = new DataView(new ArrayBuffer(8));
-  header.setUint32(0, 0x801);
-  header.setUint32(4, labels.length);
-  return Buffer.concat([new Uint8Array(header.buffer), Uint8Array.from(labels)]);
-}
 
 // Three 2×2 images: pixel values chosen so that ÷255 is easy to state (255 → 1, 51 → 0.2).
 const pixels = [0, 51, 102, 255, 255, 0, 0, 0, 1, 2, 3, 4];
@@ -30,82 +15,94 @@ const labels = writeTemp(dir, 'labels.idx', idxLabels([0, 2, 1]));
 
 const load = (input: object, seed = 1) => loadDataset(dataConfigSchema.parse({ source: 'idx', ...input }), seed);
 
-s('reads a raw pair: 4 features, classes = max label + 1, pixels ÷ 255', () => {
-  const data = load({ images, labels });
+s('reads a raw pair: 4 features, classes = max label + 1, pixels ÷ 255', async () => {
+  const data = await load({ images, labels });
   assert.is(data.features, 4);
   assert.is(data.classes, 3);
-  assert.equal(Array.from(data.train.inputs), pixels.map((p) => Math.fround(p / 255)));
+  assert.equal(
+    Array.from(data.train.inputs),
+    pixels.map((p) => Math.fround(p / 255)),
+  );
   assert.equal(Array.from(data.train.targets), [0, 2, 1]);
   assert.is(data.test, null);
 });
 
-s('keeps raw bytes with normalize: false', () => {
-  assert.equal(Array.from(load({ images, labels, normalize: false }).train.inputs), pixels);
+s('keeps raw bytes with normalize: false', async () => {
+  assert.equal(Array.from((await load({ images, labels, normalize: false })).train.inputs), pixels);
 });
 
-s('reads gzipped files, detected by their bytes, not their names', () => {
+s('reads gzipped files, detected by their bytes, not their names', async () => {
   const gzImages = writeTemp(dir, 'gz-images.idx', gzipSync(idxImages(3, 2, 2, pixels)));
   const gzLabels = writeTemp(dir, 'gz-labels.bin', gzipSync(idxLabels([0, 2, 1])));
-  const data = load({ images: gzImages, labels: gzLabels });
-  assert.equal(data.train, load({ images, labels }).train);
+  const data = await load({ images: gzImages, labels: gzLabels });
+  assert.equal(data.train, (await load({ images, labels })).train);
 });
 
-s('names a truncated file and the size its header promises', () => {
+s('names a truncated file and the size its header promises', async () => {
   const cut = writeTemp(dir, 'cut.idx', idxImages(3, 2, 2, pixels).subarray(0, 27));
-  const message = userErrorOf(() => load({ images: cut, labels }));
+  const message = await userErrorOf(() => load({ images: cut, labels }));
   assert.match(message, `${cut}: truncated`);
   assert.match(message, '3 images of 2×2 (28 bytes) but the data is 27 bytes');
 });
 
-s('rejects bytes past the end the header promises', () => {
+s('rejects bytes past the end the header promises', async () => {
   const long = writeTemp(dir, 'long.idx', Buffer.concat([idxLabels([0, 2, 1]), Uint8Array.from([7])]));
-  assert.match(userErrorOf(() => load({ images, labels: long })), 'has extra bytes');
+  assert.match(await userErrorOf(() => load({ images, labels: long })), 'has extra bytes');
 });
 
-s('rejects a labels file given as images by its magic number', () => {
-  const message = userErrorOf(() => load({ images: labels, labels }));
-  assert.match(message, `${labels}: not an IDX images (u8, 3 dimensions) file: magic number 0x00000801, expected 0x00000803`);
+s('rejects a labels file given as images by its magic number', async () => {
+  const message = await userErrorOf(() => load({ images: labels, labels }));
+  assert.match(
+    message,
+    `${labels}: not an IDX images (u8, 3 dimensions) file: magic number 0x00000801, expected 0x00000803`,
+  );
 });
 
-s('rejects a file too short for a header', () => {
+s('rejects a file too short for a header', async () => {
   const tiny = writeTemp(dir, 'tiny.idx', Uint8Array.from([0, 0, 8, 3, 0, 0]));
-  assert.match(userErrorOf(() => load({ images: tiny, labels })), 'too short for an IDX images');
+  assert.match(await userErrorOf(() => load({ images: tiny, labels })), 'too short for an IDX images');
 });
 
-s('names both files when image and label counts differ', () => {
+s('names both files when image and label counts differ', async () => {
   const two = writeTemp(dir, 'two-labels.idx', idxLabels([0, 1]));
-  assert.match(userErrorOf(() => load({ images, labels: two })), `${images} holds 3 rows but ${two} holds 2 labels`);
+  assert.match(
+    await userErrorOf(() => load({ images, labels: two })),
+    `${images} holds 3 rows but ${two} holds 2 labels`,
+  );
 });
 
-s('rejects a file with zero images', () => {
+s('rejects a file with zero images', async () => {
   const empty = writeTemp(dir, 'empty.idx', idxImages(0, 2, 2, []));
   const none = writeTemp(dir, 'none.idx', idxLabels([]));
-  assert.match(userErrorOf(() => load({ images: empty, labels: none })), `${empty}: no data rows`);
+  assert.match(await userErrorOf(() => load({ images: empty, labels: none })), `${empty}: no data rows`);
 });
 
-s('takes the first train and test rows of separate test files', () => {
-  const data = load({ images, labels, testImages: images, testLabels: labels, train: 2, test: 1 });
+s('takes the first train and test rows of separate test files', async () => {
+  const data = await load({ images, labels, testImages: images, testLabels: labels, train: 2, test: 1 });
   assert.equal(Array.from(data.train.targets), [0, 2]);
   assert.equal(Array.from(data.test?.targets ?? []), [0]);
 });
 
-s('rejects test files of another image size', () => {
+s('rejects test files of another image size', async () => {
   const wide = writeTemp(dir, 'wide.idx', idxImages(1, 1, 4, [1, 2, 3, 4]));
   const one = writeTemp(dir, 'one.idx', idxLabels([0]));
-  assert.match(userErrorOf(() => load({ images, labels, testImages: wide, testLabels: one })), 'holds 1×4 images');
+  assert.match(
+    await userErrorOf(() => load({ images, labels, testImages: wide, testLabels: one })),
+    'holds 1×4 images',
+  );
 });
 
-s('holds out test rows of one file by a seeded, disjoint split', () => {
-  const data = load({ images, labels, test: 1 });
+s('holds out test rows of one file by a seeded, disjoint split', async () => {
+  const data = await load({ images, labels, test: 1 });
   assert.is(data.train.count, 2);
   assert.is(data.test?.count, 1);
   const all = [...data.train.targets, ...(data.test?.targets ?? [])].sort();
   assert.equal(all, [0, 1, 2]);
-  assert.equal(load({ images, labels, test: 1 }), data);
+  assert.equal(await load({ images, labels, test: 1 }), data);
 });
 
-s('rejects asking for more rows than the file holds', () => {
-  assert.match(userErrorOf(() => load({ images, labels, train: 3, test: 1 })), `only 3 rows`);
+s('rejects asking for more rows than the file holds', async () => {
+  assert.match(await userErrorOf(() => load({ images, labels, train: 3, test: 1 })), `only 3 rows`);
 });
 
 s.run();

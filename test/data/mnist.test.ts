@@ -3,8 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadDataset, type Dataset } from '../../src/data/dataset.ts';
-import { mnistImages } from '../../src/data/mnistCache.ts';
+import { loadDataset } from '../../src/data/load.ts';
+import type { Dataset } from '../../src/data/types.ts';
+import { mnistImages } from '../../src/data/mnist-cache.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
 import { createRng, permutation, STREAM } from '../../src/random.ts';
 import { tempDir } from './helpers.ts';
@@ -12,10 +13,10 @@ import { tempDir } from './helpers.ts';
 const s = suite('mnist source');
 const digits = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
 const cacheDir = tempDir(); // built by the first load below, shared by the tests that only read
-const load = (input: object, seed: number): Dataset =>
+const load = (input: object, seed: number): Promise<Dataset> =>
   loadDataset(dataConfigSchema.parse({ source: 'mnist', ...input }), seed, { cacheDir });
 
-s('builds the cache once; a second load reads it without touching the JSON', () => {
+s('builds the cache once; a second load reads it without touching the JSON', async () => {
   const dir = tempDir();
   assert.ok(mnistImages(dir).built);
   const file = join(dir, 'mnist-v1.bin');
@@ -26,7 +27,7 @@ s('builds the cache once; a second load reads it without touching the JSON', () 
   assert.is(again.labels.length, 10000);
 });
 
-s('rebuilds a truncated cache', () => {
+s('rebuilds a truncated cache', async () => {
   const dir = tempDir();
   const first = mnistImages(dir);
   truncateSync(join(dir, 'mnist-v1.bin'), 1000);
@@ -35,7 +36,7 @@ s('rebuilds a truncated cache', () => {
   assert.equal(rebuilt.pixels, first.pixels);
 });
 
-s('rebuilds a cache whose pixels were changed (checksum)', () => {
+s('rebuilds a cache whose pixels were changed (checksum)', async () => {
   const dir = tempDir();
   mnistImages(dir);
   const file = join(dir, 'mnist-v1.bin');
@@ -45,18 +46,20 @@ s('rebuilds a cache whose pixels were changed (checksum)', () => {
   assert.ok(mnistImages(dir).built);
 });
 
-s('gives 8000 train and 2000 test rows of 784 pixels, 10 classes, by default', () => {
-  const data = load({}, 1);
+s('gives 8000 train and 2000 test rows of 784 pixels, 10 classes, by default', async () => {
+  const data = await load({}, 1);
   assert.is(data.features, 784);
   assert.is(data.classes, 10);
   assert.is(data.train.inputs.length, 8000 * 784);
   assert.is(data.train.count, 8000);
   assert.is(data.test?.count, 2000);
   assert.is(data.test?.inputs.length, 2000 * 784);
+  assert.equal(data.preprocessing, { kind: 'none' }); // the package's pixels are in [0, 1] already
+  assert.equal(data.warnings, []); // nor do its rarely used corner pixels count as a range of their own
 });
 
-s('train and test together hold each of the 10000 images once', () => {
-  const data = load({}, 1);
+s('train and test together hold each of the 10000 images once', async () => {
+  const data = await load({}, 1);
   const rows = new Set<string>();
   for (const split of [data.train, data.test!]) {
     for (let i = 0; i < split.count; i++) rows.add(Buffer.from(split.inputs.buffer, i * 3136, 3136).toString('base64'));
@@ -64,19 +67,19 @@ s('train and test together hold each of the 10000 images once', () => {
   assert.is(rows.size, 10000);
 });
 
-s('splits the same way for the same seed and differently for another', () => {
-  const a = load({ train: 100, test: 50 }, 3);
-  assert.equal(load({ train: 100, test: 50 }, 3), a);
-  assert.not.equal(load({ train: 100, test: 50 }, 4).train.targets, a.train.targets);
+s('splits the same way for the same seed and differently for another', async () => {
+  const a = await load({ train: 100, test: 50 }, 3);
+  assert.equal(await load({ train: 100, test: 50 }, 3), a);
+  assert.not.equal((await load({ train: 100, test: 50 }, 4)).train.targets, a.train.targets);
 });
 
-s('gives no test split for test: 0', () => {
-  assert.is(load({ train: 10, test: 0 }, 1).test, null);
+s('gives no test split for test: 0', async () => {
+  assert.is((await load({ train: 10, test: 0 }, 1)).test, null);
 });
 
-s('pixels and labels equal those in the package JSON', () => {
+s('pixels and labels equal those in the package JSON', async () => {
   const seed = 5;
-  const data = load({}, seed);
+  const data = await load({}, seed);
   const order = permutation(10000, createRng(seed, STREAM.split));
   let offset = 0; // rows are numbered digit by digit, in the package's order
   for (let digit = 0; digit < 10; digit++) {
@@ -84,7 +87,10 @@ s('pixels and labels equal those in the package JSON', () => {
     for (const k of [0, 17, json.length / 784 - 1]) {
       const position = order.indexOf(offset + k);
       const [split, row] = position < 8000 ? [data.train, position] : [data.test!, position - 8000];
-      assert.equal(Array.from(split.inputs.subarray(row * 784, (row + 1) * 784)), json.slice(k * 784, (k + 1) * 784).map(Math.fround));
+      assert.equal(
+        Array.from(split.inputs.subarray(row * 784, (row + 1) * 784)),
+        json.slice(k * 784, (k + 1) * 784).map(Math.fround),
+      );
       assert.is(split.targets[row], digit);
     }
     offset += json.length / 784;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LayerConfig, ModelConfig } from '../../src/config/model-schema.ts';
+import { modelSchema, type LayerConfig, type ModelConfig } from '../../src/config/model-schema.ts';
 import { gradcheck } from '../../src/gradcheck/check.ts';
 import { subjectFromJson } from '../../src/gradcheck/load.ts';
 import { modelSubject } from '../../src/gradcheck/model.ts';
@@ -11,32 +11,47 @@ import { assertPasses, worst } from './helpers.ts';
 
 const s = suite('gradcheck: seeded random chains and the shipped configs');
 
-const ELEMENTWISE = ['relu', 'sigmoid', 'tanh', 'scale', 'bias'] as const;
+/** Every layer kind that keeps the width, as config inputs (defaults are filled by the schema). */
+const ELEMENTWISE: ReadonlyArray<{ type: string } & Record<string, unknown>> = [
+  { type: 'relu' },
+  { type: 'sigmoid' },
+  { type: 'tanh' },
+  { type: 'scale' },
+  { type: 'bias' },
+  { type: 'leaky-relu', alpha: 0.2 },
+  { type: 'gelu' },
+  { type: 'gelu', approximate: 'tanh' },
+  { type: 'layer-norm' },
+  { type: 'dropout', rate: 0.3 },
+];
 const INITS = ['he', 'xavier', 'lecun', 'normal'] as const;
 
 /** A chain of 1–3 affine blocks, each followed by 0–2 random elementwise layers, then an output affine. */
 function randomChain(seed: number): { config: ModelConfig; inputs: number; rows: number } {
   const rng = createRng(seed);
-  const layers: LayerConfig[] = [];
+  const layers: unknown[] = [];
   const blocks = 1 + rng.int(3);
   for (let b = 0; b < blocks; b++) {
     layers.push({ type: 'affine', units: 2 + rng.int(6), init: INITS[rng.int(INITS.length)], std: 0.5 });
-    for (let k = rng.int(3); k > 0; k--) layers.push({ type: ELEMENTWISE[rng.int(ELEMENTWISE.length)] });
+    for (let k = rng.int(3); k > 0; k--) layers.push(ELEMENTWISE[rng.int(ELEMENTWISE.length)]);
   }
   layers.push({ type: 'affine', units: 2 + rng.int(4), init: 'he', std: 0.5 });
   const loss = seed % 2 === 0 ? 'softmax-cross-entropy' : 'mse';
-  return { config: { layers, loss }, inputs: 2 + rng.int(6), rows: 1 + rng.int(6) };
+  return { config: modelSchema.parse({ layers, loss }), inputs: 2 + rng.int(6), rows: 1 + rng.int(6) };
 }
 
-s('40 random chains (depth, widths, activations, both losses) stay within 1e-3', () => {
+s('40 random chains (depth, widths, every width-keeping layer kind, both losses) stay within 1e-3', () => {
   let max = 0;
   const losses = new Set<string>();
+  const types = new Set<string>();
   for (let seed = 0; seed < 40; seed++) {
     const { config, inputs, rows } = randomChain(seed);
     losses.add(config.loss);
+    config.layers.forEach((layer) => types.add(layer.type));
     max = Math.max(max, assertPasses(modelSubject(config, { seed, inputs, rows })));
   }
   assert.equal([...losses].sort(), ['mse', 'softmax-cross-entropy']);
+  assert.equal([...types].sort(), Object.keys(layerKinds).sort(), 'the 40 chains use every layer kind');
   console.log(`    worst relative error over 40 random chains: ${max.toExponential(2)}`);
 });
 

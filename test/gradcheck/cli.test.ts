@@ -1,92 +1,97 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { main } from '../../src/cli/gradcheck.ts';
+import { assertBadInput, runMain, runNode } from '../support/cli.ts';
+import { tempDir, writeTemp } from '../support/temp.ts';
 
-const s = suite('npm run gradcheck (child process)');
+/** `npm run gradcheck` through its main(argv, io) in this process; one smoke test as a child process. */
+const s = suite('npm run gradcheck');
+const scratch = tempDir('shardprop-gradcheck-');
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const scratch = mkdtempSync(join(tmpdir(), 'shardprop-gradcheck-'));
+const gradcheck = (...args: string[]) => runMain(main, args);
 
-function gradcheck(...args: string[]) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/gradcheck.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  return { status, stdout, stderr };
-}
-
-function scratchFile(name: string, text: string): string {
-  const path = join(scratch, name);
-  writeFileSync(path, text);
-  return path;
-}
+s('smoke, as a child process: the bundled chain config passes with a table, exit 0', async () => {
+  const { code, stdout, stderr } = await runNode(['src/cli/gradcheck.ts', 'data/configs/gradcheck-chain.json']);
+  assert.is(code, 0, stderr);
+  assert.is(stderr, '');
+  assert.match(stdout, /^tensor\s+size\s+max rel error/);
+  assert.match(stdout, /\nok: max relative error \S+ ≤ tolerance 0\.001\n$/);
+  assert.not.match(stdout, /FAIL/);
+});
 
 for (const file of [
-  'data/configs/gradcheck-chain.json',
   'test/gradcheck/fixtures/mse-chain.json',
   'data/graphs/apple-orange.json',
   'data/graphs/relu-sigmoid.json',
 ]) {
-  s(`${file}: a table of max relative errors, exit 0`, () => {
-    const { status, stdout, stderr } = gradcheck(file);
-    assert.is(status, 0, stderr);
+  s(`${file}: a table of max relative errors, exit 0`, async () => {
+    const { code, stdout, stderr } = await gradcheck(file);
+    assert.is(code, 0, stderr);
     assert.match(stdout, /^tensor\s+size\s+max rel error/);
     assert.match(stdout, /\nok: max relative error \S+ ≤ tolerance 0\.001\n$/);
     assert.not.match(stdout, /FAIL/);
   });
 }
 
-s('lists every parameter tensor of a model config', () => {
-  const { stdout } = gradcheck('data/configs/gradcheck-chain.json');
+s('lists every parameter tensor of a model config', async () => {
+  const { stdout } = await gradcheck('data/configs/gradcheck-chain.json');
   for (const name of [
     'layers.0.weight',
     'layers.0.bias',
     'layers.1.scale',
     'layers.2.bias',
-    'layers.8.weight',
-    'layers.8.bias',
+    'layers.7.gamma',
+    'layers.7.beta',
+    'layers.14.weight',
+    'layers.14.bias',
   ]) {
     assert.match(stdout, new RegExp(`\\n${name.replaceAll('.', '\\.')}\\s`));
   }
 });
 
-s('--tolerance 0: the float32 backprop is not exact, so the check fails with exit 1', () => {
-  const { status, stdout } = gradcheck('data/configs/gradcheck-chain.json', '--tolerance', '0');
-  assert.is(status, 1);
+s('--tolerance 0: the float32 backprop is not exact, so the check fails with exit 1', async () => {
+  const { code, stdout } = await gradcheck('data/configs/gradcheck-chain.json', '--tolerance', '0');
+  assert.is(code, 1);
   assert.match(stdout, /\nFAIL: max relative error \S+ > tolerance 0\n$/);
 });
 
-s('bad input exits 2 with a ✖ line: missing file, invalid JSON, bad model, bad spec, bad tolerance', () => {
-  const cases: Array<[string[], RegExp]> = [
-    [['no/such.json'], /✖ file not found → at no\/such\.json/],
-    [[scratchFile('broken.json', '{"model": ')], /✖ file is not valid JSON/],
-    [[scratchFile('model.json', '{"model": {"layers": [{"type": "conv"}]}}')], /✖ .* → at model\.layers\[0\]\.type/],
-    [
-      [
-        scratchFile(
-          'spec.json',
-          '{"inputs": {"a": 1}, "nodes": [{"name": "n", "op": "exp", "in": ["a"]}], "output": "n"}',
-        ),
-      ],
-      /✖ node "n": Invalid option/,
-    ],
-    [
-      ['data/graphs/apple-orange.json', '--tolerance', 'lots'],
-      /✖ tolerance must be a number ≥ 0, got "lots" → at --tolerance/,
-    ],
-    [[], /✖ expected one file, got 0/],
-  ];
-  for (const [args, expected] of cases) {
-    const { status, stdout, stderr } = gradcheck(...args);
-    assert.is(status, 2, `${args.join(' ')}: ${stderr}`);
-    assert.is(stdout, '');
-    assert.match(stderr, expected);
-    assert.not.match(stderr, /\n\s+at /);
-  }
+const spec = '{"inputs": {"a": 1}, "nodes": [{"name": "n", "op": "exp", "in": ["a"]}], "output": "n"}';
+const bad: Array<[string, string[], RegExp | string, string?]> = [
+  ['a missing file', ['no/such.json'], 'file not found', 'no/such.json'],
+  ['invalid JSON', [writeTemp(scratch, 'broken.json', '{"model": ')], 'file is not valid JSON'],
+  [
+    'a bad model',
+    [writeTemp(scratch, 'model.json', '{"model": {"layers": [{"type": "conv"}]}}')],
+    /✖ .*/,
+    'model.layers[0].type',
+  ],
+  ['a bad spec', [writeTemp(scratch, 'spec.json', spec)], /✖ node "n": Invalid option/],
+  [
+    '--tolerance lots',
+    ['data/graphs/apple-orange.json', '--tolerance', 'lots'],
+    'must be a number ≥ 0, got "lots"',
+    '--tolerance',
+  ],
+  ['--tolerance -1', ['data/graphs/apple-orange.json', '--tolerance=-1'], 'got "-1"', '--tolerance'],
+  [
+    'an unknown flag',
+    ['data/graphs/apple-orange.json', '--tolerence', '1'],
+    'did you mean --tolerance?',
+    '--tolerence',
+  ],
+  ['no file', [], /✖ expected 1 file, got 0\n✖ usage: npm run gradcheck/],
+];
+for (const [what, args, expected, at] of bad) {
+  s(`bad input, ${what}: exit 2 with ✖ lines, nothing on stdout`, async () => {
+    assertBadInput(await gradcheck(...args), expected, at);
+  });
+}
+
+s('--help prints the usage and the tolerance flag, exit 0', async () => {
+  const { code, stdout } = await gradcheck('--help');
+  assert.is(code, 0);
+  assert.match(stdout, /^usage: npm run gradcheck -- <graph spec \| model config>/);
+  assert.match(stdout, /--tolerance X +the largest relative error that passes \(default 1e-3\)/);
 });
 
 s.run();

@@ -1,15 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
 import { parseGraphSpec } from '../../src/graph/load.ts';
-import { ReLU, Sigmoid, Tanh } from '../../src/layers/activations.ts';
+import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../../src/layers/activations.ts';
 import { Affine } from '../../src/layers/affine.ts';
+import { BatchNorm } from '../../src/layers/batch-norm.ts';
+import { Dropout } from '../../src/layers/dropout.ts';
 import { Add, Mul } from '../../src/layers/elementwise.ts';
-import { param, type Layer } from '../../src/layers/layer.ts';
-import { MeanSquaredError, SoftmaxCrossEntropy } from '../../src/layers/losses.ts';
+import { Gelu } from '../../src/layers/gelu.ts';
+import { param, type ForwardMode, type Layer } from '../../src/layers/layer.ts';
+import { LayerNorm } from '../../src/layers/layer-norm.ts';
+import { MeanSquaredError, SoftmaxCrossEntropy, type Loss } from '../../src/layers/losses.ts';
 import { Bias, Scale } from '../../src/layers/scale-bias.ts';
 import { graphSubject, layerSubject, lossSubject } from '../../src/gradcheck/subjects.ts';
 import { createRng } from '../../src/random.ts';
-import { tensor, type Allocator } from '../../src/tensor.ts';
+import { heapAllocator, tensor, type Allocator } from '../../src/tensor.ts';
 import { assertPasses, contextOf, randomTensor } from './helpers.ts';
 
 const s = suite('gradcheck: every layer and loss within 1e-3');
@@ -34,6 +39,9 @@ const elementwise: Array<[string, (alloc: Allocator) => Layer, number]> = [
   ['ReLU', (alloc) => new ReLU(12, contextOf(alloc)), 1],
   ['Sigmoid', (alloc) => new Sigmoid(12, contextOf(alloc)), 1],
   ['Tanh', (alloc) => new Tanh(12, contextOf(alloc)), 1],
+  ['LeakyReLU', (alloc) => new LeakyReLU(12, contextOf(alloc), 0.1), 1],
+  ['Gelu (exact)', (alloc) => new Gelu(12, contextOf(alloc)), 1],
+  ['Gelu (tanh)', (alloc) => new Gelu(12, contextOf(alloc), 'tanh'), 1],
 ];
 for (const [name, build, arity] of elementwise) {
   s(`${name}: gradients of its input${arity > 1 ? 's' : ''}`, () => {
@@ -76,6 +84,63 @@ s('Scale and Bias: parameter and input gradients', () => {
     ),
   );
 });
+
+s('LayerNorm: gamma, beta and the input (rows coupled through their mean and variance)', () => {
+  const build = seeded(
+    (alloc) => new LayerNorm(4, param('gamma', [4], alloc), param('beta', [4], alloc), 1e-5, 3, contextOf(alloc)),
+    11,
+  );
+  assertPasses(layerSubject('LayerNorm', build, [x], dout));
+});
+
+const trainingMode: ForwardMode = { pass: { seed: 3, step: 5, samples: Uint32Array.of(4, 8, 15), first: 0 } };
+
+s('Dropout in a training pass (a fixed mask: the same pass in both twins)', () => {
+  const build = (alloc: Allocator) => new Dropout(4, 0.5, 1, 3, contextOf(alloc), trainingMode);
+  const dropped = Array.from(build(heapAllocator).forward(x).data).filter((v) => v === 0).length;
+  assert.ok(dropped > 0 && dropped < 12, `${dropped} of 12 dropped: the mask must be a real one`);
+  assertPasses(layerSubject('Dropout', build, [x], dout));
+});
+
+for (const mode of ['training', 'evaluation'] as const) {
+  s(`BatchNorm in ${mode}: gamma, beta and the input`, () => {
+    const build = seeded((alloc) => {
+      // Running statistics away from 0 and 1, so that evaluation is not the training map in disguise.
+      const running = { mean: Float32Array.of(0.3, -0.2, 0.1, 0), variance: Float32Array.of(0.5, 2, 1.5, 0.8) };
+      const options = { momentum: 0.9, epsilon: 1e-5 };
+      const gamma = param('gamma', [4], alloc);
+      const beta = param('beta', [4], alloc);
+      const forwardMode = mode === 'training' ? trainingMode : { pass: null };
+      return new BatchNorm(4, gamma, beta, running, options, 3, contextOf(alloc), forwardMode);
+    }, 12);
+    assertPasses(layerSubject('BatchNorm', build, [x], dout));
+  });
+}
+
+/** A loss with class weights bound, as the model applies them in a training pass. */
+const weighted = (weights: Float32Array) => (alloc: Allocator) => {
+  const loss = new SoftmaxCrossEntropy(12, contextOf(alloc));
+  return { forward: (o, t) => loss.forward(o, t, weights), backward: () => loss.backward() } satisfies Loss;
+};
+
+s('SoftmaxCrossEntropy with class weights, class indices and one-hot targets', () => {
+  const logits = randomTensor([3, 4], 13);
+  const weights = Float32Array.of(0.5, 2, 1, 3);
+  assertPasses(lossSubject('logits', weighted(weights), logits, new Float32Array([0, 3, 1])));
+  assertPasses(lossSubject('logits', weighted(weights), logits, randomDistribution()));
+});
+
+/** Rows of a soft target (non-negative, summing to 1). */
+function randomDistribution() {
+  const rng = createRng(14);
+  const t = Float32Array.from({ length: 12 }, () => rng.next());
+  for (let i = 0; i < 3; i++) {
+    const row = t.subarray(4 * i, 4 * i + 4);
+    const sum = row.reduce((a, b) => a + b, 0);
+    row.forEach((v, j) => (row[j] = v / sum));
+  }
+  return tensor([3, 4], t);
+}
 
 s('SoftmaxCrossEntropy with class indices and with one-hot targets', () => {
   const logits = randomTensor([3, 4], 8);

@@ -1,37 +1,26 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { main } from '../../src/cli/graph.ts';
+import { assertBadInput, runMain, runNode } from '../support/cli.ts';
+import { tempDir, writeTemp } from '../support/temp.ts';
 
-const s = suite('npm run graph (child process)');
+/** `npm run graph` through its main(argv, io) in this process; one smoke test as a child process. */
+const s = suite('npm run graph');
+const scratch = tempDir('shardprop-graph-');
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const scratch = mkdtempSync(join(tmpdir(), 'shardprop-graph-'));
+const graph = (...args: string[]) => runMain(main, args);
 
-function graph(...args: string[]) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/graph.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  return { status, stdout, stderr };
-}
-
-/** Writes `text` to a scratch file and runs the CLI on it. */
-function graphOf(name: string, text: string) {
-  const path = join(scratch, `${name}.json`);
-  writeFileSync(path, text);
-  return graph(path);
-}
+/** Writes `text` to a scratch file and runs the command on it. */
+const graphOf = (name: string, text: string) => graph(writeTemp(scratch, `${name}.json`, text));
 
 const spec = (nodes: unknown[], extra: object = {}) =>
   JSON.stringify({ inputs: { a: 1, b: 2, v: [1, 2] }, nodes, output: 'n', ...extra });
 
-s('prints exactly one JSON object with the apple-orange numbers, exit 0', () => {
-  const { status, stdout, stderr } = graph('data/graphs/apple-orange.json');
-  assert.is(status, 0, stderr);
+s('smoke, as a child process: one JSON object with the apple-orange numbers, exit 0', async () => {
+  const { code, stdout, stderr } = await runNode(['src/cli/graph.ts', 'data/graphs/apple-orange.json']);
+  assert.is(code, 0, stderr);
   assert.is(stderr, '');
   assert.is(stdout.trim().split('\n').length, 1);
   const result = JSON.parse(stdout);
@@ -44,9 +33,9 @@ s('prints exactly one JSON object with the apple-orange numbers, exit 0', () => 
   assert.ok(Math.abs(result.gradients.orange - 3.3) < 1e-6);
 });
 
-s('runs the shipped relu-sigmoid spec and keeps arrays as arrays', () => {
-  const { status, stdout } = graph('data/graphs/relu-sigmoid.json', '--format', 'json');
-  assert.is(status, 0);
+s('runs the shipped relu-sigmoid spec and keeps arrays as arrays', async () => {
+  const { code, stdout } = await graph('data/graphs/relu-sigmoid.json', '--format', 'json');
+  assert.is(code, 0);
   const result = JSON.parse(stdout);
   assert.is(result.output.length, 3);
   assert.is(result.gradients.x[0], 0); // relu cut x[0]'s path
@@ -95,37 +84,56 @@ const malformed: Array<[string, string, RegExp]> = [
 ];
 
 for (const [name, text, expected] of malformed) {
-  s(`${name}: exit 2, a ✖ line on stderr, nothing on stdout, no stack trace`, () => {
-    const { status, stdout, stderr } = graphOf(name, text);
-    assert.is(status, 2);
-    assert.is(stdout, '');
-    assert.match(stderr, expected);
-    assert.ok(
-      stderr
-        .split('\n')
-        .filter(Boolean)
-        .every((line) => line.startsWith('✖')),
-      stderr,
-    );
-    assert.not.match(stderr, /\n\s+at /);
+  s(`${name}: exit 2, ✖ lines on stderr, nothing on stdout, no stack trace`, async () => {
+    assertBadInput(await graphOf(name, text), expected);
   });
 }
 
-s('a missing file: exit 2 naming the file', () => {
-  const { status, stderr } = graph('no/such/spec.json');
-  assert.is(status, 2);
-  assert.match(stderr, /✖ file not found → at no\/such\/spec\.json/);
+s('a missing file: exit 2 naming the file', async () => {
+  assertBadInput(await graph('no/such/spec.json'), 'file not found', 'no/such/spec.json');
 });
 
-s('a bad flag or format: exit 2 with usage', () => {
-  assert.is(graph('data/graphs/apple-orange.json', '--format', 'png').status, 2);
-  assert.match(graph('data/graphs/apple-orange.json', '--bogus').stderr, /usage: npm run graph/);
-  assert.match(graph().stderr, /expected one spec file, got 0/);
+s('a bad flag, format or file count: exit 2 naming the flag, with the usage', async () => {
+  const spec = 'data/graphs/apple-orange.json';
+  assertBadInput(
+    await graph(spec, '--format', 'png'),
+    '--format must be one of json, mermaid, dot, got "png"',
+    '--format',
+  );
+  assertBadInput(
+    await graph(spec, '--formt', 'dot'),
+    /unknown flag \(did you mean --format\?\)[^\n]*\n✖ usage: npm run graph/,
+    '--formt',
+  );
+  assertBadInput(await graph(spec, '--format'), '--format needs a value', '--format');
+  assertBadInput(await graph(), /expected 1 spec file, got 0/);
+  assertBadInput(await graph(spec, spec), /expected 1 spec file, got 2/);
 });
 
-s('--format mermaid labels each edge with value<br/>gradient', () => {
-  const { status, stdout } = graph('data/graphs/apple-orange.json', '--format', 'mermaid');
-  assert.is(status, 0);
+s('--help prints the usage and the formats, exit 0', async () => {
+  const { code, stdout, stderr } = await graph('--help');
+  assert.is(code, 0);
+  assert.is(stderr, '');
+  assert.match(stdout, /^usage: npm run graph -- <spec\.json> \[--format json\|mermaid\|dot\]\n/);
+  assert.match(stdout, /--format FORMAT +json, mermaid or dot \(default json\)/);
+});
+
+s('a spec path relative to INIT_CWD (npm run from a subdirectory)', async () => {
+  const sub = join(scratch, 'sub');
+  mkdirSync(sub);
+  writeTemp(
+    sub,
+    'x.json',
+    JSON.stringify({ inputs: { x: 3 }, nodes: [{ name: 'y', op: 'relu', in: ['x'] }], output: 'y' }),
+  );
+  const { code, stdout, stderr } = await runMain(main, ['x.json'], { env: { INIT_CWD: sub } });
+  assert.is(code, 0, stderr);
+  assert.is(JSON.parse(stdout).output, 3);
+});
+
+s('--format mermaid labels each edge with value<br/>gradient', async () => {
+  const { code, stdout } = await graph('data/graphs/apple-orange.json', '--format', 'mermaid');
+  assert.is(code, 0);
   assert.match(stdout, /^flowchart LR\n/);
   assert.match(stdout, /n0\["apple"\]/);
   assert.match(stdout, /n0 -->\|"100<br\/>2\.2"\| n5/); // apple → applePrice: 100 forward, 2.2 back
@@ -133,9 +141,9 @@ s('--format mermaid labels each edge with value<br/>gradient', () => {
   assert.match(stdout, /n8 -->\|"715<br\/>1"\| out/);
 });
 
-s('--format dot labels each edge with value\\ngradient', () => {
-  const { status, stdout } = graph('data/graphs/apple-orange.json', '--format', 'dot');
-  assert.is(status, 0);
+s('--format dot labels each edge with value\\ngradient', async () => {
+  const { code, stdout } = await graph('data/graphs/apple-orange.json', '--format', 'dot');
+  assert.is(code, 0);
   assert.match(stdout, /^digraph G \{\n/);
   assert.match(stdout, /n0 -> n5 \[label="100\\n2\.2"\];/);
   assert.match(stdout, /n1 -> n5 \[label="2\\n110"\];/);
@@ -143,15 +151,15 @@ s('--format dot labels each edge with value\\ngradient', () => {
   assert.match(stdout, /\}\n$/);
 });
 
-s('a value read twice gets two edges, each with its own share of the gradient', () => {
-  const path = join(scratch, 'square.json');
-  writeFileSync(
-    path,
+s('a value read twice gets two edges, each with its own share of the gradient', async () => {
+  const path = writeTemp(
+    scratch,
+    'square.json',
     JSON.stringify({ inputs: { x: 3 }, nodes: [{ name: 'y', op: 'mul', in: ['x', 'x'] }], output: 'y' }),
   );
-  const { stdout } = graph(path, '--format', 'dot');
+  const { stdout } = await graph(path, '--format', 'dot');
   assert.is(stdout.match(/n0 -> n1 \[label="3\\n3"\];/g)?.length, 2); // 3 + 3 = 2x = 6 in total
-  assert.is(JSON.parse(graph(path).stdout).gradients.x, 6);
+  assert.is(JSON.parse((await graph(path)).stdout).gradients.x, 6);
 });
 
 s.run();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deadPid, runNode, snapshot, tempRoot, type Finished } from './helpers.ts';
+import { BATCH_RUN_LISTING } from '../support/run-listing.ts';
 
 /** The run-directory defects of issue 10 as a user meets them: `npm run batch` in a child process. */
 const s = suite('batch CLI: run directory');
@@ -60,13 +61,7 @@ s(
     writeFileSync(join(out, `config.json.tmp-${deadPid()}`), '{"trunc');
     const result = await batch(configFile(out));
     assert.is(result.code, 0, result.stderr);
-    assert.equal(readdirSync(out).sort(), [
-      'config.json',
-      'metrics.jsonl',
-      'model.safetensors',
-      'run.json',
-      'summary.json',
-    ]);
+    assert.equal(readdirSync(out).sort(), BATCH_RUN_LISTING);
     assert.not.ok(existsSync(join(out, 'run.lock')));
   },
 );

@@ -1,19 +1,15 @@
 /** Shared by the run-directory tests: temp dirs, a pid that is surely gone, directory snapshots, child processes. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../support/temp.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 /** A fresh directory under the OS temp dir, removed when the process exits. */
-export function tempRoot(prefix = 'shardprop-io-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export const tempRoot = (prefix = 'shardprop-io-'): string => tempDir(prefix);
 
 /** The pid of a process that has already exited (pids are not reused this fast). */
 export function deadPid(): number {

@@ -6,13 +6,29 @@ const s = suite('wasm kernels and the shared memory');
 /** The reserved bytes and one page for tensors. */
 const PAGES = WASM_RESERVED_BYTES / 65536 + 1;
 
-s('imports shared memories of any size from 1 page to 4 GiB', () => {
+s('imports shared memories of any maximum from 1 page to 4 GiB, and writes its tables into them', () => {
+  let first: Uint8Array | undefined;
   for (const pages of [1, 2, 1024, 65536]) {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: pages, shared: true });
-    assert.ok(instantiateKernels(memory), `maximum ${pages} pages`);
+    const raw = instantiateKernels(memory);
+    // Instantiating copies the module's static data (its math tables, from byte 1024) into this memory.
+    const tables = new Uint8Array(memory.buffer, 1024, raw.staticDataEnd() - 1024).slice();
+    assert.ok(tables.filter((byte) => byte !== 0).length > tables.length / 2, `maximum ${pages}: tables written`);
+    if (first) assert.equal(tables, first, `maximum ${pages}: the same tables`);
+    first ??= tables;
   }
-  const exact = new WebAssembly.Memory({ initial: 17, maximum: 17, shared: true });
-  assert.ok(createWasmKernels(exact));
+  // Built with --sharedMemory: an unshared memory is refused, not silently copied.
+  assert.throws(() => instantiateKernels(new WebAssembly.Memory({ initial: 1, maximum: 1 })), /shared/);
+});
+
+s('computes in the last bytes of a memory with no spare page', () => {
+  const exact = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
+  const wasm = createWasmKernels(exact);
+  const x = carve(exact, PAGES * 65536 - 32, 4);
+  const y = carve(exact, PAGES * 65536 - 16, 4);
+  x.set([-2, -0.5, 0.25, 3]);
+  wasm.reluForward(x, y, 4);
+  assert.equal(Array.from(y), [0, 0, 0.25, 3]);
 });
 
 s('keeps its static data below the packing panels, all inside the reserved bytes', () => {

@@ -70,7 +70,7 @@ for (const [name, stateCount, refStep, wasmStep] of optimizers) {
   });
 }
 
-// The trainer updates out of place: committed buffers in, the other buffers out (shard.ts).
+// The trainer updates out of place: committed buffers in, the other buffers out (compute-thread.ts).
 type OutOfPlace = (
   k: Kernels,
   w: Float32Array,

@@ -59,6 +59,13 @@ type Product = 'matmul' | 'matmulBT' | 'matmulAT';
 const outLength = (product: Product, m: number, k: number, n: number) => (product === 'matmulAT' ? k * n : m * n);
 const bLength = (product: Product, m: number, k: number, n: number) => (product === 'matmulAT' ? m * n : k * n);
 
+/** Seeded garbage the output starts as (the kernels must overwrite it), one array per length. */
+const garbage = new Map<number, Float32Array>();
+const garbageOf = (length: number) => {
+  if (!garbage.has(length)) garbage.set(length, randomArray(createRng(9), length));
+  return garbage.get(length)!;
+};
+
 /** Runs `product` on the raw exports with the path forced by `mode`; returns a copy of out. */
 function run(
   product: Product,
@@ -69,7 +76,7 @@ function run(
   k: number,
   n: number,
 ): Float32Array {
-  const out = arena.take(outLength(product, m, k, n), randomArray(createRng(9), outLength(product, m, k, n)));
+  const out = arena.take(outLength(product, m, k, n), garbageOf(outLength(product, m, k, n)));
   raw.setSparsePath(mode);
   try {
     raw[product](a.byteOffset, b.byteOffset, out.byteOffset, m, k, n);
@@ -79,7 +86,17 @@ function run(
   return out.slice();
 }
 
-const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+/** Asserts `got` and `want` hold the same float32 bits (−0 ≠ +0, NaN payloads count); names the first difference. */
+function assertSameBits(got: Float32Array, want: Float32Array, what: string): void {
+  const bytes = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+  if (got.length === want.length && bytes(got).equals(bytes(want))) return;
+  const a = new Uint32Array(got.buffer, got.byteOffset, got.length);
+  const b = new Uint32Array(want.buffer, want.byteOffset, want.length);
+  const i = a.findIndex((bits, j) => bits !== b[j]);
+  const show = (x: number) => (Object.is(x, -0) ? '-0' : String(x));
+  const where = `first difference at [${i}]: ${show(got[i])} vs ${show(want[i])}`;
+  assert.unreachable(`${what}: lengths ${got.length} and ${want.length}, ${where}`);
+}
 
 for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
   for (const [name, pattern] of Object.entries(PATTERNS)) {
@@ -94,11 +111,11 @@ for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
         ref[product](a, b, want, m, k, n);
         for (const mode of skipModes(product)) {
           const sparse = run(product, mode, a, b, m, k, n);
-          assert.equal(bits(sparse), bits(dense), `${product} mode ${mode} ${name} m=${m} k=${k} n=${n}`);
+          assertSameBits(sparse, dense, `${product} mode ${mode} ${name} m=${m} k=${k} n=${n}`);
           const error = errors.record(`${product} sparse`, maxRelativeError(sparse, want));
           assert.ok(error < 1e-5, `${product} mode ${mode} ${name} m=${m} k=${k} n=${n}: error ${error}`);
         }
-        assert.equal(bits(run(product, AUTO, a, b, m, k, n)), bits(dense), 'automatic choice');
+        assertSameBits(run(product, AUTO, a, b, m, k, n), dense, 'automatic choice');
       }
     });
   }
@@ -120,11 +137,7 @@ for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
       const dense = run(product, DENSE, a, b, m, k, n);
       assert.ok(dense.some(Number.isNaN), 'the case must produce NaN somewhere');
       for (const mode of skipModes(product)) {
-        assert.equal(
-          bits(run(product, mode, a, b, m, k, n)),
-          bits(dense),
-          `${product} mode ${mode} m=${m} k=${k} n=${n}`,
-        );
+        assertSameBits(run(product, mode, a, b, m, k, n), dense, `${product} mode ${mode} m=${m} k=${k} n=${n}`);
       }
     }
   });
@@ -139,7 +152,7 @@ for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
     const sparse = run(product, SPARSE, a, b, m, k, n);
     locks.fill(1);
     try {
-      assert.equal(bits(run(product, SPARSE, a, b, m, k, n)), bits(sparse));
+      assertSameBits(run(product, SPARSE, a, b, m, k, n), sparse, `${product} fallback`);
     } finally {
       locks.fill(0);
     }
@@ -155,8 +168,18 @@ s('the kernels object (path chosen per call) gives the dense bits on sparse and 
       b = arena.take(96 * 24, randomArray(rng, 96 * 24));
     const out = arena.take(64 * 24);
     wasm.matmul(a, b, out, 64, 96, 24);
-    assert.equal(bits(out), bits(run('matmul', DENSE, a, b, 64, 96, 24)));
+    assertSameBits(out, run('matmul', DENSE, a, b, 64, 96, 24), `zeros ${zeros}`);
   }
+});
+
+s('negative control: assertSameBits tells −0 from +0', () => {
+  let message = '';
+  try {
+    assertSameBits(new Float32Array([1, -0]), new Float32Array([1, 0]), 'x');
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert.match(message, 'first difference at [1]: -0 vs 0');
 });
 
 s.after(() => errors.print());

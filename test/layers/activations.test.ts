@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ReLU, Sigmoid, Tanh } from '../../src/layers/activations.ts';
+import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../../src/layers/activations.ts';
 import type { Layer } from '../../src/layers/layer.ts';
 import { backwardKeepsDout, close, context, t } from './helpers.ts';
 
@@ -21,6 +21,21 @@ s('ReLU reports the piece each input of the last forward fell in (x > 0); smooth
   assert.equal(Array.from(relu.region()), [0, 0, 1, 1]);
   const smooth: Layer[] = [new Sigmoid(2, context), new Tanh(2, context)];
   assert.ok(smooth.every((layer) => layer.region === undefined));
+});
+
+// α = 0.1, x = [−2, 0, 3]: y = [−0.2, 0, 3]. dout = [5, 6, 7]: dx = [0.5, 0.6, 7] (slope α at 0, as PyTorch).
+s('LeakyReLU scales negatives by α, and dout by α where x ≤ 0', () => {
+  const leaky = new LeakyReLU(3, context, 0.1);
+  close(leaky.forward(t([3], [-2, 0, 3])).data, [-0.2, 0, 3]);
+  const [dx] = backwardKeepsDout((d) => leaky.backward(d), t([3], [5, 6, 7]));
+  close(dx.data, [0.5, 0.6, 7]);
+  assert.equal(Array.from(leaky.region()), [0, 0, 1]);
+});
+
+s('LeakyReLU with α = 0 is ReLU; with α = 1 the identity', () => {
+  const x = t([4], [-3, -0.5, 0.5, 2]);
+  close(new LeakyReLU(4, context, 0).forward(x).data, [0, 0, 0.5, 2]);
+  close(new LeakyReLU(4, context, 1).forward(x).data, [-3, -0.5, 0.5, 2]);
 });
 
 // x = [0, ln 3]: σ(0) = 1/2, σ(ln 3) = 1/(1 + 1/3) = 3/4.
@@ -59,6 +74,8 @@ s('backward before forward throws', () => {
   assert.throws(() => new ReLU(2, context).backward(t([2], [1, 1])), /ReLU.backward called before forward/);
   assert.throws(() => new Sigmoid(2, context).backward(t([2], [1, 1])), /Sigmoid.backward called before forward/);
   assert.throws(() => new Tanh(2, context).backward(t([2], [1, 1])), /Tanh.backward called before forward/);
+  assert.throws(() => new LeakyReLU(2, context, 0.1).backward(t([2], [1, 1])), /LeakyReLU.backward called before/);
+  assert.throws(() => new LeakyReLU(2, context, 0.1).region(), /LeakyReLU.region called before forward/);
 });
 
 s.run();

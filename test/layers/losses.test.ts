@@ -94,6 +94,25 @@ s('losses refuse too few targets or targets of another shape', () => {
   assert.throws(() => new MeanSquaredError(4, context).forward(logits(), t([1, 2], [0, 1])), /shapes/);
 });
 
+// Weights [3, 0.5]: both rows are class 1, so loss ½·(ln(4/3) + ln 4) and gradient ½·[1/4, −1/4, 3/4, −3/4].
+s('softmax-CE with class weights scales each row by its class weight, for indices and one-hot rows', () => {
+  const loss = new SoftmaxCrossEntropy(4, context);
+  const weights = Float32Array.of(3, 0.5);
+  assert.ok(Math.abs(loss.forward(logits(), new Float32Array([1, 1]), weights) - 0.5 * Math.log(16 / 3)) < 1e-6);
+  close(loss.backward().data, [0.125, -0.125, 0.375, -0.375]);
+  assert.ok(Math.abs(loss.forward(logits(), t([2, 2], [0, 1, 0, 1]), weights) - 0.5 * Math.log(16 / 3)) < 1e-6);
+  close(loss.backward().data, [0.125, -0.125, 0.375, -0.375]);
+});
+
+s('class weights: one per class, and only for softmax-CE', () => {
+  const loss = new SoftmaxCrossEntropy(4, context);
+  assert.throws(() => loss.forward(logits(), new Float32Array([1, 1]), Float32Array.of(1)), /2 classes but 1 class/);
+  assert.throws(
+    () => new MeanSquaredError(4, context).forward(logits(), new Float32Array([1, 1]), Float32Array.of(1, 1)),
+    /class weights apply to softmax-cross-entropy only/,
+  );
+});
+
 s('backward before forward throws', () => {
   assert.throws(
     () => new SoftmaxCrossEntropy(4, context).backward(),

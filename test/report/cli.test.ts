@@ -1,26 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../src/cli/report.ts';
+import { assertBadInput, runMain, runNode } from '../support/cli.ts';
 import { CONFUSION, scratchDir, writeRun } from './helpers.ts';
 
 const s = suite('npm run report: main(argv, io) and bad input');
 const root = scratchDir('cli');
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-async function report(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    cwd: root,
-  });
-  return { code, stdout, stderr };
-}
+const report = (...argv: string[]) => runMain(main, argv, { cwd: root });
 
 /** Paths in messages are resolved against the io's cwd (npm's INIT_CWD): here, the scratch root. */
 const at = (path: string) => join(root, path);
@@ -52,18 +41,14 @@ s('--help prints the usage, exit 0; no directory is a usage error, exit 2', asyn
   const help = await report('--help');
   assert.is(help.code, 0);
   assert.match(help.stdout, /^usage: npm run report -- <run-dir>/);
-  const none = await report();
-  assert.is(none.code, 2);
-  assert.match(none.stderr, /^✖ no run directory given\nusage:/);
+  assert.match(help.stdout, /--out FILE +where to write the page/);
+  assertBadInput(await report(), /^✖ expected at least 1 run directory, got 0\n✖ usage: npm run report/);
 });
 
 s('unknown flags and a flag without its value: ✖ … → at --flag, exit 2', async () => {
-  const unknown = await report('one', '--x');
-  assert.is(unknown.code, 2);
-  assert.is(unknown.stderr, `✖ unknown option '--x' → at --x\n`);
-  const missing = await report('one', '--out');
-  assert.is(missing.code, 2);
-  assert.is(missing.stderr, `✖ --out needs a value → at --out\n`);
+  assertBadInput(await report('one', '--x'), /^✖ unknown flag → at --x\n✖ usage: npm run report/, '--x');
+  assertBadInput(await report('one', '--otu', 'x.html'), '✖ unknown flag (did you mean --out?)', '--otu');
+  assertBadInput(await report('one', '--out'), /^✖ --out needs a value → at --out\n/, '--out');
 });
 
 s('missing directory, a file, a directory that is no run: exit 2 naming the path', async () => {
@@ -154,13 +139,9 @@ s('the same directory twice, --out onto a directory or below a file: clear error
   );
 });
 
-s('as a child process (npm run report): a bad directory exits 2 with one ✖ line and no stack', () => {
-  const { status, stdout, stderr } = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/report.ts', join(root, 'nope')],
-    { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, INIT_CWD: repoRoot } },
-  );
-  assert.is(status, 2, stderr);
+s('as a child process (npm run report): a bad directory exits 2 with one ✖ line and no stack', async () => {
+  const { code, stdout, stderr } = await runNode(['src/cli/report.ts', join(root, 'nope')]);
+  assert.is(code, 2, stderr);
   assert.is(stdout, '');
   assert.is(stderr, `✖ run directory not found → at ${join(root, 'nope')}\n`);
   noStack(stderr);

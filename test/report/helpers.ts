@@ -2,13 +2,14 @@
  * Hand-written run directories for the report tests: the numbers below are typed in, not produced
  * by the trainer, so every expected count and value in the tests is read off this file.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeSafetensors } from '../../src/io/safetensors.ts';
+import { tempDir } from '../support/temp.ts';
 
+/** A fresh temp directory for one test file, removed when it exits. */
 export function scratchDir(tag: string): string {
-  return mkdtempSync(join(tmpdir(), `shardprop-report-${tag}-`));
+  return tempDir(`shardprop-report-${tag}-`);
 }
 
 /** A 4-3-3 classifier (affine, relu, affine): 4·3 + 3 + 3·3 + 3 = 27 parameters. */

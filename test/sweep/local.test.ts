@@ -7,6 +7,7 @@ import { readCompletedTrial } from '../../src/sweep/results.ts';
 import { parseSweep } from '../../src/sweep/load.ts';
 import { train } from '../../src/train/train.ts';
 import { rankedTable, readResults, scratchDir, sha256, sweepCli, tinyBase, writeJson } from './helpers.ts';
+import { RUN_LISTING } from '../support/run-listing.ts';
 
 const s = suite('local sweep: run directories, results, table, report, resume');
 const dir = scratchDir('local');
@@ -39,7 +40,7 @@ s('runs every trial: a run directory each, results.jsonl in sweep order, a ranke
       continue;
     }
     const files = readdirSync(join(out, 'trials', r.id)).sort();
-    assert.equal(files, ['config.json', 'metrics.jsonl', 'model.safetensors', 'run.json', 'summary.json']);
+    assert.equal(files, RUN_LISTING);
     assert.is(r.weightsSha256, sha256(join(out, 'trials', r.id, 'model.safetensors')));
     assert.is(r.value, r.final!.testAccuracy);
   }

@@ -8,6 +8,7 @@ import { readCompletedTrial } from '../../src/sweep/results.ts';
 import { RunnerPool } from '../../src/sweep/runner-pool.ts';
 import { DeterministicTrialError, scratchDirectory, trainQueuedTrial } from '../../src/sweep/worker-trial.ts';
 import { scratchDir, sha256, tinyBase } from './helpers.ts';
+import { RUN_LISTING } from '../support/run-listing.ts';
 
 const s = suite('a queued trial on a worker (no Redis): sent back, or written to a shared directory');
 const dir = scratchDir('worker');
@@ -28,7 +29,11 @@ s('sent back: the run files (no marker), scratch removed; written out, they make
   mkdirSync(scratch);
   const result = await trainQueuedTrial(job(0), 'w1', 1, pool, scratch, noProgress);
   assert.is(result.worker, 'w1');
-  assert.equal(Object.keys(result.files!), ['config.json', 'metrics.jsonl', 'model.safetensors', 'summary.json']);
+  // The run's files, less its marker and lock (the receiving side claims its own directory) and checkpoints.
+  assert.equal(
+    Object.keys(result.files!).sort(),
+    RUN_LISTING.filter((n) => n !== 'run.json' && n !== 'checkpoints'),
+  );
   assert.equal(readdirSync(scratch), [], 'the scratch directory is cleaned up');
   const out = join(dir, 'collected');
   writeRunFiles(join(out, 'trials', trials[0].id), result.files!);

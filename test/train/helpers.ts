@@ -1,13 +1,11 @@
-/** Shared by the trainer tests: small configs, byte comparisons, temp dirs, child processes. */
-import { spawn } from 'node:child_process';
+/**
+ * Shared by the trainer tests: small configs and byte comparisons; temp dirs, errors and child
+ * processes come from test/support.
+ */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
-import { UserError } from '../../src/errors.ts';
 import type { NamedTensor } from '../../src/io/safetensors.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -113,13 +111,6 @@ export function maxAbsDiff(a: Record<string, NamedTensor>, b: Record<string, Nam
   return max;
 }
 
-/** A fresh directory under the OS temp dir, removed when the process exits. */
-export function tempDir(prefix = 'shardprop-train-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 /** Rejects if `promise` has not settled after `ms`: a hang fails the test instead of the suite. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -129,48 +120,6 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Awaits `promise`, asserts it rejects with a UserError, and returns the error. */
-export async function userErrorOf(promise: Promise<unknown>): Promise<UserError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, UserError, `expected a UserError, got ${(error as Error)?.stack ?? String(error)}`);
-    return error as UserError;
-  }
-  assert.unreachable('expected a UserError, the promise resolved');
-  throw new Error('unreachable');
-}
-
-export interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  seconds: number;
-}
-
-/** Runs `node --import tsx ...args` from the repository root; kills it (and says so) after `timeoutMs`. */
-export function runNode(args: string[], timeoutMs = 60_000): Promise<ChildResult> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, timedOut, seconds: (performance.now() - started) / 1000 });
-    });
-  });
-}
+export { tempDir } from '../support/temp.ts';
+export { userErrorOf } from '../support/errors.ts';
+export { runNode } from '../support/cli.ts';

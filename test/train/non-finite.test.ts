@@ -4,14 +4,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
 import { decodeSafetensors, train } from '../../src/index.ts';
-import { KERNELS, assertSameWeights, tempDir, userErrorOf, withTimeout } from './helpers.ts';
+import { KERNELS, assertSameWeights, withTimeout } from './helpers.ts';
+import { userErrorOf } from '../support/errors.ts';
+import { tempDir } from '../support/temp.ts';
 
 /**
  * A huge learning rate: the run stops with a UserError naming epoch, step and parameter, and the
  * run directory keeps the last good (finite) checkpoint if an epoch finished, none otherwise.
  */
 const s = suite('non-finite');
-const root = tempDir();
+const root = tempDir('shardprop-train-');
 let runs = 0;
 
 function diverging(

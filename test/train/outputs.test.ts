@@ -6,11 +6,14 @@ import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
 import { train, type TrainResult } from '../../src/index.ts';
 import type { NamedTensor } from '../../src/io/safetensors.ts';
-import { assertSameWeights, tempDir, userErrorOf, withTimeout } from './helpers.ts';
+import { assertSameWeights, withTimeout } from './helpers.ts';
+import { userErrorOf } from '../support/errors.ts';
+import { tempDir } from '../support/temp.ts';
+import { RUN_LISTING } from '../support/run-listing.ts';
 
 /** What a run writes: config.json, metrics.jsonl, model.safetensors, summary.json; never overwriting by accident. */
 const s = suite('run directory');
-const root = tempDir();
+const root = tempDir('shardprop-train-');
 
 /** A minimal input: every default (parallel, optimizer hyperparameters, init, data) left to the schema. */
 function minimal(dir: string, seed = 4): RunConfigInput {
@@ -24,6 +27,15 @@ function minimal(dir: string, seed = 4): RunConfigInput {
 }
 const run = (config: RunConfigInput, force = false) => withTimeout(train(config, { force }), 60_000, 'train');
 const read = (dir: string, name: string) => readFileSync(join(dir, name));
+/** Every regular file below `dir` with its bytes (hex), by relative path. */
+const snapshot = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      return [path, readFileSync(path).toString('hex')];
+    })
+    .sort();
 
 /** safetensors read by hand: 8-byte LE header length, JSON header, raw little-endian F32 data. */
 function parseSafetensors(bytes: Buffer) {
@@ -60,15 +72,12 @@ s.before(async () => {
   result = await run(minimal(dir));
 });
 
-s('the directory holds exactly run.json, config.json, metrics.jsonl, model.safetensors and summary.json', () => {
-  assert.equal(readdirSync(dir).sort(), [
-    'config.json',
-    'metrics.jsonl',
-    'model.safetensors',
-    'run.json',
-    'summary.json',
-  ]);
-});
+s(
+  'the directory holds exactly run.json, config.json, metrics.jsonl, model.safetensors, summary.json and checkpoints/',
+  () => {
+    assert.equal(readdirSync(dir).sort(), RUN_LISTING);
+  },
+);
 
 s('config.json is the resolved config, every default filled in', () => {
   const config = JSON.parse(read(dir, 'config.json').toString());
@@ -138,7 +147,8 @@ s(
     }
     assert.is(at, dataLength);
     assert.is(at, 4 * 99, '2·16 + 16 + 16·3 + 3 = 99 parameters');
-    assert.is(header.__metadata__?.format, 'pt');
+    assert.is(header.__metadata__?.format, 'shardprop');
+    assert.is(header.__metadata__?.layout, 'in,out');
     assert.is(header.__metadata__?.epoch, '3');
     assertSameWeights(tensors, result.weights, 'file vs returned weights');
   },
@@ -162,14 +172,11 @@ s('summary.json: final loss and accuracies, seconds, samples/s, workers, chunks'
 });
 
 s('an existing run is not overwritten without force, and left untouched', async () => {
-  const before = readdirSync(dir).map((name) => [name, read(dir, name).toString('hex')]);
+  const before = snapshot(dir);
   const error = await userErrorOf(run(minimal(dir, 99)));
   assert.match(error.message, 'already holds a run');
   assert.match(error.message, '--force');
-  assert.equal(
-    readdirSync(dir).map((name) => [name, read(dir, name).toString('hex')]),
-    before,
-  );
+  assert.equal(snapshot(dir), before);
 });
 
 s("with force an existing run is replaced; files that are not the run's are kept", async () => {

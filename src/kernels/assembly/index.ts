@@ -2,9 +2,11 @@
 // memory (imported as env.memory) and allocates nothing. Built by `npm run build:wasm`.
 export { matmul, matmulAT, matmulBT } from './products';
 export { addRow, sumRows, softmaxCrossEntropy, softmaxCrossEntropyDense } from './rows';
+export { softmaxCrossEntropyWeighted, softmaxCrossEntropyDenseWeighted } from './weighted-losses';
 export { reluForward, reluBackward, sigmoidForward, sigmoidBackward, tanhForward, tanhBackward } from './activations';
 export { sgd, momentum, adagrad, adam } from './optimizers';
 export { reduceSlots4 } from './reduce';
 export { gatherRows } from './gather';
+export { dropoutMask } from './dropout';
 export { staticDataEnd, panelLocks, panelCount, panelsEnd } from './scratch';
 export { setSparsePath } from './sparsemask';

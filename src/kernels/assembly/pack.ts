@@ -1,7 +1,7 @@
 // Copies one block of the right-hand operand into a contiguous panel of 8 floats per reduction
 // step, zero padded past `width`. A contiguous panel stays in L1: read in place, the 8-column
 // strip of a 512-wide matrix lies 2 KiB apart per step, and those lines all fall into the same
-// few cache sets, evicting each other (measured: ~31 GFLOP/s in place, ~40 packed).
+// few cache sets, evicting each other (docs/performance.md has the numbers).
 
 /** panel[s][c] = src[s·stride + c] for s < kc, c < width (a block of rows: x·W and xᵀ·dout). */
 export function packRows(src: usize, stride: usize, kc: i32, width: i32, panel: usize): void {

@@ -1,8 +1,8 @@
 // The three matrix products training needs, each blocked the same way: for every block of KC
 // reduction steps and every 8-column strip of the output, pack the strip's operand into a panel,
 // then sweep the rows with the 4×8 micro-kernel. Blocks after the first accumulate into `out`.
-// The three sweeps are written out on purpose: a shared sweep taking the strides as arguments
-// measured 4–6% slower (the constant 4-byte stride no longer folds into the inlined tiles).
+// The three sweeps are written out on purpose: a shared sweep taking the strides as arguments is
+// slower (the constant 4-byte stride no longer folds into the inlined tiles; docs/performance.md).
 import { KC, claimPanel, releasePanel } from './scratch';
 import { packRows, packTransposed } from './pack';
 import { tile4x8, tile4x4, tile1x8 } from './tile';

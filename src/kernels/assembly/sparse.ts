@@ -3,16 +3,16 @@
 // Per block of 256 reduction steps, 4 mask words per output row (or group) mark the steps where
 // `a` is nonzero; they are computed once, kept in the panel's tail and reused for every 24-column
 // strip of b (packed, checked finite), and the tiles iterate their set bits, so no branch depends
-// on the zero pattern. Which tile, measured on MNIST rows (src/bench/gemm-sparse.ts):
+// on the zero pattern. Which tile (chosen on MNIST rows with src/bench/gemm-sparse.ts; the
+// measurements: docs/performance.md):
 // - x·W and dout·Wᵀ (the same product once b's rows are packed as columns): a 1×24 tile skipping
-//   each row's own zeros (81% of steps) beats the 4×8 tile skipping the steps zero in all 4 rows
-//   (61%), though per step it runs well below the 4×8's speed.
-// - xᵀ·dout on MNIST: the 4×8 tile broadcasting 4 ADJACENT pixels a[i, p..p+3], all zero for 72%
-//   of steps (zeros come in runs), keeps the dense tile's 4-fold reuse of every panel load; the
-//   1×24 tile down each column is as fast for n = 512 (and chosen there), slower for n = 50.
-// - xᵀ·dout on ReLU outputs: half the values are zero but only ~6% of quads, so each output row
-//   skips its own column's zeros with the 1×24 tile (a's column read with a stride): 1.3× the
-//   dense path at 50% zeros. productPath (sparsemask.ts) picks by the measured cost of each.
+//   each row's own zeros, which skips more steps than the 4×8 tile skipping the steps zero in all
+//   4 rows, though per step it runs well below the 4×8's speed.
+// - xᵀ·dout on MNIST: the 4×8 tile broadcasting 4 ADJACENT pixels a[i, p..p+3] (zeros come in
+//   runs), keeping the dense tile's 4-fold reuse of every panel load.
+// - xᵀ·dout on ReLU outputs: half the values are zero but few quads, so each output row skips its
+//   own column's zeros with the 1×24 tile (a's column read with a stride).
+// productPath (sparsemask.ts) picks by the measured cost of each.
 // Results are bitwise equal to the dense path's, for all inputs: see sparsemask.ts.
 import {
   ALL_STEPS_AT, MASKS_AT, MASK_COUNT, MASK_WORDS, SPARE_AT, SPARSE_STEPS, STRIP,

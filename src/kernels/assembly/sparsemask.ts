@@ -9,8 +9,8 @@ import { transposeStore4 } from './pack';
 /**
  * Reduction steps per sparse block: 4 u64 mask words per row (or column, or quad), one bit per
  * step. A tile keeps its accumulators in registers over the whole block and loads and stores its
- * output once per block: with 64-step blocks that was ~30% of x·W on MNIST, whose rows have only
- * ~12 nonzero steps per 64.
+ * output once per block: MNIST rows have only ~12 nonzero steps per 64, so shorter blocks spend
+ * much of x·W on those loads and stores (docs/performance.md).
  */
 export const MASK_WORDS: i32 = 4;
 export const SPARSE_STEPS: i32 = 64 * MASK_WORDS;
@@ -32,16 +32,14 @@ export const MASKS_AT: usize = SPARE_AT + (<usize>MASK_WORDS << 3);
 export const MASK_COUNT: i32 = 256;
 export const SPARSE_PANEL_BYTES: usize = MASKS_AT + (<usize>MASK_COUNT * MASK_WORDS << 3);
 
-// From which fraction of skippable steps each product takes its zero-skipping path, measured on
-// this machine (src/bench/gemm-sparse.ts --sweep). x·W's 1×24 tile runs at ~2/3 of the dense
-// tile's speed per step, and its masks cost more per column when n is small (n = 50: 3 strips
-// for 2 full ones): break-even at ~32% zeros for n = 512, ~43% for n = 50. Only speed depends on it.
+// From which fraction of skippable steps each product takes its zero-skipping path: the
+// break-even points of a slower tile doing fewer steps, fitted with src/bench/gemm-sparse.ts
+// --sweep (the numbers: docs/performance.md). Only speed depends on them, never the bits.
 const ROW_ZEROS_FROM_WIDE: f32 = 0.33;
 const ROW_ZEROS_FROM_NARROW: f32 = 0.43;
 // xᵀ·dout's paths, as time relative to the dense path given the fraction of steps each must do
-// (fitted to the same sweep and the MNIST cases, 128×512×512 and 50×784×50): the masked 4×8
-// tile ~1.3× per step over the dense one (1.5× for n = 50); the per-column 1×24 tile a fixed part
-// (masks, packing, row stores) plus ~1.4× per step: 0.08 + 1.42× for n = 512, 0.27 + 1.47× for n = 50.
+// (fitted to the same sweep and the MNIST cases): the masked 4×8 tile costs a factor per step; the
+// per-column 1×24 tile a fixed part (masks, packing, row stores) plus a factor per step.
 // @ts-ignore: decorator
 @inline function quadsCost(nonzeroQuads: f32, n: i32): f32 { return (n >= 128 ? 1.3 : 1.5) * nonzeroQuads; }
 // @ts-ignore: decorator

@@ -1,11 +1,9 @@
 // Reads a cold operand in address order, one load per 64-byte line, so the hardware prefetcher
 // streams it into cache before a packer walks it in column strips: 96 bytes of each row, rows
 // 2 KiB apart, is one demand miss at a time, and the weights of a 784-512 layer are cold at
-// every forward (the whole step's data went through the cache since). Measured per 128-row
-// chunk: x·W1 1580→1160 µs, x·W2 1770→1520, xᵀ·dout into the cold dW1 1410→1140, and
-// dout·W2ᵀ (its packer reads 64 floats of each of 24 rows) 1580→1520. Operands under
-// WARM_FROM_BYTES stay cached from step to step (the 784-50-10 net's 157 KB weights): there
-// the sweep only cost time (~2% of that net's step).
+// every forward (the whole step's data went through the cache since). Operands under
+// WARM_FROM_BYTES stay cached from step to step (the 784-50-10 net's weights), where the sweep
+// would only cost time. The measurements: docs/performance.md.
 const WARM_FROM_BYTES: usize = 512 << 10;
 let sink: i32 = 0;
 

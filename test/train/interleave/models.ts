@@ -3,7 +3,7 @@
  * and workers that serve them. `currentProtocol` is built from the production functions
  * (src/train/phase.ts) with only the compute replaced; `previousProtocol` is a line-by-line
  * transcription of the protocol before the fix (commit fc04b95, control.ts / coordinator.ts /
- * shard.ts / workers/trainer.ts), kept to show that the explorer finds its race.
+ * compute-thread.ts / workers/trainer.ts), kept to show that the explorer finds its race.
  */
 import { Command, Slot, type ControlWords } from '../../../src/train/control.ts';
 import {
@@ -188,7 +188,7 @@ function oldCountUp(words: ControlWords, slot: number, target: number): void {
   if (value + 1 >= target) words.notify(slot);
 }
 
-/** The old shard.ts runChunks / runRanges: counts and batch values read from the live slots. */
+/** The old compute-thread.ts runChunks / runRanges: counts and batch values read from the live slots. */
 function oldRun(words: ControlWords, work: PhaseWork, generation: number, kind: number, aborted: () => boolean) {
   const ranges = kind === -1;
   const count = words.load(ranges ? Old.RANGE_COUNT : Old.CHUNK_COUNT);

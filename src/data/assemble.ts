@@ -1,0 +1,48 @@
+/**
+ * The last step every loader shares: fit the preprocessing on the training rows as read, apply it
+ * to both splits, and collect the warnings (suspicious labels, input scales). The result carries
+ * what was applied (`preprocessing`) so that a trained model can be given new rows the same way.
+ */
+import type { Classes } from './classes.ts';
+import { featureRangeWarnings } from './feature-ranges.ts';
+import { applyPreprocessing, fitPreprocessing, type Normalize } from './preprocess.ts';
+import type { RawRows } from './split.ts';
+import type { Dataset, Split } from './types.ts';
+
+export interface DatasetParts {
+  name: string;
+  features: number;
+  classes: Classes;
+  train: RawRows;
+  test: RawRows | null;
+  normalize: Normalize;
+  /** Names feature j (0-based) for warnings: "column 14 (proline)", "pixel 352". */
+  featureName: (feature: number) => string;
+}
+
+export function assembleDataset(parts: DatasetParts): Dataset {
+  const { features, classes } = parts;
+  const preprocessing = fitPreprocessing(parts.normalize, parts.train.inputs, features);
+  const split = (raw: RawRows): Split => ({
+    inputs: applyPreprocessing(preprocessing, raw.inputs),
+    targets: Float32Array.from(raw.labels),
+    count: raw.count,
+  });
+  const train = split(parts.train);
+  const warnings = [
+    ...(classes.warning ? [classes.warning] : []),
+    ...featureRangeWarnings(train.inputs, features, preprocessing, parts.featureName).map(
+      (warning) => `${parts.name}: ${warning}`,
+    ),
+  ];
+  return {
+    name: parts.name,
+    features,
+    classes: classes.classes,
+    classesFrom: classes.from,
+    train,
+    test: parts.test && split(parts.test),
+    preprocessing,
+    warnings,
+  };
+}

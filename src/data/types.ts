@@ -1,0 +1,36 @@
+/**
+ * The one shape every data source is turned into. Inputs are float32, row-major (count ×
+ * features); targets hold each row's class index (stored as a float so that the whole dataset is
+ * one element type in shared memory). Loaders build it; load.ts picks the loader.
+ */
+import type { Preprocessing } from './preprocess.ts';
+
+export interface Split {
+  /** count × features, row-major. */
+  inputs: Float32Array;
+  /** The class index of each row, in [0, classes). */
+  targets: Float32Array;
+  count: number;
+}
+
+export interface Dataset {
+  name: string;
+  features: number;
+  classes: number;
+  /**
+   * Where `classes` comes from, for messages: "data.classes", "labels 0 to 9", or the largest
+   * label's file and row when some classes below it never occur (a corrupt label?).
+   */
+  classesFrom: string;
+  train: Split;
+  /** null when the config asks for no test rows. */
+  test: Split | null;
+  /**
+   * What was done to the inputs of both splits (data.normalize), with the training split's
+   * statistics: plain JSON, for the run directory; preprocess.ts applyPreprocessing(spec, rows)
+   * gives new rows the same float32 inputs bit for bit.
+   */
+  preprocessing: Preprocessing;
+  /** Things about the data worth a warning line (not an error); the CLI prints them. */
+  warnings: string[];
+}

@@ -1,0 +1,158 @@
+import { selectKernels } from '../kernels/select.ts';
+import type { Kernels } from '../kernels/types.ts';
+import { prefix } from '../tensor.ts';
+import type { TrainingPass } from '../layers/layer.ts';
+import type { ChainModel } from '../model/chain.ts';
+import { planModel } from '../model/plan.ts';
+import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
+import { Slot } from './control.ts';
+import { StepFailure } from './errors.ts';
+import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
+import { learningRateAt } from './schedule.ts';
+import type { Phase, PhaseWork } from './phase.ts';
+import { chunkBounds, rangeBounds } from './partition.ts';
+import type { RunSetup } from './setup.ts';
+import { buildThreadModel } from './thread-model.ts';
+
+/** Counts rows whose largest output is the target class (ties go to the first). */
+function countCorrect(output: Float32Array, targets: Float32Array, rows: number, classes: number): number {
+  let correct = 0;
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    for (let j = 1; j < classes; j++) if (output[i * classes + j] > output[i * classes + best]) best = j;
+    if (best === targets[i]) correct++;
+  }
+  return correct;
+}
+
+/**
+ * The work of one compute thread — the coordinator's or a worker's: forward and backward on
+ * training chunks (gradient SUMS into the chunk's slot), evaluation chunks, and reduce ranges.
+ * What a chunk computes depends only on the chunk, never on the thread: that is what makes the
+ * weights bitwise identical for any number of workers.
+ */
+export class ComputeThread implements PhaseWork {
+  readonly views: ArenaViews;
+  readonly kernels: Kernels;
+  private readonly model: ChainModel;
+  private readonly input: Float32Array;
+  private readonly targets: Float32Array;
+  private readonly slotGradients: Float32Array[][];
+  private readonly paramValues: Float32Array[][];
+  private readonly rangeSlots: Float32Array[][];
+  private readonly rangeGrads: Float32Array[];
+  /** [buffer][range]: that range of the parameters and of each optimizer-state vector. */
+  private readonly rangeVectors: OptimizerVectors[][];
+  /** What a training forward tells the layers (dropout's mask key): step and rows, set per chunk. */
+  private readonly pass: { -readonly [K in keyof TrainingPass]: TrainingPass[K] };
+
+  constructor(
+    memory: WebAssembly.Memory,
+    private readonly setup: RunSetup,
+    threadIndex: number,
+  ) {
+    this.views = arenaViews(memory, setup.layout);
+    this.kernels = selectKernels(setup.kernels, memory);
+    const plan = planModel(setup.model, setup.features);
+    const alloc = bumpAllocator(this.views.scratch[threadIndex]);
+    ({
+      input: this.input,
+      targets: this.targets,
+      model: this.model,
+    } = buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params[0], this.views.slots[0]));
+    this.pass = { seed: setup.seed, step: 0, samples: this.views.order, first: 0 };
+    this.slotGradients = this.views.slots.map((slot) => this.model.viewsOf(slot));
+    this.paramValues = this.views.params.map((buffer) => this.model.viewsOf(buffer));
+    const ranges = Array.from({ length: setup.rangeCount }, (_, r) =>
+      rangeBounds(plan.paramCount, setup.rangeCount, r),
+    );
+    this.rangeSlots = ranges.map(([a, b]) => this.views.slots.map((slot) => slot.subarray(a, b)));
+    this.rangeGrads = ranges.map(([a, b]) => this.views.grads.subarray(a, b));
+    this.rangeVectors = this.views.params.map((buffer, i) =>
+      ranges.map(([a, b]) => ({
+        params: buffer.subarray(a, b),
+        state: this.views.optimizerState[i].map((v) => v.subarray(a, b)),
+      })),
+    );
+  }
+
+  /** Forward + backward on training chunk c of the phase's batch; gradient sums into slot c. */
+  trainChunk(phase: Phase, c: number): void {
+    const { features, classes, chunks } = this.setup;
+    if (c >= chunks || phase.chunks !== chunks) throw outOfRange(phase, `chunk ${c}`, chunks);
+    const [start, end] = chunkBounds(phase.batchSize, chunks, c);
+    const rows = end - start;
+    const stats = this.views.stats;
+    if (rows === 0) {
+      this.views.slots[c].fill(0); // an empty chunk adds exact zeros to the reduce
+      stats.fill(0, 3 * c, 3 * c + 3);
+      return;
+    }
+    const { order, trainInputs, trainTargets } = this.views;
+    this.kernels.gatherRows(trainInputs, order, phase.batchStart + start, rows, features, this.input);
+    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, 1, this.targets);
+    this.model.bindValues(this.paramValues[phase.params]);
+    this.model.bindGradients(this.slotGradients[c]);
+    const x = { shape: [rows, features], data: prefix(this.input, rows * features) };
+    this.pass.step = phase.step;
+    this.pass.first = phase.batchStart + start;
+    const { output, lossSum } = this.model.forwardLoss(x, this.targets, this.pass);
+    this.model.backward();
+    stats[3 * c] = lossSum;
+    stats[3 * c + 1] = countCorrect(output.data, this.targets, rows, classes);
+    stats[3 * c + 2] = rows;
+  }
+
+  /** Forward only on rows [e·maxRows, …) of the test split: loss sum and correct count. */
+  evalChunk(phase: Phase, e: number): void {
+    const { features, classes, maxRows, testCount } = this.setup;
+    const start = e * maxRows;
+    const rows = Math.min(maxRows, testCount - start);
+    if (e >= phase.chunks || rows <= 0) throw outOfRange(phase, `evaluation chunk ${e}`, phase.chunks);
+    const x = {
+      shape: [rows, features],
+      data: this.views.testInputs.subarray(start * features, (start + rows) * features),
+    };
+    const targets = this.views.testTargets.subarray(start, start + rows);
+    this.model.bindValues(this.paramValues[phase.params]);
+    const { output, lossSum } = this.model.forwardLoss(x, targets);
+    this.views.stats[3 * e] = lossSum;
+    this.views.stats[3 * e + 1] = countCorrect(output.data, targets, rows, classes);
+    this.views.stats[3 * e + 2] = rows;
+  }
+
+  /**
+   * Range r of the parameter vector: sum the chunk slots in chunk order, divide by the true batch
+   * size, then apply the optimizer: it reads the phase's buffer and writes the OTHER one, which the
+   * coordinator makes current once every range is done.
+   */
+  reduceRange(phase: Phase, r: number): void {
+    if (r >= this.rangeGrads.length) throw outOfRange(phase, `range ${r}`, this.rangeGrads.length);
+    const grads = this.rangeGrads[r];
+    if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, 1 / phase.batchSize)) {
+      Atomics.store(this.views.control, Slot.NON_FINITE, 1);
+    }
+    const current = phase.params;
+    // phase.step is 0-based; Adam's bias correction counts from 1.
+    const [from, to] = [this.rangeVectors[current][r], this.rangeVectors[1 - current][r]];
+    const { optimizer, stepsPerEpoch, totalSteps } = this.setup;
+    const learningRate = learningRateAt(
+      optimizer.schedule,
+      optimizer.learningRate,
+      phase.step,
+      stepsPerEpoch,
+      totalSteps,
+    );
+    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate);
+  }
+
+  /** Parameter buffer 0 or 1. */
+  paramsBuffer(index: number): Float32Array {
+    return this.views.params[index];
+  }
+}
+
+/** A work item outside its phase is a broken protocol, never a silent no-op: the step fails and is retried. */
+function outOfRange(phase: Phase, what: string, count: number): StepFailure {
+  return new StepFailure(`step ${phase.step}: ${what} is out of range (the phase has ${count})`);
+}

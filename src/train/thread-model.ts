@@ -1,0 +1,45 @@
+import { referenceKernels } from '../kernels/reference.ts';
+import type { Kernels } from '../kernels/types.ts';
+import { ChainModel } from '../model/chain.ts';
+import type { ModelPlan } from '../model/plan.ts';
+import type { Allocator } from '../tensor.ts';
+import { UserError } from '../errors.ts';
+import { countingAllocator } from './arena.ts';
+
+/** One compute thread's model over the arena: its own scratch, the shared parameters. */
+export function buildThreadModel(
+  plan: ModelPlan,
+  maxRows: number,
+  kernels: Kernels,
+  alloc: Allocator,
+  params: Float32Array,
+  grads: Float32Array,
+) {
+  const input = alloc.floats(maxRows * plan.inputs);
+  const targets = alloc.floats(maxRows);
+  const model = new ChainModel(plan, params, grads, maxRows, { kernels, alloc });
+  return { input, targets, model };
+}
+
+/** Floats of scratch one thread needs, measured by building its model with a counting allocator. */
+export function measureScratchFloats(plan: ModelPlan, maxRows: number): number {
+  const counter = countingAllocator();
+  try {
+    buildThreadModel(
+      plan,
+      maxRows,
+      referenceKernels,
+      counter,
+      new Float32Array(plan.paramCount),
+      new Float32Array(plan.paramCount),
+    );
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // A buffer past what one typed array can hold (2^32 bytes here): the arena could not hold it either.
+    throw new UserError(
+      `one thread's activations need more than ${(counter.total / 2 ** 28).toFixed(1)} GiB for chunks of ` +
+        `${maxRows} rows: use fewer units, a smaller train.batchSize or more parallel.chunks\n  → at model.layers`,
+    );
+  }
+  return counter.total;
+}

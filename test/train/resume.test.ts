@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { RunConfigInput } from '../../src/config/schema.ts';
+import { train } from '../../src/index.ts';
+import { digest, spiralConfig, tempDir, userErrorOf } from './helpers.ts';
+
+/**
+ * A run stopped at any step (options.signal, as the CLI does on SIGINT/SIGTERM) and resumed, with
+ * any worker count, ends with the same bytes as an uninterrupted run: parameters, optimizer state,
+ * Adam's step count, the data order and the epoch's partial sums all come back from the checkpoint.
+ */
+const s = suite('resume');
+
+function config(dir: string): RunConfigInput {
+  // One thread unless a test asks for more: a pool's start-up is most of a tiny run's time.
+  const c = spiralConfig({ workers: 1, kernels: 'wasm', epochs: 3 });
+  return {
+    ...c,
+    train: { ...c.train, optimizer: { type: 'adam', learningRate: 0.01 } },
+    checkpoint: { everySteps: 3, keep: 2 },
+    output: { dir },
+  };
+}
+
+/** The metrics without timing fields (those differ between any two runs). */
+const outcome = (lines: object[]) =>
+  lines.map((m) => {
+    const { seconds: _s, samplesPerSec: _r, workers: _w, ...rest } = m as Record<string, unknown>;
+    return rest;
+  });
+const metricsFile = (dir: string) =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+
+let reference: { digest: string; metrics: object[]; steps: number };
+
+s.before(async () => {
+  const dir = tempDir();
+  const result = await train(config(dir));
+  reference = { digest: digest(result.weights), metrics: outcome(result.metrics), steps: result.summary.steps };
+});
+
+/** Stops after `stopAt` global steps, then resumes (with `workers`) until the run completes. */
+async function interruptedRun(stopAt: number, workers: number) {
+  const dir = tempDir();
+  const controller = new AbortController();
+  let steps = 0;
+  const first = await train(config(dir), {
+    signal: controller.signal,
+    onStep: () => ++steps === stopAt && controller.abort(),
+  });
+  assert.is(first.summary.status, 'interrupted');
+  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+  assert.is(summary.status, 'interrupted');
+  const resumed = await train(config(dir), { resume: true, workers });
+  return { dir, first, resumed };
+}
+
+for (const [stopAt, workers] of [
+  [1, 1],
+  [4, 2],
+  [8, 3],
+  [9, 1],
+  [13, 2],
+] as const) {
+  s(
+    `stopped after step ${stopAt}, resumed with ${workers} worker(s): the uninterrupted weights and metrics`,
+    async () => {
+      const { dir, resumed } = await interruptedRun(stopAt, workers);
+      assert.is(resumed.summary.status, 'complete');
+      assert.is(resumed.summary.resumedFromStep, stopAt);
+      assert.is(resumed.summary.steps, reference.steps);
+      assert.is(digest(resumed.weights), reference.digest);
+      assert.equal(outcome(metricsFile(dir)), reference.metrics);
+    },
+  );
+}
+
+s('a config that differs in more than speed settings is refused, naming the field', async () => {
+  const { dir } = await interruptedRun(2, 1);
+  const other = config(dir);
+  other.train = { ...other.train, optimizer: { type: 'adam', learningRate: 0.02 } };
+  const error = await userErrorOf(train(other, { resume: true }));
+  assert.match(error.message, 'train.optimizer.learningRate is 0.01 in the run but 0.02 in this config');
+  const faster = { ...config(dir), parallel: { ...config(dir).parallel, workers: 3, stepTimeoutSeconds: 9 } };
+  assert.is((await train(faster, { resume: true })).summary.status, 'complete');
+});
+
+s('an unreadable newest checkpoint is skipped with a warning: the older one gives the same result', async () => {
+  const dir = tempDir();
+  const controller = new AbortController();
+  let steps = 0;
+  await train(config(dir), { signal: controller.signal, onStep: () => ++steps === 7 && controller.abort() });
+  const names = readdirSync(join(dir, 'checkpoints')).sort();
+  assert.equal(names, ['step-000000006.safetensors', 'step-000000007.safetensors']);
+  writeFileSync(join(dir, 'checkpoints', names[1]), 'torn');
+  const warnings: string[] = [];
+  const resumed = await train(config(dir), { resume: true, onWarning: (w) => warnings.push(w) });
+  assert.match(warnings.join('\n'), 'step-000000007.safetensors');
+  assert.is(resumed.summary.resumedFromStep, 6);
+  assert.is(digest(resumed.weights), reference.digest);
+});
+
+s('resuming a directory that holds no run is refused', async () => {
+  const error = await userErrorOf(train(config(tempDir()), { resume: true }));
+  assert.match(error.message, 'holds no run to resume');
+});
+
+s.run();
