@@ -12,8 +12,9 @@ shardprop_redis_stop() {
     kill "$SHARDPROP_REDIS_PID" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$SHARDPROP_REDIS_PID" 2>/dev/null || break; sleep 0.1; done
   fi
-  [ -n "${SHARDPROP_REDIS_DIR:-}" ] && rm -rf "$SHARDPROP_REDIS_DIR"
+  if [ -n "${SHARDPROP_REDIS_DIR:-}" ]; then rm -rf "$SHARDPROP_REDIS_DIR"; fi
   SHARDPROP_REDIS_PID=
+  return 0
 }
 
 shardprop_redis_start() {

@@ -1,5 +1,6 @@
 import './no-native.ts';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { chooseQueue, type QueueWork } from './follow.ts';
 import type { TrialJob, TrialJobResult } from './job.ts';
 import { planConcurrency } from './plan.ts';
 import { checkRedis, KEY_PREFIX, persistentClient, REGISTRY_KEY, type RedisTarget } from './redis.ts';
@@ -26,10 +27,10 @@ const FOLLOW_MS = 1000;
 
 /**
  * A sweep worker: serves the queued sweeps in the order they were submitted, one queue at a time
- * (its trials share this machine's cores), moving to the next when the current one has nothing
- * waiting. BullMQ does the rest: a job is locked while a trial runs and the lock is renewed; a worker
- * that dies stops renewing it and, after `stallSeconds`, another worker's stalled-job check puts the
- * trial back in the queue. Connections to Redis are re-established by themselves after a restart.
+ * (its trials share this machine's cores), as chooseQueue() decides. BullMQ does the rest: a job is
+ * locked while a trial runs and the lock is renewed; a worker that dies stops renewing it and, after
+ * `stallSeconds`, the stalled-job check of a worker serving the queue puts the trial back in it.
+ * Connections to Redis are re-established by themselves after a restart.
  */
 export async function runSweepWorker(options: SweepWorkerOptions): Promise<void> {
   const { target, log, signal } = options;
@@ -47,25 +48,23 @@ export async function runSweepWorker(options: SweepWorkerOptions): Promise<void>
   const pool = new RunnerPool();
   pool.prestart(options.concurrent ?? 1);
   const queues = new Map<string, Queue>();
-  const waiting = async (name: string) => {
+  const work = async (name: string): Promise<QueueWork> => {
     if (!queues.has(name)) {
       const queue = new Queue(name, { connection: client, prefix: KEY_PREFIX });
       queue.on('error', () => {}); // connection trouble: reported by the client's own handler above
       queues.set(name, queue);
     }
-    const counts = await queues.get(name)!.getJobCounts('waiting', 'prioritized', 'delayed');
-    return counts.waiting + counts.prioritized + counts.delayed;
+    const counts = await queues.get(name)!.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+    return { name, waiting: counts.waiting + counts.prioritized + counts.delayed, active: counts.active };
   };
   let current: { name: string; worker: Worker } | null = null;
   log(`worker ${options.name}: ${options.cores} cores, waiting for trials on ${target.display}`);
   try {
     while (!signal.aborted) {
       try {
-        const names = await client.zrange(REGISTRY_KEY, 0, -1);
-        let next: string | null = null;
-        for (const name of names) if (next === null && (await waiting(name)) > 0) next = name;
-        const keep = current && names.includes(current.name) && (next === null || (await waiting(current.name)) > 0);
-        if (current && !keep) {
+        const sweeps = await Promise.all((await client.zrange(REGISTRY_KEY, 0, -1)).map(work));
+        const next = chooseQueue(sweeps, current?.name ?? null);
+        if (current && current.name !== next) {
           await current.worker.close(); // waits for its running trials
           current = null;
         }
