@@ -113,7 +113,16 @@ const order = [...files].sort(
   (a, b) => (times[relative(testDir, b)] ?? Infinity) - (times[relative(testDir, a)] ?? Infinity),
 );
 /** Files that keep more than one core busy: training with worker threads, threaded kernels, a browser. */
-const THREADED = ['train/', 'examples/', 'bench/', 'kernels/wasm.threads', 'report/browser'];
+const THREADED = [
+  'train/',
+  'bench/',
+  'kernels/wasm.threads',
+  'report/browser',
+  'io/cli',
+  'io/run-lock',
+  'sweep/local',
+  'sweep/redis',
+];
 const isThreaded = (file: string) => THREADED.some((prefix) => relative(testDir, file).startsWith(prefix));
 const threaded = order.filter(isThreaded);
 const single = order.filter((file) => !isThreaded(file));
