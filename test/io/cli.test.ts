@@ -2,26 +2,12 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { deadPid, runNode, snapshot, tempRoot, type Finished } from './helpers.ts';
+import { configFile, deadPid, runNode, snapshot, tempRoot, type Finished } from './helpers.ts';
 import { BATCH_RUN_LISTING } from '../support/run-listing.ts';
 
 /** The run-directory defects of issue 10 as a user meets them: `npm run batch` in a child process. */
 const s = suite('batch CLI: run directory');
 const root = tempRoot('shardprop-rundir-cli-');
-let files = 0;
-
-function configFile(out: string): string {
-  const file = join(root, `config-${++files}.json`);
-  const config = {
-    data: { source: 'synthetic', kind: 'spiral', n: 300 },
-    model: { layers: [{ type: 'affine', units: 8 }, { type: 'relu' }, { type: 'affine', units: 3 }] },
-    train: { epochs: 1, batchSize: 32, optimizer: { type: 'sgd', learningRate: 0.1 } },
-    parallel: { workers: 1, chunks: 2 },
-    output: { dir: out },
-  };
-  writeFileSync(file, JSON.stringify(config));
-  return file;
-}
 
 const batch = (...args: string[]): Promise<Finished> => runNode(['src/cli/batch.ts', ...args]);
 
@@ -38,7 +24,7 @@ s("the issue's victim: `--out victim --force` refuses, and .git/ and src/ surviv
   writeFileSync(join(victim, 'config.json'), '{}');
   writeFileSync(join(victim, 'src', 'a.c'), 'x');
   const before = snapshot(victim);
-  const result = await batch(configFile('unused'), '--out', victim, '--force');
+  const result = await batch(configFile(root, 'unused'), '--out', victim, '--force');
   assertUserError(
     result,
     `output.dir ${victim} is not empty and is not a shardprop run directory; choose another --out`,
@@ -49,7 +35,7 @@ s("the issue's victim: `--out victim --force` refuses, and .git/ and src/ surviv
 s('--out below a regular file: one ✖ line naming the file, exit 2, no stack', async () => {
   const file = join(root, 'a-file');
   writeFileSync(file, 'x');
-  const result = await batch(configFile(join(file, 'b')));
+  const result = await batch(configFile(root, join(file, 'b')));
   assertUserError(result, `cannot create output.dir ${join(file, 'b')}: ${file} is a file`);
 });
 
@@ -59,7 +45,7 @@ s(
     const out = join(root, 'dead-end');
     mkdirSync(out);
     writeFileSync(join(out, `config.json.tmp-${deadPid()}`), '{"trunc');
-    const result = await batch(configFile(out));
+    const result = await batch(configFile(root, out));
     assert.is(result.code, 0, result.stderr);
     assert.equal(readdirSync(out).sort(), BATCH_RUN_LISTING);
     assert.not.ok(existsSync(join(out, 'run.lock')));

@@ -1,6 +1,6 @@
 /** Shared by the run-directory tests: temp dirs, a pid that is surely gone, directory snapshots, child processes. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../support/temp.ts';
@@ -85,4 +85,20 @@ export function waitForOutput(child: ChildProcess, text: string, ms = 30_000): P
       reject(new Error(`exited (${code}) before "${text}": ${seen}\n${errors}`));
     });
   });
+}
+
+let configs = 0;
+
+/** Writes a tiny one-epoch spiral config into `dir` whose run goes to `out`; returns its path. */
+export function configFile(dir: string, out: string): string {
+  const file = join(dir, `config-${++configs}.json`);
+  const config = {
+    data: { source: 'synthetic', kind: 'spiral', n: 300 },
+    model: { layers: [{ type: 'affine', units: 8 }, { type: 'relu' }, { type: 'affine', units: 3 }] },
+    train: { epochs: 1, batchSize: 32, optimizer: { type: 'sgd', learningRate: 0.1 } },
+    parallel: { workers: 1, chunks: 2 },
+    output: { dir: out },
+  };
+  writeFileSync(file, JSON.stringify(config));
+  return file;
 }

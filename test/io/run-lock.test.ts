@@ -6,7 +6,17 @@ import * as assert from 'uvu/assert';
 import { UserError } from '../../src/errors.ts';
 import { train } from '../../src/index.ts';
 import { RunDirectory } from '../../src/io/run-dir.ts';
-import { deadPid, finished, fixture, runNode, snapshot, startNode, tempRoot, waitForOutput } from './helpers.ts';
+import {
+  configFile,
+  deadPid,
+  finished,
+  fixture,
+  runNode,
+  snapshot,
+  startNode,
+  tempRoot,
+  waitForOutput,
+} from './helpers.ts';
 
 /**
  * One run at a time per directory (issue 10, defect 2): run.lock, held by real processes here. A
@@ -36,18 +46,6 @@ function assertNoStack(stderr: string): void {
 }
 
 /** A small config whose run takes a second or two. */
-function configFile(out: string): string {
-  const file = join(root, `config-${++dirs}.json`);
-  const config = {
-    data: { source: 'synthetic', kind: 'spiral', n: 300 },
-    model: { layers: [{ type: 'affine', units: 8 }, { type: 'relu' }, { type: 'affine', units: 3 }] },
-    train: { epochs: 1, batchSize: 32, optimizer: { type: 'sgd', learningRate: 0.1 } },
-    parallel: { workers: 1, chunks: 2 },
-    output: { dir: out },
-  };
-  writeFileSync(file, JSON.stringify(config));
-  return file;
-}
 
 s(
   'a directory a live run holds: a second claim fails at once, "<dir> is in use by pid N", touching nothing',
@@ -64,7 +62,7 @@ s(
         assert.is(error.exitCode, 2);
       }
       // The CLI, as a user meets it: exit 2, one ✖ line, no stack, and still nothing touched.
-      const cli = await runNode(['src/cli/batch.ts', configFile(dir), '--force']);
+      const cli = await runNode(['src/cli/batch.ts', configFile(root, dir), '--force']);
       assert.is(cli.code, 2, cli.stderr);
       assert.ok(cli.stderr.startsWith(`✖ ${dir} is in use by pid ${holder.pid}`), cli.stderr);
       assertNoStack(cli.stderr);
