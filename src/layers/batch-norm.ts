@@ -12,6 +12,7 @@ import { cached, type ForwardMode, type Layer, type LayerContext, type Param } f
 
 /** The statistics evaluation uses; they live wherever the caller keeps them (the trainer: shared memory). */
 export interface RunningStatistics {
+  /** Read at every forward: a holder may point them at another buffer between forwards. */
   readonly mean: Float32Array;
   readonly variance: Float32Array;
 }
@@ -31,6 +32,10 @@ export interface BatchNormOptions {
  *   evaluation   the same with the running mean and variance in place of the batch's
  * Backward in training: dx = γ/(N·√(σ² + ε)) · (N·dout − Σdout − x̂·Σ dout·x̂), dγ = Σ dout·x̂, dβ = Σ dout.
  * Backward after an evaluation forward (a fixed affine map): dx = dout·γ/√(σ² + ε).
+ *
+ * When the training pass carries `batchStatistics` (the trainer, whose batch is cut into chunks),
+ * μ, σ² and the backward sums are the whole batch's, from there; the running statistics are then
+ * left alone (the trainer moves them once per step), and dγ, dβ are this chunk's share.
  */
 export class BatchNorm implements Layer {
   readonly params: readonly Param[];
@@ -55,6 +60,8 @@ export class BatchNorm implements Layer {
     maxRows: number,
     { alloc }: LayerContext,
     private readonly mode: ForwardMode,
+    /** The layer's position in the chain: how it asks for the whole batch's statistics. */
+    readonly index = 0,
   ) {
     this.params = [gamma, beta];
     this.out = alloc.floats(maxRows * features);
@@ -73,7 +80,10 @@ export class BatchNorm implements Layer {
     if (x.data.length !== rows * n) throw new Error(`BatchNorm: expected ${n} features per row, got [${x.shape}]`);
     this.shape = x.shape;
     this.trained = this.mode.pass !== null;
-    if (this.trained) {
+    const batch = this.mode.pass?.batchStatistics;
+    if (batch) {
+      batch.forward(this.index, this.mean, this.variance);
+    } else if (this.trained) {
       statisticsPartial(x.data, rows, n, this.partial);
       finishStatistics([this.partial], rows, this.sums, this.mean, this.variance);
       updateRunningStatistics(
@@ -103,12 +113,31 @@ export class BatchNorm implements Layer {
       this.beta.grad[j] = this.sums[j];
       this.gamma.grad[j] = this.sums[n + j];
     }
-    if (this.trained) {
+    const batch = this.trained ? this.mode.pass?.batchStatistics : undefined;
+    if (batch) {
+      batch.backward(this.index, this.sums);
+      normalizeBackward(
+        dout.data,
+        this.normalized,
+        rows,
+        batch.count,
+        this.gamma.value,
+        this.inverse,
+        this.sums,
+        dx.data,
+      );
+    } else if (this.trained) {
       normalizeBackward(dout.data, this.normalized, rows, rows, this.gamma.value, this.inverse, this.sums, dx.data);
     } else {
       const gamma = this.gamma.value;
       for (let i = 0; i < rows * n; i++) dx.data[i] = dout.data[i] * gamma[i % n] * this.inverse[i % n];
     }
     return [dx];
+  }
+
+  /** This chunk's [Σdout | Σdout·x̂] after a training forward: its share of the batch's backward sums. */
+  gradientPartial(dout: Tensor, out: Float64Array): void {
+    const rows = cached(this.shape, 'BatchNorm')[0];
+    gradientPartial(dout.data, this.normalized, rows, this.features, out);
   }
 }

@@ -45,6 +45,25 @@ export interface TrainingPass {
   readonly first: number;
   /** Softmax-cross-entropy only: each class's weight in the loss (see losses.ts), or none. */
   readonly classWeights?: Float32Array;
+  /**
+   * The whole batch's statistics when the forward runs on one CHUNK of it (the trainer); without
+   * them batch norm takes the statistics of the rows it is given (one chunk = the whole batch).
+   */
+  readonly batchStatistics?: BatchStatistics;
+}
+
+/**
+ * Batch norm's view of the whole batch while it sees one chunk: statistics the trainer reduced in
+ * chunk order from every chunk's partial sums (src/train/batch-norm-stages.ts), the same bits for
+ * every chunk and thread.
+ */
+export interface BatchStatistics {
+  /** Rows of the whole batch. */
+  readonly count: number;
+  /** The batch's mean and biased variance at the input of the batch-norm layer at chain position `layer`. */
+  forward(layer: number, mean: Float64Array, variance: Float64Array): void;
+  /** The batch's [Σdout | Σdout·x̂] at that layer. */
+  backward(layer: number, sums: Float64Array): void;
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { sizeOf } from '../tensor.ts';
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from './activations.ts';
 import { Affine } from './affine.ts';
+import { BatchNorm } from './batch-norm.ts';
 import { Dropout } from './dropout.ts';
 import { Gelu, GELU_APPROXIMATIONS } from './gelu.ts';
 import type { ForwardMode, Layer, LayerContext, Param } from './layer.ts';
@@ -27,6 +28,23 @@ export interface ParamSpec {
   readonly init: ParamInit;
 }
 
+/**
+ * A non-learnable tensor a layer keeps across steps (batch norm's running statistics): saved with
+ * the weights, never touched by the optimizer. Laid out by planModel in a flat vector of its own.
+ */
+export interface BufferSpec {
+  readonly name: string;
+  readonly shape: Shape;
+  /** Every element's starting value. */
+  readonly init: number;
+}
+
+/** A buffer's current storage; the model may point `value` at another copy between forwards. */
+export interface BufferView {
+  readonly name: string;
+  value: Float32Array;
+}
+
 /** What a layer's class is built from. Buffers come from `context.alloc`, sized for `maxRows` rows, once. */
 export interface BuildArgs {
   readonly input: Shape;
@@ -40,6 +58,8 @@ export interface BuildArgs {
   readonly index: number;
   /** Training or evaluation, set by the model before every forward (dropout and batch norm read it). */
   readonly mode: ForwardMode;
+  /** Views of the buffers declared by `buffers`, in that order (none for most layers). */
+  readonly buffers: readonly BufferView[];
 }
 
 export interface LayerKind<S extends z.ZodType = z.ZodType> {
@@ -49,6 +69,8 @@ export interface LayerKind<S extends z.ZodType = z.ZodType> {
   outputShape(config: z.output<S>, input: Shape): Shape;
   /** The learnable tensors for this input shape (none for a plain activation). */
   params(config: z.output<S>, input: Shape): readonly ParamSpec[];
+  /** Non-learnable state kept across steps (absent: none). */
+  buffers?(config: z.output<S>, input: Shape): readonly BufferSpec[];
   build(config: z.output<S>, args: BuildArgs): Layer;
 }
 
@@ -138,6 +160,40 @@ export const layerKinds = {
     ],
     build: (config, { input, params, maxRows, context }) =>
       new LayerNorm(sizeOf(input), params[0], params[1], config.epsilon, maxRows, context),
+  }),
+  /**
+   * Per feature over the rows of the WHOLE batch (however it is chunked): (x − μ)/√(σ² + ε), then γ
+   * and β; evaluation uses running statistics that training moves by `momentum` (the old value's
+   * weight: PyTorch's momentum 0.1 is 0.9 here).
+   */
+  'batch-norm': layerKind({
+    schema: z.strictObject({
+      type: layerType('batch-norm'),
+      momentum: z.number().min(0).max(1).default(0.9),
+      epsilon: z.number().positive().max(1).default(1e-5),
+    }),
+    outputShape: (_, input) => input,
+    params: (_, input) => [
+      { name: 'gamma', shape: [sizeOf(input)], init: constant(1) },
+      { name: 'beta', shape: [sizeOf(input)], init: constant(0) },
+    ],
+    buffers: (_, input) => [
+      { name: 'running_mean', shape: [sizeOf(input)], init: 0 },
+      { name: 'running_var', shape: [sizeOf(input)], init: 1 },
+    ],
+    build: (config, { input, params, buffers, maxRows, context, mode, index }) => {
+      const [mean, variance] = buffers;
+      const running = {
+        get mean() {
+          return mean.value;
+        },
+        get variance() {
+          return variance.value;
+        },
+      };
+      const options = { momentum: config.momentum, epsilon: config.epsilon };
+      return new BatchNorm(sizeOf(input), params[0], params[1], running, options, maxRows, context, mode, index);
+    },
   }),
   /** Inverted dropout in training (each unit zeroed with probability `rate`); the identity in evaluation. */
   dropout: layerKind({

@@ -1,8 +1,9 @@
 import type { ModelConfig } from '../config/model-schema.ts';
 import type { ForwardMode, Layer, LayerContext, Param, TrainingPass } from '../layers/layer.ts';
 import { MeanSquaredError, SoftmaxCrossEntropy, type Loss, type Targets } from '../layers/losses.ts';
-import { kindOf } from '../layers/registry.ts';
+import { kindOf, type BufferView } from '../layers/registry.ts';
 import type { Tensor } from '../tensor.ts';
+import { initBuffers } from './init.ts';
 import type { ModelPlan } from './plan.ts';
 
 const LOSSES: Record<ModelConfig['loss'], new (capacity: number, context: LayerContext) => Loss> = {
@@ -19,6 +20,8 @@ export class ChainModel {
   readonly layers: readonly Layer[];
   readonly loss: Loss;
   readonly params: readonly Param[];
+  /** Batch norm's running statistics (views of one flat vector in the plan's buffer layout). */
+  readonly buffers: readonly BufferView[];
   /** Shared with the layers that behave differently in training (dropout, batch norm); set by every forward. */
   private readonly mode: ForwardMode = { pass: null };
 
@@ -28,6 +31,8 @@ export class ChainModel {
     grads: Float32Array,
     readonly maxRows: number,
     context: LayerContext,
+    /** The flat buffer vector (plan.bufferCount); default: a fresh one at the buffers' starting values. */
+    buffers?: Float32Array,
   ) {
     const params = plan.params.map((p): Param => ({
       name: p.name,
@@ -36,6 +41,10 @@ export class ChainModel {
       grad: grads.subarray(p.offset, p.offset + p.size),
     }));
     const ofLayer = (index: number) => params.filter((_, i) => plan.params[i].layer === index);
+    let flat = buffers;
+    if (!flat) initBuffers(plan, (flat = context.alloc.floats(plan.bufferCount)));
+    this.buffers = this.buffersOf(flat).map((value, i) => ({ name: plan.buffers[i].name, value }));
+    const buffersOfLayer = (index: number) => this.buffers.filter((_, i) => plan.buffers[i].layer === index);
     this.layers = plan.config.layers.map((config, index) =>
       kindOf(config).build(config, {
         input: index === 0 ? plan.inputShape : plan.shapes[index - 1],
@@ -45,6 +54,7 @@ export class ChainModel {
         inputGradient: index > 0,
         index,
         mode: this.mode,
+        buffers: buffersOfLayer(index),
       }),
     );
     this.loss = new LOSSES[plan.config.loss](maxRows * plan.outputs, context);
@@ -75,6 +85,24 @@ export class ChainModel {
     return { output, lossSum: this.loss.forward(output, targets, pass?.classWeights) };
   }
 
+  /**
+   * Runs layers [0, end) and returns the input of layer `end`: the trainer's statistics phases
+   * need a batch-norm layer's input before its statistics are known.
+   */
+  forwardTo(x: Tensor, end: number, pass: TrainingPass): Tensor {
+    this.mode.pass = pass;
+    let value = x;
+    for (let i = 0; i < end; i++) value = this.layers[i].forward(value);
+    return value;
+  }
+
+  /** Backpropagates the last `forwardLoss` through the layers after `end`: the gradient at layer `end`'s output. */
+  backwardTo(end: number): Tensor {
+    let dout = this.loss.backward();
+    for (let i = this.layers.length - 1; i > end; i--) dout = this.layers[i].backward(dout)[0];
+    return dout;
+  }
+
   /** Backpropagates the last `forwardLoss`, writing every parameter's gradient of the loss sum. */
   backward(): void {
     let dout = this.loss.backward();
@@ -93,6 +121,18 @@ export class ChainModel {
   bindValues(views: readonly Float32Array[]): void {
     this.params.forEach((p, i) => {
       (p as Param).value = views[i];
+    });
+  }
+
+  /** Views of each buffer's place in a flat buffer vector (the trainer's two copies); make once. */
+  buffersOf(flat: Float32Array): Float32Array[] {
+    return this.plan.buffers.map((b) => flat.subarray(b.offset, b.offset + b.size));
+  }
+
+  /** Points every buffer at views from `buffersOf`: evaluation then reads that copy of the running statistics. */
+  bindBuffers(views: readonly Float32Array[]): void {
+    this.buffers.forEach((b, i) => {
+      (b as BufferView).value = views[i];
     });
   }
 

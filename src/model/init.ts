@@ -16,3 +16,8 @@ function fill(target: Float32Array, init: ParamInit, rng: Rng): void {
   if (init.kind === 'constant') target.fill(init.value);
   else for (let i = 0; i < target.length; i++) target[i] = init.std * rng.normal();
 }
+
+/** Sets every buffer (batch norm's running statistics) to its starting value: mean 0, variance 1. */
+export function initBuffers(plan: ModelPlan, buffers: Float32Array): void {
+  for (const b of plan.buffers) buffers.fill(b.init, b.offset, b.offset + b.size);
+}

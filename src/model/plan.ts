@@ -13,6 +13,16 @@ export interface ParamPlacement {
   readonly init: ParamInit;
 }
 
+/** Where one buffer (batch norm's running statistics) lives inside the model's flat buffer vector. */
+export interface BufferPlacement {
+  readonly name: string;
+  readonly layer: number;
+  readonly shape: Shape;
+  readonly offset: number;
+  readonly size: number;
+  readonly init: number;
+}
+
 /**
  * The layout of a chain model, derived from its config and input shape alone, so that the
  * coordinator and every worker compute the same offsets without talking to each other. All
@@ -28,6 +38,9 @@ export interface ModelPlan {
   readonly outputs: number;
   readonly params: readonly ParamPlacement[];
   readonly paramCount: number;
+  /** Non-learnable state in a flat vector of its own (empty for most models): the optimizer never sees it. */
+  readonly buffers: readonly BufferPlacement[];
+  readonly bufferCount: number;
   /** Per-sample output shape of each layer, in layer order. */
   readonly shapes: readonly Shape[];
 }
@@ -36,15 +49,29 @@ export interface ModelPlan {
 export function planModel(config: ModelConfig, input: number | Shape): ModelPlan {
   const inputShape = typeof input === 'number' ? [input] : [...input];
   const params: ParamPlacement[] = [];
+  const buffers: BufferPlacement[] = [];
   const shapes: Shape[] = [];
   let shape: Shape = inputShape;
   let offset = 0;
+  let bufferOffset = 0;
   config.layers.forEach((layer, index) => {
     const kind = kindOf(layer);
     for (const { name, shape: paramShape, init } of kind.params(layer, shape)) {
       const size = sizeOf(paramShape);
       params.push({ name: `layers.${index}.${name}`, layer: index, shape: paramShape, offset, size, init });
       offset += size;
+    }
+    for (const { name, shape: bufferShape, init } of kind.buffers?.(layer, shape) ?? []) {
+      const size = sizeOf(bufferShape);
+      buffers.push({
+        name: `layers.${index}.${name}`,
+        layer: index,
+        shape: bufferShape,
+        offset: bufferOffset,
+        size,
+        init,
+      });
+      bufferOffset += size;
     }
     shape = kind.outputShape(layer, shape);
     shapes.push(shape);
@@ -56,6 +83,8 @@ export function planModel(config: ModelConfig, input: number | Shape): ModelPlan
     outputs: sizeOf(shape),
     params,
     paramCount: offset,
+    buffers,
+    bufferCount: bufferOffset,
     shapes,
   };
 }

@@ -26,6 +26,8 @@ export interface ArenaViews {
   readonly testTargets: Float32Array;
   readonly order: Uint32Array;
   readonly scratch: Float32Array[];
+  readonly buffers: Float32Array[];
+  readonly batchNorm: Float64Array;
 }
 
 export function arenaViews(memory: WebAssembly.Memory, layout: ArenaLayout): ArenaViews {
@@ -44,6 +46,8 @@ export function arenaViews(memory: WebAssembly.Memory, layout: ArenaLayout): Are
     testTargets: f32(layout.testTargets),
     order: new Uint32Array(buffer, layout.order.offset, layout.order.length),
     scratch: layout.scratch.map(f32),
+    buffers: layout.buffers.map(f32),
+    batchNorm: new Float64Array(buffer, layout.batchNorm.offset, layout.batchNorm.length),
   };
 }
 

@@ -26,6 +26,8 @@ export interface Checkpoint {
   readonly state: TrainingState;
   readonly params: Float32Array;
   readonly optimizerState: readonly Float32Array[];
+  /** Batch norm's running statistics (the flat buffer vector; empty for a model without buffers). */
+  readonly buffers: Float32Array;
   readonly file: string;
 }
 
@@ -33,24 +35,41 @@ const FOLDER = 'checkpoints';
 const NAME = /^step-(\d+)\.safetensors$/;
 const FORMAT = 'shardprop-checkpoint-1';
 
-export function encodeCheckpoint(state: TrainingState, params: Float32Array, optimizerState: readonly Float32Array[]) {
+export function encodeCheckpoint(
+  state: TrainingState,
+  params: Float32Array,
+  optimizerState: readonly Float32Array[],
+  buffers: Float32Array = new Float32Array(0),
+) {
   const tensors: Record<string, NamedTensor> = { params: { shape: [params.length], data: params } };
   optimizerState.forEach((data, j) => (tensors[`optimizer.${j}`] = { shape: [data.length], data }));
+  if (buffers.length > 0) tensors.buffers = { shape: [buffers.length], data: buffers };
   return encodeSafetensors(tensors, { format: FORMAT, state: JSON.stringify(state) });
 }
 
-/** Decodes a checkpoint of a model with `paramCount` parameters and `stateCount` optimizer vectors. */
-export function decodeCheckpoint(bytes: Uint8Array, paramCount: number, stateCount: number, file: string): Checkpoint {
+/**
+ * Decodes a checkpoint of a model with `paramCount` parameters, `stateCount` optimizer vectors and
+ * `bufferCount` buffer values.
+ */
+export function decodeCheckpoint(
+  bytes: Uint8Array,
+  paramCount: number,
+  stateCount: number,
+  file: string,
+  bufferCount = 0,
+): Checkpoint {
   const metadata = safetensorsMetadata(bytes);
   if (metadata.format !== FORMAT) throw new Error(`${file} is not a shardprop checkpoint`);
   const tensors = decodeSafetensors(bytes);
-  const vector = (name: string) => {
+  const vector = (name: string, count = paramCount) => {
     const t = tensors[name];
-    if (t?.data.length !== paramCount) throw new Error(`${file}: ${name} does not hold ${paramCount} values`);
+    if (t?.data.length !== count) throw new Error(`${file}: ${name} does not hold ${count} values`);
     return t.data;
   };
   const optimizerState = Array.from({ length: stateCount }, (_, j) => vector(`optimizer.${j}`));
-  return { state: JSON.parse(metadata.state) as TrainingState, params: vector('params'), optimizerState, file };
+  const buffers = bufferCount > 0 ? vector('buffers', bufferCount) : new Float32Array(0);
+  const state = JSON.parse(metadata.state) as TrainingState;
+  return { state, params: vector('params'), optimizerState, buffers, file };
 }
 
 /**
@@ -63,10 +82,11 @@ export function writeCheckpoint(
   params: Float32Array,
   optimizerState: readonly Float32Array[],
   keep: number,
+  buffers?: Float32Array,
 ): void {
   directory.writeAtomic(
     `${FOLDER}/step-${String(state.step).padStart(9, '0')}.safetensors`,
-    encodeCheckpoint(state, params, optimizerState),
+    encodeCheckpoint(state, params, optimizerState, buffers),
   );
   for (const name of checkpointNames(directory.path).slice(keep)) directory.remove(`${FOLDER}/${name}`);
 }
@@ -77,11 +97,12 @@ export function latestCheckpoint(
   paramCount: number,
   stateCount: number,
   warn: (message: string) => void,
+  bufferCount = 0,
 ): Checkpoint | null {
   for (const name of checkpointNames(dir)) {
     const file = join(dir, FOLDER, name);
     try {
-      return decodeCheckpoint(readFileSync(file), paramCount, stateCount, file);
+      return decodeCheckpoint(readFileSync(file), paramCount, stateCount, file, bufferCount);
     } catch (error) {
       warn(`skipping ${file}: ${(error as Error).message}`);
     }

@@ -7,6 +7,7 @@ import { planModel } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
 import { Slot } from './control.ts';
 import { StepFailure } from './errors.ts';
+import { BatchNormStages } from './batch-norm-stages.ts';
 import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
 import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';
@@ -45,6 +46,10 @@ export class ComputeThread implements PhaseWork {
   private readonly rangeVectors: OptimizerVectors[][];
   /** What a training forward tells the layers (dropout's mask key): step and rows, set per chunk. */
   private readonly pass: { -readonly [K in keyof TrainingPass]: TrainingPass[K] };
+  /** Batch norm's statistics stages, or null for a model without batch norm (one TRAIN phase per step). */
+  private readonly batchNorm: BatchNormStages | null;
+  /** [buffer]: views of the running statistics in buffer 0 or 1 (committed with the parameters). */
+  private readonly bufferViews: Float32Array[][];
 
   constructor(
     memory: WebAssembly.Memory,
@@ -59,8 +64,19 @@ export class ComputeThread implements PhaseWork {
       input: this.input,
       targets: this.targets,
       model: this.model,
-    } = buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params[0], this.views.slots[0]));
+    } = buildThreadModel(
+      plan,
+      setup.maxRows,
+      this.kernels,
+      alloc,
+      this.views.params[0],
+      this.views.slots[0],
+      this.views.buffers[0],
+    ));
     this.pass = { seed: setup.seed, step: 0, samples: this.views.order, first: 0 };
+    this.batchNorm = plan.bufferCount > 0 ? new BatchNormStages(plan, setup.chunks, this.views.batchNorm) : null;
+    if (this.batchNorm) this.pass.batchStatistics = this.batchNorm;
+    this.bufferViews = this.views.buffers.map((buffer) => this.model.buffersOf(buffer));
     this.slotGradients = this.views.slots.map((slot) => this.model.viewsOf(slot));
     this.paramValues = this.views.params.map((buffer) => this.model.viewsOf(buffer));
     const ranges = Array.from({ length: setup.rangeCount }, (_, r) =>
@@ -83,6 +99,7 @@ export class ComputeThread implements PhaseWork {
     const [start, end] = chunkBounds(phase.batchSize, chunks, c);
     const rows = end - start;
     const stats = this.views.stats;
+    if (this.batchNorm) this.batchNorm.count = phase.batchSize;
     if (rows === 0) {
       this.views.slots[c].fill(0); // an empty chunk adds exact zeros to the reduce
       stats.fill(0, 3 * c, 3 * c + 3);
@@ -115,6 +132,7 @@ export class ComputeThread implements PhaseWork {
     };
     const targets = this.views.testTargets.subarray(start, start + rows);
     this.model.bindValues(this.paramValues[phase.params]);
+    this.model.bindBuffers(this.bufferViews[phase.params]);
     const { output, lossSum } = this.model.forwardLoss(x, targets);
     this.views.stats[3 * e] = lossSum;
     this.views.stats[3 * e + 1] = countCorrect(output.data, targets, rows, classes);
@@ -129,6 +147,12 @@ export class ComputeThread implements PhaseWork {
   reduceRange(phase: Phase, r: number): void {
     if (r >= this.rangeGrads.length) throw outOfRange(phase, `range ${r}`, this.rangeGrads.length);
     const grads = this.rangeGrads[r];
+    if (r === 0)
+      this.batchNorm?.updateRunning(
+        phase.batchSize,
+        this.views.buffers[phase.params],
+        this.views.buffers[1 - phase.params],
+      );
     if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, 1 / phase.batchSize)) {
       Atomics.store(this.views.control, Slot.NON_FINITE, 1);
     }
@@ -144,6 +168,40 @@ export class ComputeThread implements PhaseWork {
       totalSteps,
     );
     applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate);
+  }
+
+  /**
+   * A batch-norm statistics stage on training chunk c (batch-norm-stages.ts): the chunk's rows are
+   * computed again from its input, up to what the stage needs, and its partial sums written.
+   */
+  statsChunk(phase: Phase, c: number): void {
+    const { features, chunks } = this.setup;
+    const stages = this.batchNorm;
+    if (!stages || phase.stage >= stages.stageCount) throw outOfRange(phase, `statistics stage ${phase.stage}`, 0);
+    if (c >= chunks || phase.chunks !== chunks) throw outOfRange(phase, `chunk ${c}`, chunks);
+    const [start, end] = chunkBounds(phase.batchSize, chunks, c);
+    const rows = end - start;
+    stages.count = phase.batchSize;
+    if (rows === 0) return stages.emptyChunk(phase.stage, c);
+    const { order, trainInputs, trainTargets } = this.views;
+    this.kernels.gatherRows(trainInputs, order, phase.batchStart + start, rows, features, this.input);
+    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, 1, this.targets);
+    this.model.bindValues(this.paramValues[phase.params]);
+    this.model.bindGradients(this.slotGradients[c]); // overwritten by the TRAIN phase's chunk c
+    this.pass.step = phase.step;
+    this.pass.first = phase.batchStart + start;
+    const x = { shape: [rows, features], data: prefix(this.input, rows * features) };
+    stages.runStage(phase.stage, c, this.model, x, this.targets, this.pass);
+  }
+
+  /** STATS phases each training step needs before its TRAIN phase (0 without batch norm). */
+  get statisticsStages(): number {
+    return this.batchNorm?.stageCount ?? 0;
+  }
+
+  /** The committed copy of the buffers (batch norm's running statistics) when `index` is the committed buffer. */
+  buffersOf(index: number): Float32Array {
+    return this.views.buffers[index];
   }
 
   /** Parameter buffer 0 or 1. */

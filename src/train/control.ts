@@ -18,6 +18,8 @@ export const Slot = {
   STEP: 7,
   /** Which of the two parameter/optimizer-state buffers the phase reads (0 or 1). */
   PARAMS: 8,
+  /** STATS phases only: which statistics stage of the step (batch-norm-stages.ts). */
+  STAGE: 9,
   // Ticket counters: threads move them forward with compare-exchange, inside the phase's window only.
   NEXT_CHUNK: 16,
   CHUNKS_DONE: 17,
@@ -29,7 +31,8 @@ export const Slot = {
   READY: 21,
 } as const;
 
-export const Command = { IDLE: 0, TRAIN: 1, EVAL: 2, STOP: 3 } as const;
+/** STATS: a batch-norm statistics stage of a training step (chunks only), published before its TRAIN. */
+export const Command = { IDLE: 0, TRAIN: 1, EVAL: 2, STOP: 3, STATS: 4 } as const;
 
 /**
  * The shared-memory operations the protocol is written with. Production threads use `atomicWords`

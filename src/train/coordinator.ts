@@ -86,6 +86,7 @@ export class Coordinator {
     const what = `step ${step}`;
     return this.withRetries(what, async () => {
       const { chunks, rangeCount: ranges } = this.setup;
+      await this.statisticsPhases(step, batchStart, batchSize);
       const phase = this.publish({ command: Command.TRAIN, chunks, ranges, batchStart, batchSize, step });
       runChunks(this.words, phase, this.compute);
       await this.waitFor(Slot.CHUNKS_DONE, (phase.base + chunks) | 0, this.options.stepTimeoutMs, what);
@@ -93,6 +94,19 @@ export class Coordinator {
       await this.waitFor(Slot.RANGES_DONE, (phase.base + ranges) | 0, this.options.stepTimeoutMs, what);
       return this.sumStats(chunks);
     });
+  }
+
+  /**
+   * Batch norm's statistics stages of a step (batch-norm-stages.ts), each a chunk-only phase that
+   * must complete before the next one is published; none for a model without batch norm.
+   */
+  private async statisticsPhases(step: number, batchStart: number, batchSize: number): Promise<void> {
+    const { chunks } = this.setup;
+    for (let stage = 0; stage < this.compute.statisticsStages; stage++) {
+      const phase = this.publish({ command: Command.STATS, chunks, ranges: 0, batchStart, batchSize, step, stage });
+      runChunks(this.words, phase, this.compute);
+      await this.waitFor(Slot.CHUNKS_DONE, (phase.base + chunks) | 0, this.options.stepTimeoutMs, `step ${step}`);
+    }
   }
 
   /**
@@ -106,6 +120,11 @@ export class Coordinator {
   /** The committed parameter vector. */
   committedParams(): Float32Array {
     return this.compute.paramsBuffer(this.params);
+  }
+
+  /** The committed buffers (batch norm's running statistics; empty without batch norm). */
+  committedBuffers(): Float32Array {
+    return this.compute.buffersOf(this.params);
   }
 
   /** The committed optimizer state vectors (momentum, AdaGrad/Adam accumulators). */

@@ -59,7 +59,8 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
   let lastYield = performance.now();
   const save = (state: TrainingState) => {
     if (!directory) return;
-    writeCheckpoint(directory, state, coordinator.committedParams(), coordinator.committedOptimizerState(), every.keep);
+    const [params, buffers] = [coordinator.committedParams(), coordinator.committedBuffers()];
+    writeCheckpoint(directory, state, params, coordinator.committedOptimizerState(), every.keep, buffers);
     lastCheckpoint = performance.now();
   };
 
@@ -115,7 +116,7 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
     };
     metrics.push(epochMetrics);
     directory?.appendLine('metrics.jsonl', epochMetrics);
-    const weights = weightsOf(plan, coordinator.committedParams());
+    const weights = weightsOf(plan, coordinator.committedParams(), coordinator.committedBuffers());
     directory?.writeAtomic('model.safetensors', encodeSafetensors(weights, weightsMetadata(epoch)));
     const state = { epoch: epoch + 1, stepInEpoch: 0, step, lossSum: 0, correct: 0, metrics };
     save(state);

@@ -25,6 +25,11 @@ export interface ArenaLayout {
   readonly testTargets: Region;
   readonly order: Region; // Uint32: this epoch's order of the training rows
   readonly scratch: Region[]; // Float32: one per compute thread (model buffers, gathered rows)
+  // Batch norm only (empty otherwise, so other models' layout is unchanged): the running statistics,
+  // double-buffered and committed with the parameters, and the per-chunk partial sums (float64) of
+  // the statistics phases (batch-norm-stages.ts).
+  readonly buffers: Region[]; // Float32 ×2: the flat buffer vector (plan.bufferCount)
+  readonly batchNorm: Region; // Float64
 }
 
 export interface LayoutSpec {
@@ -39,6 +44,9 @@ export interface LayoutSpec {
   readonly testCount: number;
   readonly threads: number;
   readonly scratchFloats: number;
+  /** Batch norm's running statistics (plan.bufferCount) and its partial sums (batchNormPartialCount). */
+  readonly bufferCount?: number;
+  readonly batchNormPartials?: number;
 }
 
 /** Regions start on 64-byte boundaries (a cache line; also aligns SIMD loads). */
@@ -68,6 +76,8 @@ export function layoutArena(spec: LayoutSpec): ArenaLayout {
     testTargets: floats(spec.testCount),
     order: take(spec.trainCount, 4),
     scratch: many(spec.threads, spec.scratchFloats),
+    buffers: many(2, spec.bufferCount ?? 0),
+    batchNorm: take(spec.batchNormPartials ?? 0, 8),
   };
   return { ...layout, bytes: cursor };
 }

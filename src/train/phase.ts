@@ -23,14 +23,18 @@ export interface Phase {
   step: number;
   /** The parameter buffer (0 or 1) the phase reads. */
   params: number;
+  /** STATS phases: the statistics stage (0 otherwise). */
+  stage: number;
 }
 
-export type PhaseRequest = Omit<Phase, 'sequence' | 'base'>;
+export type PhaseRequest = Omit<Phase, 'sequence' | 'base' | 'stage'> & { stage?: number };
 
 /** The work of one compute thread; what an item computes depends only on the phase and the index. */
 export interface PhaseWork {
   trainChunk(phase: Phase, chunk: number): void;
   evalChunk(phase: Phase, chunk: number): void;
+  /** A batch-norm statistics stage on chunk c: writes that chunk's partial sums. */
+  statsChunk(phase: Phase, chunk: number): void;
   reduceRange(phase: Phase, range: number): void;
 }
 
@@ -51,6 +55,7 @@ export function emptyPhase(): Phase {
     batchSize: 0,
     step: 0,
     params: 0,
+    stage: 0,
   };
 }
 
@@ -71,6 +76,7 @@ export function publishPhase(words: ControlWords, current: Phase, next: PhaseReq
   current.batchSize = next.batchSize;
   current.step = next.step;
   current.params = next.params;
+  current.stage = next.stage ?? 0;
   words.store(Slot.SEQUENCE, sequence - 1); // odd: a reader that overlaps this write discards what it read
   words.store(Slot.COMMAND, next.command);
   words.store(Slot.BASE, base);
@@ -80,6 +86,7 @@ export function publishPhase(words: ControlWords, current: Phase, next: PhaseReq
   words.store(Slot.BATCH_SIZE, next.batchSize);
   words.store(Slot.STEP, next.step);
   words.store(Slot.PARAMS, next.params);
+  words.store(Slot.STAGE, current.stage);
   words.store(Slot.NON_FINITE, 0);
   for (const slot of TICKET_SLOTS) words.store(slot, base);
   words.store(Slot.SEQUENCE, sequence);
@@ -111,6 +118,7 @@ export function readPhase(words: ControlWords, into: Phase): boolean {
   const batchSize = words.load(Slot.BATCH_SIZE);
   const step = words.load(Slot.STEP);
   const params = words.load(Slot.PARAMS);
+  const stage = words.load(Slot.STAGE);
   if (words.load(Slot.SEQUENCE) !== sequence) return false;
   into.sequence = sequence;
   into.command = command;
@@ -121,6 +129,7 @@ export function readPhase(words: ControlWords, into: Phase): boolean {
   into.batchSize = batchSize;
   into.step = step;
   into.params = params;
+  into.stage = stage;
   return true;
 }
 
@@ -182,6 +191,7 @@ export function runChunks(words: ControlWords, phase: Phase, work: PhaseWork): v
     const chunk = grab(words, Slot.NEXT_CHUNK, phase.base, phase.chunks);
     if (chunk < 0) return;
     if (phase.command === Command.EVAL) work.evalChunk(phase, chunk);
+    else if (phase.command === Command.STATS) work.statsChunk(phase, chunk);
     else work.trainChunk(phase, chunk);
     if (!finish(words, Slot.CHUNKS_DONE, phase.base, phase.chunks)) return;
   }

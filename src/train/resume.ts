@@ -17,6 +17,7 @@ export function resumePoint(
   paramCount: number,
   stateCount: number,
   warn: (message: string) => void,
+  bufferCount = 0,
 ): Checkpoint | null {
   let stored: unknown;
   try {
@@ -31,7 +32,7 @@ export function resumePoint(
         `in this config; only ${SPEED_SETTINGS.join(', ')} may change`,
     );
   }
-  return latestCheckpoint(dir, paramCount, stateCount, warn);
+  return latestCheckpoint(dir, paramCount, stateCount, warn, bufferCount);
 }
 
 interface Difference {

@@ -7,6 +7,7 @@ import { UserError } from '../errors.ts';
 import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { MAX_ARENA_BYTES } from './arena.ts';
+import { batchNormPartialCount } from './batch-norm-stages.ts';
 import { spinMicrosFor } from './control.ts';
 import { MAX_PHASE_ITEMS } from './phase.ts';
 import { layoutArena, type ArenaLayout } from './layout.ts';
@@ -85,6 +86,8 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     trainCount: dataset.train.count,
     testCount,
     scratchFloats: measureScratchFloats(plan, maxRows),
+    bufferCount: plan.bufferCount,
+    batchNormPartials: batchNormPartialCount(plan, chunks),
   });
   if (layout.bytes > MAX_ARENA_BYTES) {
     const gib = (layout.bytes / 2 ** 30).toFixed(1);

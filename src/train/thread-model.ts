@@ -14,10 +14,11 @@ export function buildThreadModel(
   alloc: Allocator,
   params: Float32Array,
   grads: Float32Array,
+  buffers?: Float32Array,
 ) {
   const input = alloc.floats(maxRows * plan.inputs);
   const targets = alloc.floats(maxRows);
-  const model = new ChainModel(plan, params, grads, maxRows, { kernels, alloc });
+  const model = new ChainModel(plan, params, grads, maxRows, { kernels, alloc }, buffers);
   return { input, targets, model };
 }
 

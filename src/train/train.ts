@@ -4,7 +4,7 @@ import type { RunConfig, RunConfigInput } from '../config/schema.ts';
 import type { Dataset } from '../data/types.ts';
 import { RunDirectory } from '../io/run-dir.ts';
 import type { NamedTensor } from '../io/safetensors.ts';
-import { initParams } from '../model/init.ts';
+import { initBuffers, initParams } from '../model/init.ts';
 import { confusionOf } from '../use/confusion.ts';
 import { describeModel } from '../use/describe.ts';
 import { allocateArena, arenaViews, type ArenaViews } from './arena.ts';
@@ -77,7 +77,9 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     const stateCount = optimizerStateCount(config.train.optimizer);
     const warn = options.onWarning ?? (() => {});
     const resumed =
-      directory && options.resume ? resumePoint(directory.path, config, plan.paramCount, stateCount, warn) : null;
+      directory && options.resume
+        ? resumePoint(directory.path, config, plan.paramCount, stateCount, warn, plan.bufferCount)
+        : null;
     if (directory && !resumed) {
       directory.writeJson('config.json', config);
       directory.writeJson('model.json', describeModel(config, plan, dataset));
@@ -93,6 +95,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     const views = arenaViews(memory, setup.layout);
     fillArena(views, dataset, resumed);
     if (!resumed) initParams(plan, views.params[0], config.seed);
+    if (!resumed) initBuffers(plan, views.buffers[0]);
     const coordinator = new Coordinator(memory, setup, {
       stepTimeoutMs: config.parallel.stepTimeoutSeconds * 1000,
       workerFile: options.workerFile,
@@ -113,7 +116,8 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     if (directory && dataset.test && loop.status === 'complete') {
       const split = dataset.test;
       const params = coordinator.committedParams();
-      directory.writeJson('confusion.json', confusionOf({ plan, params, split, kernels: setup.kernels }));
+      const buffers = coordinator.committedBuffers();
+      directory.writeJson('confusion.json', confusionOf({ plan, params, buffers, split, kernels: setup.kernels }));
     }
     const metrics = [...loop.state.metrics];
     const last = metrics.at(-1);
@@ -134,7 +138,8 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       parameters: plan.paramCount,
     };
     directory?.writeJson('summary.json', summary);
-    return { config, metrics, weights: weightsOf(plan, coordinator.committedParams()), summary };
+    const weights = weightsOf(plan, coordinator.committedParams(), coordinator.committedBuffers());
+    return { config, metrics, weights, summary };
   } finally {
     directory?.release(); // the lock, also when training fails
   }
@@ -157,4 +162,5 @@ function fillArena(views: ArenaViews, dataset: Dataset, resumed: Checkpoint | nu
   if (!resumed) return;
   views.params[0].set(resumed.params);
   resumed.optimizerState.forEach((vector, j) => views.optimizerState[0][j].set(vector));
+  views.buffers[0].set(resumed.buffers);
 }

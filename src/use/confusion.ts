@@ -11,6 +11,8 @@ export interface ConfusionArgs {
   readonly plan: ModelPlan;
   /** The flat parameter vector in the plan's layout (e.g. the trainer's committed parameters). */
   readonly params: Float32Array;
+  /** Batch norm's running statistics in the plan's buffer layout (default: their starting values). */
+  readonly buffers?: Float32Array;
   /** Preprocessed inputs and class-index targets, as the data loaders give them (a dataset's test split). */
   readonly split: PreparedSplit;
   readonly classNames?: readonly string[] | null;
@@ -20,7 +22,8 @@ export interface ConfusionArgs {
 
 export function confusionOf(args: ConfusionArgs): Confusion {
   const { plan, params, split } = args;
-  const engine = new ForwardEngine(plan, params, args.kernels ?? 'wasm', args.blockRows ?? DEFAULT_BLOCK_ROWS);
+  const blockRows = args.blockRows ?? DEFAULT_BLOCK_ROWS;
+  const engine = new ForwardEngine(plan, params, args.kernels ?? 'wasm', blockRows, args.buffers);
   const confusion = emptyConfusion(classLabels(args.classNames ?? null, plan.outputs));
   const predicted = new Int32Array(engine.blockRows);
   for (let start = 0; start < split.count; start += engine.blockRows) {

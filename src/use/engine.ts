@@ -35,6 +35,8 @@ export class ForwardEngine {
     params: Float32Array,
     kernels: KernelName,
     readonly blockRows: number = DEFAULT_BLOCK_ROWS,
+    /** Batch norm's running statistics in the plan's buffer layout (default: their starting values). */
+    buffers?: Float32Array,
   ) {
     if (!Number.isSafeInteger(blockRows) || blockRows < 1) throw new Error(`blockRows must be ≥ 1, got ${blockRows}`);
     this.kernels = kernels;
@@ -52,6 +54,7 @@ export class ForwardEngine {
     const region = new Float32Array(memory.buffer, WASM_RESERVED_BYTES, (pages * PAGE_BYTES - WASM_RESERVED_BYTES) / 4);
     const built = buildInto(plan, blockRows, bumpAllocator(region), selectKernels(kernels, memory));
     built.params.set(params);
+    if (buffers) built.model.buffersOf(buffers).forEach((values, i) => built.model.buffers[i].value.set(values));
     this.model = built.model;
     this.input = built.input;
     this.targets = built.targets;

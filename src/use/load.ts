@@ -25,13 +25,14 @@ export function loadModel(runDir: string, options: LoadModelOptions = {}): Loade
   const description = readDescription(runDir);
   const modelPath = join(runDir, MODEL_FILE);
   const plan = planOf(description, modelPath);
-  const params = readWeights(join(runDir, WEIGHTS_FILE), plan);
+  const { params, buffers } = readWeights(join(runDir, WEIGHTS_FILE), plan);
   return new LoadedModel(
     description,
     plan,
     params,
     options.kernels ?? description.kernels,
     options.blockRows ?? DEFAULT_BLOCK_ROWS,
+    buffers,
   );
 }
 
@@ -90,8 +91,11 @@ export function planOf(description: ModelDescription, path: string): ModelPlan {
   return plan;
 }
 
-/** The flat parameter vector of `plan` from a safetensors file holding exactly its tensors. */
-function readWeights(path: string, plan: ModelPlan): Float32Array {
+/**
+ * The flat parameter and buffer vectors of `plan` (buffers: batch norm's running statistics) from a
+ * safetensors file holding exactly their tensors.
+ */
+function readWeights(path: string, plan: ModelPlan): { params: Float32Array; buffers: Float32Array } {
   const fail = (what: string) => new UserError(`✖ model weights: ${what} → at ${path}`);
   let bytes: Buffer;
   try {
@@ -114,18 +118,25 @@ function readWeights(path: string, plan: ModelPlan): Float32Array {
       `weights in layout "${metadata.layout}" (an export for another framework?), not shardprop's ${SHARDPROP_LAYOUT}`,
     );
   }
-  const params = new Float32Array(plan.paramCount);
-  for (const p of plan.params) {
-    const tensor = tensors[p.name];
-    if (!tensor) throw fail(`no tensor ${p.name} (model.json's layers need it, shape [${p.shape}])`);
-    if (!same(tensor.shape, p.shape)) throw fail(`${p.name} has shape [${tensor.shape}], model.json says [${p.shape}]`);
-    const bad = tensor.data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw fail(`${p.name}[${bad}] is ${tensor.data[bad]}`);
-    params.set(tensor.data, p.offset);
-  }
-  const extra = Object.keys(tensors).filter((name) => !plan.params.some((p) => p.name === name));
+  const read = (list: typeof plan.params | typeof plan.buffers, count: number) => {
+    const flat = new Float32Array(count);
+    for (const p of list) {
+      const tensor = tensors[p.name];
+      if (!tensor) throw fail(`no tensor ${p.name} (model.json's layers need it, shape [${p.shape}])`);
+      if (!same(tensor.shape, p.shape))
+        throw fail(`${p.name} has shape [${tensor.shape}], model.json says [${p.shape}]`);
+      const bad = tensor.data.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw fail(`${p.name}[${bad}] is ${tensor.data[bad]}`);
+      flat.set(tensor.data, p.offset);
+    }
+    return flat;
+  };
+  const params = read(plan.params, plan.paramCount);
+  const buffers = read(plan.buffers, plan.bufferCount);
+  const known = new Set([...plan.params, ...plan.buffers].map((p) => p.name));
+  const extra = Object.keys(tensors).filter((name) => !known.has(name));
   if (extra.length > 0) throw fail(`tensors model.json does not describe: ${extra.join(', ')}`);
-  return params;
+  return { params, buffers };
 }
 
 function same(a: readonly number[], b: readonly number[]): boolean {

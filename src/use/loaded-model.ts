@@ -50,6 +50,8 @@ export class LoadedModel {
     private readonly params: Float32Array,
     private readonly kernels: KernelName,
     private readonly blockRows = DEFAULT_BLOCK_ROWS,
+    /** Batch norm's running statistics (the plan's buffer vector): what evaluation mode normalizes with. */
+    private readonly buffers: Float32Array = new Float32Array(plan.bufferCount),
   ) {
     this.features = plan.inputs;
     this.outputWidth = plan.outputs;
@@ -151,12 +153,13 @@ export class LoadedModel {
 
   /** Copies of every parameter tensor, named as in model.safetensors (`layers.0.weight` [in, out], …). */
   tensors(): Record<string, NamedTensor> {
-    return Object.fromEntries(
-      this.plan.params.map((p) => [
-        p.name,
-        { shape: [...p.shape], data: this.params.slice(p.offset, p.offset + p.size) },
-      ]),
-    );
+    const copy =
+      (flat: Float32Array) => (p: { name: string; shape: readonly number[]; offset: number; size: number }) =>
+        [p.name, { shape: [...p.shape], data: flat.slice(p.offset, p.offset + p.size) }] as const;
+    return Object.fromEntries([
+      ...this.plan.params.map(copy(this.params)),
+      ...this.plan.buffers.map(copy(this.buffers)),
+    ]);
   }
 
   /** The most rows `prepare` takes at once. */
@@ -184,7 +187,10 @@ export class LoadedModel {
   private engine(blockRows: number): ForwardEngine {
     let engine = this.engines.get(blockRows);
     if (!engine)
-      this.engines.set(blockRows, (engine = new ForwardEngine(this.plan, this.params, this.kernels, blockRows)));
+      this.engines.set(
+        blockRows,
+        (engine = new ForwardEngine(this.plan, this.params, this.kernels, blockRows, this.buffers)),
+      );
     return engine;
   }
 }

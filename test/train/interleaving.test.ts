@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { explore } from './interleave/explorer.ts';
 import { currentProtocol, previousProtocol } from './interleave/models.ts';
-import { evaluate, scenarios, train } from './interleave/scenarios.ts';
+import { evaluate, scenarios, stats, train } from './interleave/scenarios.ts';
 
 /**
  * Every interleaving (up to a bound on preemptions) of the coordinator and late workers through
@@ -31,6 +31,13 @@ s('the previous protocol fails: a late evaluation worker takes a chunk of the ne
   assert.ok(result.violation, 'the explorer must find the race in the protocol before the fix');
   assert.match(result.violation!.message, /in a training phase|index out of range|barrier/);
   console.log(`[report] previous protocol: ${result.violation!.message} (${result.violation!.schedule.length} steps)`);
+});
+
+s('a coordinator that skips the barrier after a statistics stage is caught (the checker sees the dependency)', () => {
+  const result = explore(currentProtocol([stats(2, 0), train(2)], 1, { skipStatisticsBarrier: true }), 2);
+  assert.ok(result.violation, 'the explorer must find a chunk that ran before the statistics it reads were complete');
+  assert.match(result.violation!.message, /statistics phase|another phase is published/);
+  console.log(`[report] no statistics barrier: ${result.violation!.message}`);
 });
 
 s('the previous protocol passes a single training step (the checker is not merely strict)', () => {

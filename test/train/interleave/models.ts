@@ -19,7 +19,10 @@ import {
 import { check, type ActorBody, type ActorEnvironment, type Model } from './explorer.ts';
 
 export interface ScriptedPhase {
-  command: 'train' | 'eval';
+  /** `stats`: a batch-norm statistics stage of the step whose TRAIN phase follows (chunks only). */
+  command: 'train' | 'eval' | 'stats';
+  /** `stats` only: the stage the phase must carry. */
+  stage?: number;
   chunks: number;
   ranges: number;
   batchSize: number;
@@ -47,9 +50,10 @@ function ledgerWork(words: ControlWords, script: readonly ScriptedPhase[], publi
     const what = `${kind} ${index} of phase ${publish} (${expected.command}, ${count} ${kind}s)`;
     check(index < count, `${what}: index out of range`);
     check(phase.chunks === expected.chunks, `${what}: run with a chunk count of ${phase.chunks}`);
-    if (expected.command === 'train') {
+    if (expected.command !== 'eval') {
       check(phase.batchSize === expected.batchSize, `${what}: run with batch size ${phase.batchSize}`);
     }
+    if (kind === 'chunk' && expected.command !== 'eval') statisticsComplete(words, script, publish, what);
     check(publishedSequence() === phase.sequence, `${what}: run while another phase is published`);
     const slot = ledgerSlot(publish, kind, index);
     words.store(slot, words.load(slot) + 1);
@@ -63,8 +67,30 @@ function ledgerWork(words: ControlWords, script: readonly ScriptedPhase[], publi
       check(phase.command === Command.EVAL, `evaluation chunk ${chunk} in a training phase`);
       record(phase, 'chunk', chunk);
     },
+    statsChunk: (phase, chunk) => {
+      check(phase.command === Command.STATS, `statistics chunk ${chunk} in a phase of command ${phase.command}`);
+      const expected = script[phase.sequence / 2 - 1];
+      check(phase.stage === (expected?.stage ?? 0), `statistics chunk ${chunk} run with stage ${phase.stage}`);
+      record(phase, 'chunk', chunk);
+    },
     reduceRange: (phase, range) => record(phase, 'range', range),
   };
+}
+
+/**
+ * What a statistics stage or a training chunk reads: every chunk's partial sums of the step's
+ * earlier statistics stages (the STATS phases just before it, back to an abandoned one). Each of
+ * their chunks must have run exactly once by the time any chunk of this phase runs.
+ */
+function statisticsComplete(words: ControlWords, script: readonly ScriptedPhase[], publish: number, what: string) {
+  for (let earlier = publish - 1; earlier >= 0; earlier--) {
+    const phase = script[earlier];
+    if (phase.command !== 'stats' || phase.abort) return;
+    for (let c = 0; c < phase.chunks; c++) {
+      const runs = words.load(ledgerSlot(earlier, 'chunk', c));
+      check(runs === 1, `${what}: run while chunk ${c} of statistics phase ${earlier} has run ${runs} times`);
+    }
+  }
 }
 
 /** Asserts (from the coordinator, past a barrier) that every item of the phase ran exactly once. */
@@ -99,7 +125,15 @@ function finalCheck(script: readonly ScriptedPhase[]) {
   };
 }
 
-export function currentProtocol(script: readonly ScriptedPhase[], workers: number): Model {
+/**
+ * `skipStatisticsBarrier` (a negative control): the coordinator publishes the next phase after a
+ * STATS phase without waiting for its chunks, as a trainer that forgot the barrier would.
+ */
+export function currentProtocol(
+  script: readonly ScriptedPhase[],
+  workers: number,
+  { skipStatisticsBarrier = false } = {},
+): Model {
   const coordinator: ActorBody = (words, env) => {
     const work = ledgerWork(words, script, () => words.load(Slot.SEQUENCE));
     const phase = emptyPhase();
@@ -109,8 +143,10 @@ export function currentProtocol(script: readonly ScriptedPhase[], workers: numbe
     script.forEach((scripted, publish) => {
       const { chunks, batchSize } = scripted;
       const ranges = scripted.command === 'train' ? scripted.ranges : 0;
-      const command = scripted.command === 'train' ? Command.TRAIN : Command.EVAL;
-      publishPhase(words, phase, { command, chunks, ranges, batchStart: 0, batchSize, step, params });
+      const commands = { train: Command.TRAIN, eval: Command.EVAL, stats: Command.STATS };
+      const command = commands[scripted.command];
+      const stage = scripted.stage ?? 0;
+      publishPhase(words, phase, { command, chunks, ranges, batchStart: 0, batchSize, step, params, stage });
       runChunks(words, phase, work);
       if (scripted.abort) {
         closePhase(words, phase);
@@ -119,6 +155,7 @@ export function currentProtocol(script: readonly ScriptedPhase[], workers: numbe
         waitUntilEquals(words, Slot.READY, workers);
         return;
       }
+      if (skipStatisticsBarrier && command === Command.STATS) return;
       waitUntilEquals(words, Slot.CHUNKS_DONE, (phase.base + chunks) | 0);
       checkOnce(words, publish, 'chunk', chunks);
       if (command !== Command.TRAIN) return;
@@ -205,6 +242,7 @@ function oldRun(words: ControlWords, work: PhaseWork, generation: number, kind: 
     };
     if (ranges) work.reduceRange(phase, index);
     else if (kind === Command.EVAL) work.evalChunk(phase, index);
+    else if (kind === Command.STATS) work.statsChunk(phase, index);
     else work.trainChunk(phase, index);
     oldCountUp(words, ranges ? Old.RANGES_DONE : Old.CHUNKS_DONE, count);
   }

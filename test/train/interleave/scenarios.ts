@@ -7,6 +7,14 @@ const train = (chunks: number, batchSize = 4, ranges = 1): ScriptedPhase => ({
   batchSize,
 });
 const evaluate = (chunks: number): ScriptedPhase => ({ command: 'eval', chunks, ranges: 0, batchSize: 0 });
+/** A batch-norm statistics stage (chunks only) of the step whose TRAIN follows. */
+const stats = (chunks: number, stage: number, batchSize = 4): ScriptedPhase => ({
+  command: 'stats',
+  stage,
+  chunks,
+  ranges: 0,
+  batchSize,
+});
 
 export interface Scenario {
   name: string;
@@ -43,6 +51,27 @@ export const scenarios: Scenario[] = [
     exhaustiveBound: 3,
   },
   {
+    name: 'batch-norm step: STATS stage 0 → STATS stage 1 → TRAIN (each reads the stages before it)',
+    script: [stats(2, 0), stats(2, 1), train(2)],
+    workers: 1,
+    bound: 2,
+    exhaustiveBound: 3,
+  },
+  {
+    name: 'EVAL → STATS with more chunks, then a short last batch: TRAIN → STATS → TRAIN',
+    script: [evaluate(1), stats(2, 0), train(2), stats(2, 0, 3), train(2, 3)],
+    workers: 1,
+    bound: 1,
+    exhaustiveBound: 2,
+  },
+  {
+    name: 'STATS abandoned mid-phase, workers restarted, the step retried from stage 0',
+    script: [stats(2, 0), { ...stats(2, 1), abort: true }, stats(2, 0), stats(2, 1), train(2)],
+    workers: 1,
+    bound: 1,
+    exhaustiveBound: 2,
+  },
+  {
     name: 'two late workers: EVAL → TRAIN → EVAL',
     script: [evaluate(1), train(2), evaluate(1)],
     workers: 2,
@@ -51,4 +80,4 @@ export const scenarios: Scenario[] = [
   },
 ];
 
-export { evaluate, train };
+export { evaluate, stats, train };
