@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseConfig } from '../../src/config/load.ts';
+import type { RunConfigInput } from '../../src/config/schema.ts';
+import { loadDataset } from '../../src/data/load.ts';
+import { decodeSafetensors } from '../../src/io/safetensors.ts';
+import { train, type TrainResult } from '../../src/index.ts';
+import { initParams } from '../../src/model/init.ts';
+import { planModel } from '../../src/model/plan.ts';
+import { createRng, permutation, STREAM } from '../../src/random.ts';
+import { chunkBounds } from '../../src/train/partition.ts';
+import { loadModel } from '../../src/use/load.ts';
+import { referenceEvaluation, referenceStep, widenWeights, type ReferenceNet } from './batch-norm-reference.ts';
+import { KERNELS, assertSameWeights, tempDir, withTimeout, type KernelKind } from './helpers.ts';
+
+/**
+ * Batch norm in the trainer: statistics of the WHOLE batch however it is chunked (against an
+ * independent float64 reference, and not per chunk), weights and running statistics bitwise the
+ * same at 1, 2 and 3 workers, evaluation on the running statistics, resume.
+ */
+const s = suite('batch norm in the trainer');
+const run = (config: RunConfigInput, options: Parameters<typeof train>[1] = { write: false }): Promise<TrainResult> =>
+  withTimeout(train(config, options), 120_000, 'train');
+
+const NET: ReferenceNet = { features: 2, hidden: 6, classes: 3, epsilon: 1e-5, momentum: 0.9, learningRate: 0.5 };
+
+/** 240 training rows of a 3-arm spiral in batches of 100, 100 and a short 40, each cut into 3 chunks. */
+function bnConfig(
+  o: { workers?: number; kernels?: KernelKind; epochs?: number; batchSize?: number; chunks?: number } = {},
+) {
+  return {
+    name: 'bn-test',
+    seed: 11,
+    data: { source: 'synthetic', kind: 'spiral', n: 300 },
+    model: {
+      layers: [
+        { type: 'affine', units: NET.hidden },
+        { type: 'batch-norm' },
+        { type: 'relu' },
+        { type: 'affine', units: NET.classes },
+      ],
+    },
+    train: {
+      epochs: o.epochs ?? 1,
+      batchSize: o.batchSize ?? 100,
+      optimizer: { type: 'sgd', learningRate: NET.learningRate },
+    },
+    parallel: { workers: o.workers ?? 2, chunks: o.chunks ?? 3, kernels: o.kernels ?? 'reference' },
+  } satisfies RunConfigInput;
+}
+
+/** The reference's weights after one epoch, statistics over `grouping` of each batch. */
+async function referenceRun(config: RunConfigInput, grouping: 'batch' | 'chunk') {
+  const parsed = parseConfig(config);
+  const dataset = await loadDataset(parsed.data, parsed.seed);
+  const plan = planModel(parsed.model, dataset.features);
+  const values = new Float32Array(plan.paramCount);
+  initParams(plan, values, parsed.seed);
+  const w = widenWeights(
+    Object.fromEntries(
+      plan.params.map((p) => [p.name, { shape: p.shape, data: values.slice(p.offset, p.offset + p.size) }]),
+    ),
+  );
+  w['layers.1.running_mean'] = new Float64Array(NET.hidden);
+  w['layers.1.running_var'] = new Float64Array(NET.hidden).fill(1);
+  const count = dataset.train.count;
+  const order = permutation(count, createRng(parsed.seed, STREAM.order, 1));
+  const { batchSize } = parsed.train;
+  for (let start = 0; start < count; start += batchSize) {
+    const batch = Array.from(order.subarray(start, Math.min(count, start + batchSize)));
+    const chunks = parsed.parallel.chunks;
+    const groups: [number, number][] =
+      grouping === 'batch'
+        ? [[0, batch.length]]
+        : Array.from({ length: chunks }, (_, c) => chunkBounds(batch.length, chunks, c));
+    referenceStep(NET, w, dataset.train.inputs, dataset.train.targets, batch, groups);
+  }
+  return { w, dataset };
+}
+
+function maxRelativeError(result: TrainResult, w: Record<string, Float64Array>): number {
+  let worst = 0;
+  for (const [name, tensor] of Object.entries(result.weights)) {
+    const expected = w[name];
+    assert.ok(expected, `the reference has no ${name}`);
+    tensor.data.forEach((v, k) => {
+      worst = Math.max(worst, Math.abs(v - expected[k]) / Math.max(1, Math.abs(expected[k])));
+    });
+  }
+  return worst;
+}
+
+s('one epoch (3 steps, the last short) matches a float64 whole-batch reference, not a per-chunk one', async () => {
+  const config = bnConfig({ workers: 2 });
+  const result = await run(config);
+  assert.is(result.summary.steps, 3);
+  const whole = maxRelativeError(result, (await referenceRun(config, 'batch')).w);
+  const perChunk = maxRelativeError(result, (await referenceRun(config, 'chunk')).w);
+  console.log(`[report] vs whole-batch reference ${whole.toExponential(2)}, vs per-chunk ${perChunk.toExponential(2)}`);
+  assert.ok(whole < 2e-5, `weights and running statistics differ from the whole-batch reference by ${whole}`);
+  // The negative control: statistics per chunk would be a different function, far outside the tolerance.
+  assert.ok(perChunk > 100 * 2e-5, `the per-chunk reference is only ${perChunk} away: the test cannot tell them apart`);
+});
+
+for (const kernels of KERNELS) {
+  s(`${kernels}: weights AND running statistics byte-identical at 1, 2 and 3 workers (chunks 3)`, async () => {
+    const config = (workers: number) => bnConfig({ workers, kernels, epochs: 2, batchSize: 32 });
+    const one = await run(config(1));
+    assert.ok(one.weights['layers.1.running_var'], 'the running statistics are among the weights');
+    for (const workers of [2, 3]) {
+      const other = await run(config(workers));
+      assertSameWeights(other.weights, one.weights, `workers ${workers} vs 1`);
+      assert.equal(
+        other.metrics.map((m) => [m.loss, m.testLoss]),
+        one.metrics.map((m) => [m.loss, m.testLoss]),
+      );
+    }
+  });
+}
+
+s('a batch smaller than the chunk count (empty chunks) trains, at any worker count', async () => {
+  // 240 rows in batches of 119: the last batch has 2 rows for 3 chunks, so one chunk is empty.
+  const one = await run(bnConfig({ workers: 1, batchSize: 119 }));
+  const three = await run(bnConfig({ workers: 3, batchSize: 119 }));
+  assertSameWeights(three.weights, one.weights, 'workers 3 vs 1');
+  for (const tensor of Object.values(one.weights)) assert.ok(tensor.data.every(Number.isFinite));
+  const reference = (await referenceRun(bnConfig({ batchSize: 119 }), 'batch')).w;
+  assert.ok(maxRelativeError(one, reference) < 2e-5, 'the 2-row batch matches the reference');
+});
+
+s('evaluation (training test loss, loadModel) uses the running statistics saved in model.safetensors', async () => {
+  const dir = tempDir();
+  const config = { ...bnConfig({ workers: 2, epochs: 2, batchSize: 32 }), output: { dir } };
+  const result = await run(config, {});
+  const saved = decodeSafetensors(readFileSync(join(dir, 'model.safetensors')));
+  assert.ok(saved['layers.1.running_mean'] && saved['layers.1.running_var']);
+  assertSameWeights(saved, result.weights, 'model.safetensors');
+  const model = loadModel(dir);
+  const { dataset } = await referenceRun(config, 'batch');
+  const test = dataset.test!;
+  const meanLoss = (logits: Float64Array) => {
+    let sum = 0;
+    for (let i = 0; i < test.count; i++) {
+      const row = Array.from(logits.subarray(i * NET.classes, (i + 1) * NET.classes));
+      const top = Math.max(...row);
+      const logSum = top + Math.log(row.reduce((acc, v) => acc + Math.exp(v - top), 0));
+      sum += logSum - row[test.targets[i]];
+    }
+    return sum / test.count;
+  };
+  const expected = meanLoss(referenceEvaluation(NET, widenWeights(result.weights), test.inputs, test.count));
+  const loaded = model.evaluate(test).loss;
+  assert.ok(
+    Math.abs(loaded - expected) < 1e-5,
+    `loadModel's test loss ${loaded}, a running-statistics forward ${expected}`,
+  );
+  // The running statistics matter: with the starting ones (mean 0, variance 1) the loss is another.
+  const fresh = widenWeights(result.weights);
+  fresh['layers.1.running_mean'].fill(0);
+  fresh['layers.1.running_var'].fill(1);
+  const other = meanLoss(referenceEvaluation(NET, fresh, test.inputs, test.count));
+  assert.ok(Math.abs(other - expected) > 1e-3, `the running statistics change the loss only by ${other - expected}`);
+  // Training's own test loss is an evaluation forward on the same statistics.
+  const blockRows = Math.ceil(32 / 3);
+  assert.is(model.evaluate(test, { blockRows }).loss, result.metrics.at(-1)!.testLoss);
+});
+
+s(
+  'a run stopped mid-epoch and resumed (another worker count) ends with the uninterrupted weights and statistics',
+  async () => {
+    const config = (dir: string) => ({
+      ...bnConfig({ workers: 1, epochs: 2, batchSize: 32 }),
+      checkpoint: { everySteps: 3, keep: 2 },
+      output: { dir },
+    });
+    const whole = await run(config(tempDir()), {});
+    const dir = tempDir();
+    const controller = new AbortController();
+    let steps = 0;
+    const first = await run(config(dir), {
+      signal: controller.signal,
+      onStep: () => ++steps === 5 && controller.abort(),
+    });
+    assert.is(first.summary.status, 'interrupted');
+    const resumed = await run(config(dir), { resume: true, workers: 3 });
+    assert.is(resumed.summary.resumedFromStep, 5);
+    assertSameWeights(resumed.weights, whole.weights, 'resumed vs uninterrupted');
+  },
+);
+
+s.run();
