@@ -161,6 +161,14 @@ export const layerKinds = {
     build: (config, { input, params, maxRows, context }) =>
       new LayerNorm(sizeOf(input), params[0], params[1], config.epsilon, maxRows, context),
   }),
+  /** Inverted dropout in training (each unit zeroed with probability `rate`); the identity in evaluation. */
+  dropout: layerKind({
+    schema: z.strictObject({ type: layerType('dropout'), rate: z.number().min(0).lt(1).default(0.5) }),
+    outputShape: (_, input) => input,
+    params: () => [],
+    build: (config, { input, maxRows, context, index, mode }) =>
+      new Dropout(sizeOf(input), config.rate, index, maxRows, context, mode),
+  }),
   /**
    * Per feature over the rows of the WHOLE batch (however it is chunked): (x − μ)/√(σ² + ε), then γ
    * and β; evaluation uses running statistics that training moves by `momentum` (the old value's
@@ -194,14 +202,6 @@ export const layerKinds = {
       const options = { momentum: config.momentum, epsilon: config.epsilon };
       return new BatchNorm(sizeOf(input), params[0], params[1], running, options, maxRows, context, mode, index);
     },
-  }),
-  /** Inverted dropout in training (each unit zeroed with probability `rate`); the identity in evaluation. */
-  dropout: layerKind({
-    schema: z.strictObject({ type: layerType('dropout'), rate: z.number().min(0).lt(1).default(0.5) }),
-    outputShape: (_, input) => input,
-    params: () => [],
-    build: (config, { input, maxRows, context, index, mode }) =>
-      new Dropout(sizeOf(input), config.rate, index, maxRows, context, mode),
   }),
 };
 

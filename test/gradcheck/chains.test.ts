@@ -23,6 +23,7 @@ const ELEMENTWISE: ReadonlyArray<{ type: string } & Record<string, unknown>> = [
   { type: 'gelu', approximate: 'tanh' },
   { type: 'layer-norm' },
   { type: 'dropout', rate: 0.3 },
+  { type: 'batch-norm' },
 ];
 const INITS = ['he', 'xavier', 'lecun', 'normal'] as const;
 

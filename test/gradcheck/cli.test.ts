@@ -40,10 +40,12 @@ s('lists every parameter tensor of a model config', async () => {
     'layers.0.bias',
     'layers.1.scale',
     'layers.2.bias',
-    'layers.7.gamma',
-    'layers.7.beta',
-    'layers.14.weight',
-    'layers.14.bias',
+    'layers.5.gamma',
+    'layers.5.beta',
+    'layers.8.gamma',
+    'layers.8.beta',
+    'layers.15.weight',
+    'layers.15.bias',
   ]) {
     assert.match(stdout, new RegExp(`\\n${name.replaceAll('.', '\\.')}\\s`));
   }

@@ -63,7 +63,7 @@ s('an unknown layer type is an error at its `type` that lists the types', () => 
   assert.instance(error, UserError);
   const message = (error as UserError).message;
   const types = ['affine', 'scale', 'mul', 'bias', 'add', 'relu', 'sigmoid', 'tanh']
-    .concat(['leaky-relu', 'gelu', 'layer-norm', 'dropout'])
+    .concat(['leaky-relu', 'gelu', 'layer-norm', 'dropout', 'batch-norm'])
     .map((type) => `'${type}'`);
   assert.ok(message.includes(types.join(' | ')), message);
   assert.match(message, /→ at model\.layers\[0\]\.type/);
