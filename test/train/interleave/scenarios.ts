@@ -51,11 +51,18 @@ export const scenarios: Scenario[] = [
     exhaustiveBound: 3,
   },
   {
-    name: 'batch-norm step: STATS stage 0 → STATS stage 1 → TRAIN (each reads the stages before it)',
-    script: [stats(2, 0), stats(2, 1), train(2)],
+    name: 'batch-norm step: STATS → TRAIN (the training chunks read every partial of the stage)',
+    script: [stats(2, 0), train(2)],
     workers: 1,
     bound: 2,
     exhaustiveBound: 3,
+  },
+  {
+    name: 'two statistics stages: STATS stage 0 → STATS stage 1 → TRAIN (each reads the stages before it)',
+    script: [stats(2, 0), stats(2, 1), train(2)],
+    workers: 1,
+    bound: 1,
+    exhaustiveBound: 2,
   },
   {
     name: 'EVAL → STATS with more chunks, then a short last batch: TRAIN → STATS → TRAIN',
