@@ -102,10 +102,11 @@ export class BatchNormStages implements BatchStatistics {
   /**
    * The step's update of the running statistics of a batch of `count` rows, once per step (by
    * whoever reduces range 0, which may have computed no chunk of this step: hence `count`): reads
-   * the committed buffer `from`, writes the uncommitted `to`, which the coordinator makes current with
-   * the parameters.
+   * the committed copy `buffers[current]`, writes the other one, which the coordinator makes current
+   * together with the parameters.
    */
-  updateRunning(count: number, from: Float32Array, to: Float32Array): void {
+  updateRunning(count: number, buffers: readonly Float32Array[], current: number): void {
+    const [from, to] = [buffers[current], buffers[1 - current]];
     this.count = count;
     to.set(from);
     this.layers.forEach((layer, k) => {

@@ -147,12 +147,7 @@ export class ComputeThread implements PhaseWork {
   reduceRange(phase: Phase, r: number): void {
     if (r >= this.rangeGrads.length) throw outOfRange(phase, `range ${r}`, this.rangeGrads.length);
     const grads = this.rangeGrads[r];
-    if (r === 0)
-      this.batchNorm?.updateRunning(
-        phase.batchSize,
-        this.views.buffers[phase.params],
-        this.views.buffers[1 - phase.params],
-      );
+    if (r === 0) this.batchNorm?.updateRunning(phase.batchSize, this.views.buffers, phase.params);
     if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, 1 / phase.batchSize)) {
       Atomics.store(this.views.control, Slot.NON_FINITE, 1);
     }
@@ -177,7 +172,8 @@ export class ComputeThread implements PhaseWork {
   statsChunk(phase: Phase, c: number): void {
     const { features, chunks } = this.setup;
     const stages = this.batchNorm;
-    if (!stages || phase.stage >= stages.stageCount) throw outOfRange(phase, `statistics stage ${phase.stage}`, 0);
+    const stageCount = stages?.stageCount ?? 0;
+    if (!stages || phase.stage >= stageCount) throw outOfRange(phase, `statistics stage ${phase.stage}`, stageCount);
     if (c >= chunks || phase.chunks !== chunks) throw outOfRange(phase, `chunk ${c}`, chunks);
     const [start, end] = chunkBounds(phase.batchSize, chunks, c);
     const rows = end - start;
