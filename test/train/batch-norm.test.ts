@@ -13,7 +13,7 @@ import { createRng, permutation, STREAM } from '../../src/random.ts';
 import { chunkBounds } from '../../src/train/partition.ts';
 import { loadModel } from '../../src/use/load.ts';
 import { referenceEvaluation, referenceStep, widenWeights, type ReferenceNet } from './batch-norm-reference.ts';
-import { KERNELS, assertSameWeights, tempDir, withTimeout, type KernelKind } from './helpers.ts';
+import { assertSameWeights, tempDir, withTimeout, type KernelKind } from './helpers.ts';
 
 /**
  * Batch norm in the trainer: statistics of the WHOLE batch however it is chunked (against an
@@ -104,9 +104,37 @@ s('one epoch (3 steps, the last short) matches a float64 whole-batch reference, 
   assert.ok(perChunk > 100 * 2e-5, `the per-chunk reference is only ${perChunk} away: the test cannot tell them apart`);
 });
 
-for (const kernels of KERNELS) {
-  s(`${kernels}: weights AND running statistics byte-identical at 1, 2 and 3 workers (chunks 3)`, async () => {
-    const config = (workers: number) => bnConfig({ workers, kernels, batchSize: 32 });
+/** Two batch-norm layers with dropout between them, momentum with a cosine schedule after a warmup. */
+function withTechniques(config: ReturnType<typeof bnConfig>): RunConfigInput {
+  return {
+    ...config,
+    model: {
+      layers: [
+        ...config.model.layers.slice(0, 3),
+        { type: 'dropout', rate: 0.3 },
+        { type: 'affine', units: 5 },
+        { type: 'batch-norm', momentum: 0.8 },
+        { type: 'relu' },
+        { type: 'affine', units: NET.classes },
+      ],
+    },
+    train: {
+      ...config.train,
+      optimizer: { type: 'momentum', learningRate: 0.1, schedule: { type: 'cosine', warmup: { steps: 3 } } },
+    },
+  };
+}
+
+for (const [kernels, techniques] of [
+  ['reference', false],
+  ['wasm', true],
+] as const) {
+  const what = techniques ? ' with dropout, two batch-norm layers and a cosine schedule' : '';
+  s(`${kernels}${what}: weights AND running statistics byte-identical at 1, 2 and 3 workers (chunks 3)`, async () => {
+    const config = (workers: number) => {
+      const plain = bnConfig({ workers, kernels, batchSize: 32 });
+      return techniques ? withTechniques(plain) : plain;
+    };
     const one = await run(config(1));
     assert.ok(one.weights['layers.1.running_var'], 'the running statistics are among the weights');
     for (const workers of [2, 3]) {
