@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseConfig } from '../../src/config/load.ts';
@@ -13,7 +14,8 @@ import { createRng, permutation, STREAM } from '../../src/random.ts';
 import { chunkBounds } from '../../src/train/partition.ts';
 import { loadModel } from '../../src/use/load.ts';
 import { referenceEvaluation, referenceStep, widenWeights, type ReferenceNet } from './batch-norm-reference.ts';
-import { assertSameWeights, tempDir, withTimeout, type KernelKind } from './helpers.ts';
+import type { FaultSpec } from './fixtures/faulty-trainer.ts';
+import { assertSameWeights, mnistConfig, tempDir, withTimeout, type KernelKind } from './helpers.ts';
 
 /**
  * Batch norm in the trainer: statistics of the WHOLE batch however it is chunked (against an
@@ -24,6 +26,7 @@ const s = suite('batch norm in the trainer');
 const run = (config: RunConfigInput, options: Parameters<typeof train>[1] = { write: false }): Promise<TrainResult> =>
   withTimeout(train(config, options), 120_000, 'train');
 
+const faultyWorker = fileURLToPath(new URL('./fixtures/faulty-trainer.ts', import.meta.url));
 const NET: ReferenceNet = { features: 2, hidden: 6, classes: 3, epsilon: 1e-5, momentum: 0.9, learningRate: 0.5 };
 
 /** 240 training rows of a 3-arm spiral in batches of 100, 100 and a short 40, each cut into 3 chunks. */
@@ -194,6 +197,33 @@ s('evaluation (training test loss, loadModel) uses the running statistics saved 
   const blockRows = Math.ceil(32 / 3);
   assert.is(model.evaluate(test, { blockRows }).loss, result.metrics.at(-1)!.testLoss);
 });
+
+s(
+  'a worker that throws in a statistics phase: the step is retried from stage 0, the weights are unchanged',
+  async () => {
+    // MNIST 784-32-BN-10 on the reference kernels, 8 chunks: heavy enough that the worker takes chunks.
+    const base = mnistConfig({ workers: 2, units: 32, epochs: 1 });
+    const [first, ...rest] = base.model.layers;
+    const config = {
+      ...base,
+      model: { ...base.model, layers: [first, { type: 'batch-norm' }, ...rest] },
+      parallel: { ...base.parallel, stepTimeoutSeconds: 20 },
+    } as RunConfigInput;
+    const clean = await run({ ...config, parallel: { ...config.parallel, workers: 1 } });
+    const dir = tempDir('shardprop-fault-');
+    const fault: FaultSpec = { kind: 'throw', step: 2, times: 1, phase: 'stats', dir };
+    process.env.SHARDPROP_FAULT = JSON.stringify(fault); // worker threads copy it when they start
+    let retries = 0;
+    try {
+      const faulty = await run(config, { write: false, workerFile: faultyWorker, onRetry: () => retries++ });
+      assert.is(readdirSync(dir).length, 1, 'the fault fired once');
+      assert.is(retries, 1);
+      assertSameWeights(faulty.weights, clean.weights, 'after a retried statistics phase');
+    } finally {
+      delete process.env.SHARDPROP_FAULT;
+    }
+  },
+);
 
 s(
   'a run stopped mid-epoch and resumed (another worker count) ends with the uninterrupted weights and statistics',
