@@ -6,7 +6,7 @@ import type { ChainModel } from '../model/chain.ts';
 import { planModel } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
 import { Slot } from './control.ts';
-import { StepFailure } from './errors.ts';
+import { StepFailure } from '../errors.ts';
 import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
 import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';

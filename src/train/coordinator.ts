@@ -1,6 +1,5 @@
-import { UserError } from '../errors.ts';
+import { errors, StepFailure, UserError } from '../errors.ts';
 import { Command, Slot, atomicWords, type ControlWords } from './control.ts';
-import { StepFailure } from './errors.ts';
 import { closePhase, emptyPhase, publishPhase, runChunks, runRanges, type PhaseRequest } from './phase.ts';
 import type { RunSetup } from './setup.ts';
 import { ComputeThread } from './compute-thread.ts';
@@ -170,9 +169,7 @@ export class Coordinator {
       } catch (error) {
         if (!(error instanceof StepFailure)) throw error;
         if (tries >= maxAttempts) {
-          const failed = new UserError(`${what} failed ${tries} times; giving up. Last failure: ${error.message}`, 1);
-          failed.cause = error;
-          throw failed;
+          throw errors.stepFailed(what, tries, error);
         }
         this.options.onRetry?.(what, tries, error);
         await this.restart();
