@@ -13,11 +13,12 @@ import { isScript, runCommand, runScript, userPath, type Io } from './io.ts';
 import { parseUserConfig } from './paths.ts';
 
 export const command = {
-  usage: 'npm run resume -- <run dir> [--workers N] [--json]',
+  usage: 'npm run resume -- <run dir> [--workers N] [--json] [--quiet]',
   about: 'Continues a stopped run from its last checkpoint, with the config stored in the run directory.',
   flags: {
     workers: { type: 'string', value: 'N', description: `threads computing, 1 to ${MAX_WORKERS}` },
     json: { type: 'boolean', description: 'print nothing but JSON lines' },
+    quiet: { type: 'boolean', description: 'print only the final line (with --json: the summary)' },
   },
   positionals: { min: 1, max: 1, name: 'run directory' },
 } as const;
@@ -33,7 +34,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const input: Record<string, Record<string, unknown>> = { ...(raw as object), output: { dir } };
     if (workers !== undefined) input.parallel = { ...input.parallel, workers };
     const config = parseUserConfig(input, `config ${dir}/config.json`, io);
-    return runTraining(config, { source: `config ${dir}/config.json`, resume: true }, { io, json: args.values.json });
+    return runTraining(
+      config,
+      { source: `config ${dir}/config.json`, resume: true },
+      {
+        io,
+        json: args.values.json,
+        quiet: args.values.quiet,
+      },
+    );
   });
 }
 
