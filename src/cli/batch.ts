@@ -30,7 +30,8 @@ export const command = {
     workers: {
       type: 'string',
       value: 'N',
-      description: `threads computing, 1 to ${MAX_WORKERS} (overrides parallel.workers; the weights do not change)`,
+      description:
+        `threads computing, 1 to ${MAX_WORKERS}, or auto (overrides parallel.workers; ` + 'the weights do not change)',
     },
     out: { type: 'string', value: 'DIR', description: 'the run directory (overrides output.dir)' },
     force: { type: 'boolean', description: 'replace a run already in the run directory' },
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (!args) return 0;
     if (args.values.force && args.values.resume)
       throw new UserError('✖ --force and --resume exclude each other → at --resume');
-    const workers = integerFlag(args.values.workers, 'workers', { min: 1, max: MAX_WORKERS });
+    const workers = workersFlag(args.values.workers);
     const file = userPath(io, args.positionals[0]);
     const raw = readConfigFile(file);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
@@ -63,6 +64,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       { io, json: args.values.json, quiet: args.values.quiet },
     );
   });
+}
+
+/** `--workers N` or `--workers auto`; undefined when not given. */
+export function workersFlag(text: string | undefined): number | 'auto' | undefined {
+  return text === 'auto' ? 'auto' : integerFlag(text, 'workers', { min: 1, max: MAX_WORKERS });
 }
 
 /** Trains with progress on the terminal (or JSON lines), retries and warnings on stderr, graceful stop. */

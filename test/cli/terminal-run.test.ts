@@ -107,6 +107,20 @@ s('on a terminal 40 columns wide: nothing the bar draws wraps, and no stale line
   assert.match(screen, /\nepoch 1\/2 [^\n]+\nepoch 2\/2 [^\n]+\nreport: /);
 });
 
+s('--workers N is obeyed and --workers auto chooses (here 1: the net is tiny); the start line says which', async () => {
+  const { file } = configFile();
+  const two = pipe();
+  assert.is(await batch([file, '--workers', '2'], ioWith(two).io), 0);
+  assert.match(two.text.split('\n')[0], / · 2 workers \(as configured\)$/);
+  const auto = pipe();
+  assert.is(await batch([file, '--workers', 'auto', '--force'], ioWith(auto).io), 0);
+  assert.match(
+    auto.text.split('\n')[0],
+    / · 1 worker \(auto: 19\.0 kFLOP per step, too little to share between threads\)$/,
+  );
+  assert.match(auto.text, /\(1 worker\)\n/);
+});
+
 s('a resize while training redraws at the new width', async () => {
   const { file } = configFile();
   const terminal = new FakeTerminal(200);
