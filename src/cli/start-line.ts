@@ -9,9 +9,15 @@ import type { Field } from './fit.ts';
 import { formatCount } from './format.ts';
 import { plural } from './words.ts';
 
-/** `784-50-10 relu`: the widths where they change, then the kinds of layer besides affine. */
+/**
+ * `784-50-10 relu`: the input width and the output width of every affine layer (or any layer that
+ * changes the width), then the kinds of layer besides affine. `widths`: the input's, then each layer's.
+ */
 export function describeModel(config: RunConfig, widths: readonly number[]): string {
-  const changes = widths.filter((width, i) => i === 0 || width !== widths[i - 1]);
+  const changes = [widths[0]];
+  config.model.layers.forEach((layer, i) => {
+    if (layer.type === 'affine' || widths[i + 1] !== widths[i]) changes.push(widths[i + 1]);
+  });
   const kinds: string[] = [
     ...new Set(config.model.layers.map((layer) => layer.type).filter((type) => type !== 'affine')),
   ];
@@ -34,16 +40,17 @@ export function startFields(config: RunConfig, run: StartInfo, resumedFrom: Trai
       short: `${plural(workers.count, 'worker')}${workers.auto ? ' (auto)' : ''}`,
       keep: 4,
     },
-    ...(resumedFrom
-      ? [
-          {
-            text: `resuming at epoch ${resumedFrom.epoch}, step ${resumedFrom.stepInEpoch}`,
-            short: `resuming at epoch ${resumedFrom.epoch}`,
-            keep: 8,
-          },
-        ]
-      : []),
+    ...(resumedFrom ? [resuming(resumedFrom, config.train.epochs)] : []),
   ];
+}
+
+function resuming(from: TrainingState, epochs: number): Field {
+  if (from.epoch > epochs) return { text: `resuming: all ${plural(epochs, 'epoch')} already done`, keep: 8 };
+  return {
+    text: `resuming at epoch ${from.epoch}, step ${from.stepInEpoch}`,
+    short: `resuming at epoch ${from.epoch}`,
+    keep: 8,
+  };
 }
 
 /** The start line, whole (for output that is not a terminal). */
