@@ -7,6 +7,7 @@ import { UserError } from '../errors.ts';
 import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { MAX_ARENA_BYTES } from './arena.ts';
+import { chooseWorkers, type WorkerChoice } from './auto-workers.ts';
 import { spinMicrosFor } from './control.ts';
 import { MAX_PHASE_ITEMS } from './phase.ts';
 import { layoutArena, type ArenaLayout } from './layout.ts';
@@ -46,6 +47,8 @@ export interface PreparedRun {
   readonly dataset: Dataset;
   readonly plan: ModelPlan;
   readonly setup: RunSetup;
+  /** How many threads compute, and why (`parallel.workers` resolved). */
+  readonly workers: WorkerChoice;
 }
 
 /**
@@ -64,8 +67,15 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
         `(${dataset.classesFrom}): make the last affine layer's units ${dataset.classes}\n  → at model.layers[${last}]`,
     );
   }
-  const { chunks, workers, kernels } = config.parallel;
+  const { chunks, kernels } = config.parallel;
   const batchSize = Math.min(config.train.batchSize, dataset.train.count);
+  const choice = chooseWorkers(config.parallel.workers, {
+    batchRows: batchSize,
+    paramCount: plan.paramCount,
+    chunks,
+    cores: availableParallelism(),
+  });
+  const workers = choice.count;
   const maxRows = Math.ceil(batchSize / chunks);
   const testCount = dataset.test?.count ?? 0;
   if (Math.ceil(testCount / maxRows) > MAX_PHASE_ITEMS) {
@@ -111,7 +121,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     stepsPerEpoch: Math.ceil(dataset.train.count / batchSize),
     totalSteps: config.train.epochs * Math.ceil(dataset.train.count / batchSize),
   };
-  return { dataset, plan, setup };
+  return { dataset, plan, setup, workers: choice };
 }
 
 /**
