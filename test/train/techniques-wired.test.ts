@@ -2,13 +2,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
 import { train } from '../../src/index.ts';
-import { digest, userErrorOf } from './helpers.ts';
+import { digest } from './helpers.ts';
 
 /**
  * Dropout and a learning-rate schedule in a real run: the same bytes at any worker count (the mask
  * is keyed by the sample, not by the thread or chunk), the schedule really applied (the logged
  * learning rates are the schedule's, derived here by hand), dropout really active (the weights
- * differ from the same run without it), and techniques not wired into the trainer refused by name.
+ * differ from the same run without it).
  */
 const s = suite('training techniques in the trainer');
 
@@ -48,12 +48,6 @@ s('dropout + step schedule: byte-identical weights at 1, 2 and 3 workers; the sc
   constant.train = { ...constant.train, optimizer: { type: 'momentum', learningRate: 0.2 } };
   const unscheduled = await train(constant, { write: false });
   assert.is.not(digest(unscheduled.weights), digest(runs[0].weights), 'the schedule changed nothing');
-});
-
-s('techniques the trainer does not apply yet are refused, naming the key', async () => {
-  const c = config(withDropout, 1);
-  const error = await userErrorOf(train({ ...c, train: { ...c.train, clipGradientNorm: 1 } }, { write: false }));
-  assert.match(error.message, 'train.clipGradientNorm is not supported by the trainer yet');
 });
 
 s.run();
