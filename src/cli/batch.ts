@@ -9,6 +9,7 @@ import { MAX_WORKERS, type RunConfig } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import { train, type TrainOptions } from '../train/train.ts';
+import { selectionNote } from '../train/selection.ts';
 import { integerFlag, parseCommand } from './args.ts';
 import { gracefulStop } from './graceful-stop.ts';
 import { isScript, runCommand, runScript, userPath, type Io } from './io.ts';
@@ -109,7 +110,8 @@ export async function runTraining(
       print(`report: ${report}`);
       const speed = summary.samplesPerSec === null ? '' : `, ${Math.round(summary.samplesPerSec)} samples/s`;
       const accuracy = summary.testAccuracy ?? 'n/a';
-      print(`done: ${config.output.dir} — test accuracy ${accuracy}${speed}, ${summary.seconds.toFixed(1)} s`);
+      const best = selectionNote(summary, config.train.earlyStopping?.metric);
+      print(`done: ${config.output.dir} — test accuracy ${accuracy}${speed}, ${summary.seconds.toFixed(1)} s${best}`);
     }
     return 0;
   } finally {

@@ -3,7 +3,7 @@ import type { RunDirectory } from '../io/run-dir.ts';
 import { encodeSafetensors, weightsMetadata } from '../io/safetensors.ts';
 import type { ModelPlan } from '../model/plan.ts';
 import { earlyStoppingState, type EarlyStoppingState } from './early-stopping.ts';
-import type { EpochMetrics } from './metrics.ts';
+import type { EpochMetrics, TrainSummary } from './metrics.ts';
 import { weightsOf } from './weights.ts';
 
 /** What early stopping decided, for summary.json (absent without train.earlyStopping). */
@@ -64,4 +64,16 @@ export class ModelSelection {
       this.rule,
     );
   }
+}
+
+/**
+ * What early stopping did, for the end of the `done:` line: `; stopped early, best epoch 4
+ * (validationLoss 0.3121, model.best.safetensors, test accuracy 0.9)`; empty without it.
+ */
+export function selectionNote(summary: TrainSummary, metric: string | undefined): string {
+  if (summary.bestEpoch === undefined || metric === undefined) return '';
+  const value = summary.bestValue === null || summary.bestValue === undefined ? 'n/a' : summary.bestValue.toFixed(4);
+  const test = summary.bestTestAccuracy === undefined ? '' : `, test accuracy ${summary.bestTestAccuracy}`;
+  const stopped = summary.stoppedEarly ? 'stopped early, ' : '';
+  return `; ${stopped}best epoch ${summary.bestEpoch ?? 'none'} (${metric} ${value}, model.best.safetensors${test})`;
 }
