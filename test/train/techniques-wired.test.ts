@@ -2,7 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
 import { train } from '../../src/index.ts';
-import { digest } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { digest, tempDir } from './helpers.ts';
 
 /**
  * Dropout and a learning-rate schedule in a real run: the same bytes at any worker count (the mask
@@ -48,6 +50,48 @@ s('dropout + step schedule: byte-identical weights at 1, 2 and 3 workers; the sc
   constant.train = { ...constant.train, optimizer: { type: 'momentum', learningRate: 0.2 } };
   const unscheduled = await train(constant, { write: false });
   assert.is.not(digest(unscheduled.weights), digest(runs[0].weights), 'the schedule changed nothing');
+});
+
+s('dropout + schedule + clipping + class weights + early stopping: the same bytes at 1, 2 and 3 workers', async () => {
+  const all = (workers: number): RunConfigInput => ({
+    seed: 8,
+    data: { source: 'synthetic', kind: 'spiral', n: 300, validation: 0.2 },
+    model: {
+      layers: [
+        { type: 'affine', units: 64 },
+        { type: 'relu' },
+        { type: 'dropout', rate: 0.2 },
+        { type: 'affine', units: 64 }, // 4547 parameters: the clip norm spans 2 reduce ranges
+        { type: 'relu' },
+        { type: 'affine', units: 3 },
+      ],
+    },
+    train: {
+      epochs: 6,
+      batchSize: 32,
+      optimizer: { type: 'momentum', learningRate: 0.3, schedule: { type: 'cosine', warmup: { steps: 5 } } },
+      clipGradientNorm: 0.5,
+      classWeights: [1, 2, 0.5],
+      earlyStopping: { metric: 'validationAccuracy', patience: 2 },
+    },
+    parallel: { workers, chunks: 3, kernels: 'wasm' },
+  });
+  const runs: Array<{ run: Awaited<ReturnType<typeof train>>; best: Buffer }> = [];
+  for (const workers of [1, 2, 3]) {
+    const dir = tempDir('techniques-');
+    const run = await train({ ...all(workers), output: { dir } });
+    runs.push({ run, best: readFileSync(join(dir, 'model.best.safetensors')) });
+  }
+  const outcome = (r: Awaited<ReturnType<typeof train>>) => {
+    const { seconds: _s, samplesPerSec: _r, workers: _w, ...rest } = r.summary;
+    return rest;
+  };
+  for (const i of [1, 2]) {
+    assert.is(digest(runs[i].run.weights), digest(runs[0].run.weights), `${i + 1} workers: weights`);
+    assert.ok(runs[i].best.equals(runs[0].best), `${i + 1} workers: model.best.safetensors`);
+    assert.equal(outcome(runs[i].run), outcome(runs[0].run), `${i + 1} workers: summary`);
+  }
+  assert.type(runs[0].run.summary.bestEpoch, 'number');
 });
 
 s.run();
