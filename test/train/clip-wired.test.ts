@@ -7,7 +7,7 @@ import type { RunConfigInput } from '../../src/config/schema.ts';
 import { train } from '../../src/index.ts';
 import { initParams } from '../../src/model/init.ts';
 import { planModel } from '../../src/model/plan.ts';
-import { assertSameWeights, tempDir } from './helpers.ts';
+import { assertSameWeights, tempDir, userErrorOf } from './helpers.ts';
 
 /**
  * train.clipGradientNorm in the trainer: the weights of a 2-H-3 ReLU net trained with SGD on 12
@@ -136,6 +136,27 @@ s('clipped SGD matches a float64 reference; the clip was active; 1, 2 and 3 work
   const loose = await train(config(path, 2, 1e6), { write: false });
   const none = await train(config(path, 2, undefined), { write: false });
   assertSameWeights(loose.weights, none.weights, 'clipGradientNorm above every norm vs none');
+});
+
+s('a non-finite gradient under clipping stops the run naming the step; its update is never applied', async () => {
+  const error = await userErrorOf(
+    train(
+      {
+        seed: 5,
+        data: { source: 'synthetic', kind: 'spiral', n: 300 },
+        model: {
+          layers: [{ type: 'affine', units: 16 }, { type: 'sigmoid' }, { type: 'affine', units: 3 }],
+          loss: 'mse',
+        },
+        train: { epochs: 3, batchSize: 32, optimizer: { type: 'sgd', learningRate: 1e30 }, clipGradientNorm: 1 },
+        parallel: { workers: 2, chunks: 4, kernels: 'wasm' },
+      },
+      { write: false },
+    ),
+  );
+  // Step 1 throws the weights to ~1e29, step 2's gradient overflows: named, and not applied (an applied NaN
+  // update would reset the flag and surface one step later as a non-finite loss).
+  assert.match(error.message, /diverged at epoch 1, step 2 \(global step 2\): a non-finite gradient/);
 });
 
 s.run();
