@@ -6,6 +6,7 @@ import { loadDataset } from '../../src/data/load.ts';
 import { holdOutValidation } from '../../src/data/split.ts';
 import { train } from '../../src/index.ts';
 import { planModel } from '../../src/model/plan.ts';
+import { chartGroups, seriesNames } from '../../src/report/series.ts';
 import { confusionOf } from '../../src/use/confusion.ts';
 import { userErrorOf } from './helpers.ts';
 
@@ -70,6 +71,16 @@ s('per-epoch validation metrics are those of the weights on the held-out rows; t
   assert.is(last.validationAccuracy, correct / validation.count);
   assert.type(last.validationLoss, 'number');
   for (const m of run.metrics) assert.is(m.testAccuracy, null, 'the test split is not looked at per epoch');
+  // report.html draws them with the training loss and accuracy, named "validation".
+  const groups = chartGroups(run.metrics as never);
+  for (const [id, field] of [
+    ['loss', 'validationLoss'],
+    ['accuracy', 'validationAccuracy'],
+  ]) {
+    const group = groups.find((g) => g.id === id)!;
+    assert.ok(group.fields.includes(field), `${field} in the ${id} chart`);
+    assert.is(seriesNames(group).get(field), 'validation');
+  }
   const test = confusionOf({ plan, params, split: dataset.test! });
   assert.is(run.summary.testAccuracy, test.matrix.reduce((sum, row, i) => sum + row[i], 0) / dataset.test!.count);
 });
