@@ -26,6 +26,8 @@ export interface ArenaViews {
   readonly testTargets: Float32Array;
   readonly order: Uint32Array;
   readonly scratch: Float32Array[];
+  readonly clipSums: Float64Array;
+  readonly classWeights: Float32Array;
 }
 
 export function arenaViews(memory: WebAssembly.Memory, layout: ArenaLayout): ArenaViews {
@@ -44,6 +46,8 @@ export function arenaViews(memory: WebAssembly.Memory, layout: ArenaLayout): Are
     testTargets: f32(layout.testTargets),
     order: new Uint32Array(buffer, layout.order.offset, layout.order.length),
     scratch: layout.scratch.map(f32),
+    clipSums: new Float64Array(buffer, layout.clipSums.offset, layout.clipSums.length),
+    classWeights: f32(layout.classWeights),
   };
 }
 

@@ -90,8 +90,22 @@ export class Coordinator {
       await this.waitFor(Slot.CHUNKS_DONE, (phase.base + chunks) | 0, this.options.stepTimeoutMs, what);
       runRanges(this.words, phase, this.compute);
       await this.waitFor(Slot.RANGES_DONE, (phase.base + ranges) | 0, this.options.stepTimeoutMs, what);
+      if (this.setup.clipGradientNorm !== undefined) await this.clippedUpdate(step, what);
       return this.sumStats(chunks);
     });
+  }
+
+  /**
+   * With gradient clipping the TRAIN phase only reduces (and sums squares per range): the update is
+   * a phase of its own, since the clip factor needs every range's sum. A non-finite gradient is
+   * never applied (the epoch loop stops the run on it), so its update is skipped.
+   */
+  private async clippedUpdate(step: number, what: string): Promise<void> {
+    if (this.gradientNonFinite()) return;
+    const ranges = this.setup.rangeCount;
+    const phase = this.publish({ command: Command.UPDATE, chunks: 0, ranges, batchStart: 0, batchSize: 0, step });
+    runRanges(this.words, phase, this.compute);
+    await this.waitFor(Slot.RANGES_DONE, (phase.base + ranges) | 0, this.options.stepTimeoutMs, what);
   }
 
   /**
@@ -117,16 +131,33 @@ export class Coordinator {
     return Atomics.load(this.control, Slot.NON_FINITE) !== 0;
   }
 
-  /** Loss sum and correct count over the whole test split. */
-  evaluate(): Promise<PhaseStats> {
-    const chunks = Math.ceil(this.setup.testCount / this.setup.maxRows);
+  /** Loss sum and correct count over the whole test split (or the validation split). */
+  evaluate(split: 'test' | 'validation' = 'test'): Promise<PhaseStats> {
+    // The evaluation region holds the test rows, then the validation rows.
+    const { testCount, validationCount, maxRows } = this.setup;
+    const [batchStart, batchSize] = split === 'test' ? [0, testCount] : [testCount, validationCount];
+    const chunks = Math.ceil(batchSize / maxRows);
     if (chunks === 0) return Promise.resolve({ lossSum: 0, correct: 0, count: 0 });
     return this.withRetries('evaluation', async () => {
-      const phase = this.publish({ command: Command.EVAL, chunks, ranges: 0, batchStart: 0, batchSize: 0 });
+      const phase = this.publish({ command: Command.EVAL, chunks, ranges: 0, batchStart, batchSize });
       runChunks(this.words, phase, this.compute);
       await this.waitFor(Slot.CHUNKS_DONE, (phase.base + chunks) | 0, this.options.stepTimeoutMs, 'evaluation');
       return this.sumStats(chunks);
     });
+  }
+
+  /**
+   * Scores other weights (the best epoch's) on a split, between or after steps: they go into the
+   * uncommitted buffer, which the next step's update overwrites whole.
+   */
+  async evaluateWeights(params: Float32Array, split: 'test' | 'validation'): Promise<PhaseStats> {
+    this.compute.paramsBuffer(1 - this.params).set(params);
+    this.params = 1 - this.params;
+    try {
+      return await this.evaluate(split);
+    } finally {
+      this.params = 1 - this.params;
+    }
   }
 
   /**
