@@ -7,7 +7,7 @@ import { planModel } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
 import { Slot } from './control.ts';
 import { StepFailure } from './errors.ts';
-import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
+import { applyOptimizer, decayPieces, type DecayPiece, type OptimizerVectors } from './optimizer.ts';
 import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';
 import { chunkBounds, rangeBounds } from './partition.ts';
@@ -43,6 +43,8 @@ export class ComputeThread implements PhaseWork {
   private readonly rangeGrads: Float32Array[];
   /** [buffer][range]: that range of the parameters and of each optimizer-state vector. */
   private readonly rangeVectors: OptimizerVectors[][];
+  /** [range]: which of its elements weight decay applies to (optimizer.applyTo). */
+  private readonly rangeDecay: DecayPiece[][];
   /** What a training forward tells the layers (dropout's mask key): step and rows, set per chunk. */
   private readonly pass: { -readonly [K in keyof TrainingPass]: TrainingPass[K] };
 
@@ -68,6 +70,7 @@ export class ComputeThread implements PhaseWork {
     );
     this.rangeSlots = ranges.map(([a, b]) => this.views.slots.map((slot) => slot.subarray(a, b)));
     this.rangeGrads = ranges.map(([a, b]) => this.views.grads.subarray(a, b));
+    this.rangeDecay = ranges.map(([a, b]) => decayPieces(plan.params, setup.optimizer, a, b));
     this.rangeVectors = this.views.params.map((buffer, i) =>
       ranges.map(([a, b]) => ({
         params: buffer.subarray(a, b),
@@ -143,7 +146,7 @@ export class ComputeThread implements PhaseWork {
       stepsPerEpoch,
       totalSteps,
     );
-    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate);
+    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate, this.rangeDecay[r]);
   }
 
   /** Parameter buffer 0 or 1. */
