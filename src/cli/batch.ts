@@ -108,8 +108,11 @@ export async function runTraining(
     if (!json) {
       print(`report: ${report}`);
       const speed = summary.samplesPerSec === null ? '' : `, ${Math.round(summary.samplesPerSec)} samples/s`;
-      const accuracy = summary.testAccuracy ?? 'n/a';
-      print(`done: ${config.output.dir} — test accuracy ${accuracy}${speed}, ${summary.seconds.toFixed(1)} s`);
+      const score =
+        summary.testR2 !== undefined
+          ? `test R² ${summary.testR2 ?? 'n/a'}`
+          : `test accuracy ${summary.testAccuracy ?? 'n/a'}`;
+      print(`done: ${config.output.dir} — ${score}${speed}, ${summary.seconds.toFixed(1)} s`);
     }
     return 0;
   } finally {

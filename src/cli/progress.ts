@@ -35,9 +35,21 @@ export class ProgressBar {
 }
 
 export function formatEpoch(m: EpochMetrics, epochs: number): string {
-  const test = m.testAccuracy === null ? '' : `  test acc ${m.testAccuracy.toFixed(4)}`;
   return (
-    `epoch ${m.epoch}/${epochs}  loss ${m.loss.toFixed(4)}  train acc ${m.trainAccuracy.toFixed(4)}${test}  ` +
+    `epoch ${m.epoch}/${epochs}  loss ${m.loss.toFixed(4)}  ${scoreText(m)}  ` +
     `${Math.round(m.samplesPerSec)} samples/s  ${m.seconds.toFixed(2)}s  (${plural(m.workers, 'worker')})`
   );
 }
+
+/** A classifier's accuracies; a regressor's mse, mae and R² (train, then test). */
+function scoreText(m: EpochMetrics): string {
+  if (m.trainMse !== undefined) {
+    const test =
+      m.testMse == null ? '' : `  test mse ${fixed(m.testMse)} mae ${fixed(m.testMae)} R² ${fixed(m.testR2)}`;
+    return `train mse ${fixed(m.trainMse)} mae ${fixed(m.trainMae)} R² ${fixed(m.trainR2)}${test}`;
+  }
+  const test = m.testAccuracy == null ? '' : `  test acc ${m.testAccuracy.toFixed(4)}`;
+  return `train acc ${fixed(m.trainAccuracy)}${test}`;
+}
+
+const fixed = (value: number | null | undefined): string => (value == null ? 'n/a' : value.toFixed(4));

@@ -9,8 +9,11 @@ import { createRng, permutation, STREAM } from '../random.ts';
 /** Rows as read: `inputs` is count × features, row-major, in the source's own number type. */
 export interface RawRows {
   inputs: Float64Array | Float32Array | Uint8Array;
+  /** count × labelWidth: class indices (width 1), or a regressor's targets. */
   labels: Float64Array;
   count: number;
+  /** Label values per row (default 1). */
+  labelWidth?: number;
 }
 
 /** The order the seeded split takes rows in: train = order[0, train), test = order[train, train + test). */
@@ -21,14 +24,15 @@ export function seededOrder(count: number, seed: number): Uint32Array {
 /** Copies rows `rows` (in that order) of a table of `features` features. */
 export function selectRows(table: RawRows, features: number, rows: ArrayLike<number>): RawRows {
   const count = rows.length;
+  const width = table.labelWidth ?? 1;
   const inputs = new (table.inputs.constructor as new (length: number) => RawRows['inputs'])(count * features);
-  const labels = new Float64Array(count);
+  const labels = new Float64Array(count * width);
   for (let r = 0; r < count; r++) {
     const from = rows[r] * features;
     inputs.set(table.inputs.subarray(from, from + features), r * features);
-    labels[r] = table.labels[rows[r]];
+    labels.set(table.labels.subarray(rows[r] * width, (rows[r] + 1) * width), r * width);
   }
-  return { inputs, labels, count };
+  return { inputs, labels, count, labelWidth: width };
 }
 
 /** The seeded split of a whole table: `train` rows, then `test` rows (test 0 gives null). */

@@ -2,6 +2,7 @@ import { selectKernels } from '../kernels/select.ts';
 import type { Kernels } from '../kernels/types.ts';
 import { prefix } from '../tensor.ts';
 import type { TrainingPass } from '../layers/layer.ts';
+import type { Targets } from '../layers/losses.ts';
 import type { ChainModel } from '../model/chain.ts';
 import { planModel } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
@@ -23,6 +24,13 @@ function countCorrect(output: Float32Array, targets: Float32Array, rows: number,
     if (best === targets[i]) correct++;
   }
   return correct;
+}
+
+/** Σ|y − t| over `values` outputs of a regressor, in float64 (a chunk's second statistic, for the MAE). */
+function absoluteErrorSum(output: Float32Array, targets: Float32Array, values: number): number {
+  let sum = 0;
+  for (let i = 0; i < values; i++) sum += Math.abs(output[i] - targets[i]);
+  return sum;
 }
 
 /**
@@ -61,7 +69,15 @@ export class ComputeThread implements PhaseWork {
       input: this.input,
       targets: this.targets,
       model: this.model,
-    } = buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params[0], this.views.slots[0]));
+    } = buildThreadModel(
+      plan,
+      setup.maxRows,
+      this.kernels,
+      alloc,
+      this.views.params[0],
+      this.views.slots[0],
+      setup.targetWidth,
+    ));
     this.pass = { seed: setup.seed, step: 0, samples: this.views.order, first: 0 };
     this.slotGradients = this.views.slots.map((slot) => this.model.viewsOf(slot));
     this.paramValues = this.views.params.map((buffer) => this.model.viewsOf(buffer));
@@ -93,16 +109,17 @@ export class ComputeThread implements PhaseWork {
     }
     const { order, trainInputs, trainTargets } = this.views;
     this.kernels.gatherRows(trainInputs, order, phase.batchStart + start, rows, features, this.input);
-    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, 1, this.targets);
+    const width = this.setup.targetWidth;
+    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, width, this.targets);
     this.model.bindValues(this.paramValues[phase.params]);
     this.model.bindGradients(this.slotGradients[c]);
     const x = { shape: [rows, features], data: prefix(this.input, rows * features) };
     this.pass.step = phase.step;
     this.pass.first = phase.batchStart + start;
-    const { output, lossSum } = this.model.forwardLoss(x, this.targets, this.pass);
+    const { output, lossSum } = this.model.forwardLoss(x, this.targetsOf(this.targets, rows), this.pass);
     this.model.backward();
     stats[3 * c] = lossSum;
-    stats[3 * c + 1] = countCorrect(output.data, this.targets, rows, classes);
+    stats[3 * c + 1] = this.secondStat(output.data, this.targets, rows, classes);
     stats[3 * c + 2] = rows;
   }
 
@@ -116,11 +133,12 @@ export class ComputeThread implements PhaseWork {
       shape: [rows, features],
       data: this.views.testInputs.subarray(start * features, (start + rows) * features),
     };
-    const targets = this.views.testTargets.subarray(start, start + rows);
+    const width = this.setup.targetWidth;
+    const targets = this.views.testTargets.subarray(start * width, (start + rows) * width);
     this.model.bindValues(this.paramValues[phase.params]);
-    const { output, lossSum } = this.model.forwardLoss(x, targets);
+    const { output, lossSum } = this.model.forwardLoss(x, this.targetsOf(targets, rows));
     this.views.stats[3 * e] = lossSum;
-    this.views.stats[3 * e + 1] = countCorrect(output.data, targets, rows, classes);
+    this.views.stats[3 * e + 1] = this.secondStat(output.data, targets, rows, classes);
     this.views.stats[3 * e + 2] = rows;
   }
 
@@ -147,6 +165,19 @@ export class ComputeThread implements PhaseWork {
       totalSteps,
     );
     applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate, this.rangeDecay[r]);
+  }
+
+  /** Class indices as they are; a regressor's targets as a rows × outputs tensor (mse). */
+  private targetsOf(targets: Float32Array, rows: number): Targets {
+    const width = this.setup.targetWidth;
+    if (this.setup.task === 'classification') return targets;
+    return { shape: [rows, width], data: targets.subarray(0, rows * width) };
+  }
+
+  /** Correct rows of a classifier; Σ|y − t| of a regressor. */
+  private secondStat(output: Float32Array, targets: Float32Array, rows: number, classes: number): number {
+    if (this.setup.task === 'classification') return countCorrect(output, targets, rows, classes);
+    return absoluteErrorSum(output, targets, rows * this.setup.targetWidth);
   }
 
   /** Parameter buffer 0 or 1. */

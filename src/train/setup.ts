@@ -23,6 +23,10 @@ export interface RunSetup {
   readonly optimizer: OptimizerConfig;
   readonly features: number;
   readonly classes: number;
+  /** `regression`: the targets are values (mse), and a chunk's second statistic is Σ|y − t|, not correct rows. */
+  readonly task: 'classification' | 'regression';
+  /** Target values per row: 1 (a class index) or the regressor's outputs. */
+  readonly targetWidth: number;
   readonly trainCount: number;
   readonly testCount: number;
   readonly chunks: number;
@@ -58,7 +62,8 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
   const dataset = await loadDataset(config.data, config.seed, { maxBytes: MAX_ARENA_BYTES });
   const plan = planModel(config.model, dataset.features);
   const last = config.model.layers.length - 1;
-  if (plan.outputs !== dataset.classes) {
+  if (dataset.task === 'regression') checkRegressor(config, plan, dataset);
+  else if (plan.outputs !== dataset.classes) {
     throw new UserError(
       `the model ends with ${plan.outputs} outputs but the data has ${dataset.classes} classes ` +
         `(${dataset.classesFrom}): make the last affine layer's units ${dataset.classes}\n  → at model.layers[${last}]`,
@@ -84,7 +89,8 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     features: dataset.features,
     trainCount: dataset.train.count,
     testCount,
-    scratchFloats: measureScratchFloats(plan, maxRows),
+    targetWidth: dataset.targetWidth,
+    scratchFloats: measureScratchFloats(plan, maxRows, dataset.targetWidth),
   });
   if (layout.bytes > MAX_ARENA_BYTES) {
     const gib = (layout.bytes / 2 ** 30).toFixed(1);
@@ -98,6 +104,8 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     optimizer: config.train.optimizer,
     features: dataset.features,
     classes: dataset.classes,
+    task: dataset.task,
+    targetWidth: dataset.targetWidth,
     trainCount: dataset.train.count,
     testCount,
     chunks,
@@ -112,6 +120,24 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     totalSteps: config.train.epochs * Math.ceil(dataset.train.count / batchSize),
   };
   return { dataset, plan, setup };
+}
+
+/** A regressor (CSV targetColumns) is trained with the mse loss and has one output per target. */
+function checkRegressor(config: RunConfig, plan: ModelPlan, dataset: Dataset): void {
+  const names = dataset.targetNames ?? [];
+  if (config.model.loss !== 'mse') {
+    throw new UserError(
+      `data.targetColumns makes a regressor (targets ${names.join(', ')}): set model.loss to "mse" ` +
+        `(${config.model.loss} needs class labels)\n  → at model.loss`,
+    );
+  }
+  if (plan.outputs !== dataset.targetWidth) {
+    throw new UserError(
+      `the model ends with ${plan.outputs} outputs but the data has ${dataset.targetWidth} target ` +
+        `column${dataset.targetWidth === 1 ? '' : 's'} (${names.join(', ')}): make the last affine layer's ` +
+        `units ${dataset.targetWidth}\n  → at model.layers[${config.model.layers.length - 1}]`,
+    );
+  }
 }
 
 /**
