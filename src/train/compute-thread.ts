@@ -9,6 +9,7 @@ import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
 import { Slot } from './control.ts';
 import { StepFailure } from './errors.ts';
 import { applyOptimizer, decayPieces, type DecayPiece, type OptimizerVectors } from './optimizer.ts';
+import { absoluteErrorSum } from './regression-metrics.ts';
 import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';
 import { chunkBounds, rangeBounds } from './partition.ts';
@@ -24,13 +25,6 @@ function countCorrect(output: Float32Array, targets: Float32Array, rows: number,
     if (best === targets[i]) correct++;
   }
   return correct;
-}
-
-/** Σ|y − t| over `values` outputs of a regressor, in float64 (a chunk's second statistic, for the MAE). */
-function absoluteErrorSum(output: Float32Array, targets: Float32Array, values: number): number {
-  let sum = 0;
-  for (let i = 0; i < values; i++) sum += Math.abs(output[i] - targets[i]);
-  return sum;
 }
 
 /**

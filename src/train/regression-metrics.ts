@@ -12,6 +12,13 @@
  * give 1 when every prediction is exact and 0 otherwise, as scikit-learn's force_finite.
  */
 
+/** Σ|y − t| over the first `values` outputs, in float64, in index order (a chunk's second statistic, for the MAE). */
+export function absoluteErrorSum(output: ArrayLike<number>, targets: ArrayLike<number>, values: number): number {
+  let sum = 0;
+  for (let i = 0; i < values; i++) sum += Math.abs(output[i] - targets[i]);
+  return sum;
+}
+
 /** SS_tot of a split's targets (count × width, row-major), each target around its own mean, in float64. */
 export function totalSumOfSquares(targets: ArrayLike<number>, count: number, width: number): number {
   const mean = new Float64Array(width);

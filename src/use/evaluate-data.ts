@@ -15,11 +15,12 @@ import { readInputBlocks } from './input/read.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import type { StoredPreprocessing } from './model-json.ts';
 import { describePreprocessing } from './preprocess.ts';
+import { RegressionAccumulator, type RegressionEvaluation } from './regression-evaluation.ts';
 
 export type SplitName = 'test' | 'train';
 
 export interface EvaluatedData {
-  readonly evaluation: Evaluation;
+  readonly evaluation: Evaluation | RegressionEvaluation;
   /** What was evaluated, for the report: `the test split of mnist`, `data/iris-test.csv`. */
   readonly what: string;
 }
@@ -101,12 +102,16 @@ export function readConfigObject(path: string): Record<string, unknown> | null {
   }
 }
 
-/** A file of labelled rows, streamed in blocks through the model. */
-export async function evaluateFile(
-  model: LoadedModel,
-  path: string,
-  options: { labelsFile?: string; labelColumn?: number | string },
-): Promise<EvaluatedData> {
+export interface FileOptions {
+  labelsFile?: string;
+  labelColumn?: number | string;
+  /** A regressor's target columns in the file (default: model.json's target names). */
+  targetColumns?: readonly (number | string)[];
+}
+
+/** A file of labelled rows (a regressor's: rows with their targets), streamed in blocks through the model. */
+export async function evaluateFile(model: LoadedModel, path: string, options: FileOptions): Promise<EvaluatedData> {
+  if (model.task === 'regression') return evaluateRegressionFile(model, path, options);
   const accumulator = new EvaluationAccumulator(model.classes);
   const targets = new Float32Array(model.rowsPerBlock);
   const named = model.description.classes !== null;
@@ -120,6 +125,24 @@ export async function evaluateFile(
   });
   for await (const block of blocks) {
     classIndices(block.labels!, 0, block.count, model.classes, named, (i) => block.where(i), targets);
+    model.prepare(block.values, block.count);
+    const { output, lossSum } = model.runWithLoss(block.count, targets);
+    accumulator.add(output.data, targets, block.count, lossSum);
+  }
+  return { evaluation: accumulator.result(), what: path };
+}
+
+async function evaluateRegressionFile(model: LoadedModel, path: string, options: FileOptions): Promise<EvaluatedData> {
+  const accumulator = new RegressionAccumulator(model.targets);
+  const blocks = readInputBlocks(path, {
+    features: model.features,
+    blockRows: model.rowsPerBlock,
+    labels: 'required',
+    labelsFile: options.labelsFile,
+    targetColumns: options.targetColumns ?? model.targets,
+  });
+  for await (const block of blocks) {
+    const targets = Float32Array.from(block.targets!);
     model.prepare(block.values, block.count);
     const { output, lossSum } = model.runWithLoss(block.count, targets);
     accumulator.add(output.data, targets, block.count, lossSum);
