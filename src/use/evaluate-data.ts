@@ -64,7 +64,7 @@ export async function evaluateConfigSplit(
     ? Math.ceil(Math.min(training.train.batchSize, dataset.train.count) / training.parallel.chunks)
     : undefined;
   return {
-    evaluation: model.evaluate(rows, { blockRows }),
+    evaluation: await model.evaluateAsync(rows, { blockRows }),
     what: `the ${split} split of ${dataset.name} (from ${source.name})`,
   };
 }

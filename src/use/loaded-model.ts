@@ -11,6 +11,7 @@ import { classIndices, EvaluationAccumulator, type Evaluation } from './evaluati
 import { argmaxInto, classLabels, softmaxInto } from './metrics.ts';
 import type { ModelDescription } from './model-json.ts';
 import { preprocessInto } from './preprocess.ts';
+import { evaluateInParallel, threadsFor } from './parallel-eval.ts';
 import { evaluateRegressor } from './regression-data.ts';
 import { targetLabels, type RegressionEvaluation } from './regression-evaluation.ts';
 import type { EvaluationData } from './evaluation-data.ts';
@@ -158,6 +159,33 @@ export class LoadedModel {
         { shape: [...p.shape], data: this.params.slice(p.offset, p.offset + p.size) },
       ]),
     );
+  }
+
+  /**
+   * evaluate, on several threads for a large prepared split or dataset (PARALLEL_MIN_ROWS rows or
+   * more; `threads` default: the cores): the same result, bit for bit, as evaluate. Raw rows, and
+   * smaller splits, are evaluated on this thread.
+   */
+  async evaluateAsync(
+    data: EvaluationData,
+    options: EvaluateOptions & { threads?: number } = {},
+  ): Promise<Evaluation | RegressionEvaluation> {
+    const split = 'rows' in data ? null : 'test' in data ? data.test : data;
+    if (!split) return this.evaluate(data, options);
+    const threads = options.threads === undefined ? threadsFor(split.count) : threadsFor(split.count, options.threads);
+    if (threads === 1) return this.evaluate(data, options);
+    const blockRows = options.blockRows ?? this.blockRows;
+    return evaluateInParallel(this, split, { blockRows, threads });
+  }
+
+  /** The kernels this model computes on. */
+  get kernelName(): KernelName {
+    return this.kernels;
+  }
+
+  /** A copy of the flat parameter vector (the plan's layout). */
+  flatParams(): Float32Array {
+    return this.params.slice();
   }
 
   /** The forward engine for blocks of `blockRows` rows (one per size, kept). */
