@@ -10,12 +10,11 @@ import { loadDataset } from '../data/load.ts';
 import { dataConfigSchema, type DataConfig } from '../data/schema.ts';
 import { UserError } from '../errors.ts';
 import { formatIssues } from '../io/json-file.ts';
-import { classIndices, EvaluationAccumulator, type Evaluation } from './evaluation.ts';
-import { readInputBlocks } from './input/read.ts';
+import type { Evaluation } from './evaluation.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import type { StoredPreprocessing } from './model-json.ts';
 import { describePreprocessing } from './preprocess.ts';
-import { RegressionAccumulator, type RegressionEvaluation } from './regression-evaluation.ts';
+import type { RegressionEvaluation } from './regression-evaluation.ts';
 
 export type SplitName = 'test' | 'train';
 
@@ -102,53 +101,7 @@ export function readConfigObject(path: string): Record<string, unknown> | null {
   }
 }
 
-export interface FileOptions {
-  labelsFile?: string;
-  labelColumn?: number | string;
-  /** A regressor's target columns in the file (default: model.json's target names). */
-  targetColumns?: readonly (number | string)[];
-}
-
-/** A file of labelled rows (a regressor's: rows with their targets), streamed in blocks through the model. */
-export async function evaluateFile(model: LoadedModel, path: string, options: FileOptions): Promise<EvaluatedData> {
-  if (model.task === 'regression') return evaluateRegressionFile(model, path, options);
-  const accumulator = new EvaluationAccumulator(model.classes);
-  const targets = new Float32Array(model.rowsPerBlock);
-  const named = model.description.classes !== null;
-  const blocks = readInputBlocks(path, {
-    features: model.features,
-    blockRows: model.rowsPerBlock,
-    labels: 'required',
-    labelColumn: options.labelColumn,
-    labelsFile: options.labelsFile,
-    namedLabels: named,
-  });
-  for await (const block of blocks) {
-    classIndices(block.labels!, 0, block.count, model.classes, named, (i) => block.where(i), targets);
-    model.prepare(block.values, block.count);
-    const { output, lossSum } = model.runWithLoss(block.count, targets);
-    accumulator.add(output.data, targets, block.count, lossSum);
-  }
-  return { evaluation: accumulator.result(), what: path };
-}
-
-async function evaluateRegressionFile(model: LoadedModel, path: string, options: FileOptions): Promise<EvaluatedData> {
-  const accumulator = new RegressionAccumulator(model.targets);
-  const blocks = readInputBlocks(path, {
-    features: model.features,
-    blockRows: model.rowsPerBlock,
-    labels: 'required',
-    labelsFile: options.labelsFile,
-    targetColumns: options.targetColumns ?? model.targets,
-  });
-  for await (const block of blocks) {
-    const targets = Float32Array.from(block.targets!);
-    model.prepare(block.values, block.count);
-    const { output, lossSum } = model.runWithLoss(block.count, targets);
-    accumulator.add(output.data, targets, block.count, lossSum);
-  }
-  return { evaluation: accumulator.result(), what: path };
-}
+export { evaluateFile, type FileOptions } from './evaluate-file.ts';
 
 /** `÷ 1` is no preprocessing at all (one source may write it one way, another the other). */
 function canonical(spec: StoredPreprocessing): StoredPreprocessing {

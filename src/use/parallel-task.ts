@@ -12,7 +12,8 @@ import type { ForwardResult, ForwardShared, ForwardTask } from './parallel-types
 let engine: ForwardEngine | null = null;
 
 export function forwardTask(task: ForwardTask, shared: ForwardShared): ForwardResult {
-  const { description, blockRows, inputs, targets } = shared;
+  const { description, blockRows } = shared;
+  const { inputs, targets } = task;
   const regression = description.task === 'regression';
   engine ??= new ForwardEngine(planOf(description, 'model.json'), shared.params, shared.kernels, blockRows, regression);
   const features = description.input.features;

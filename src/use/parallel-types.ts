@@ -9,12 +9,12 @@ export interface ForwardShared {
   readonly params: Float32Array;
   readonly kernels: KernelName;
   readonly blockRows: number;
-  /** The split's inputs (count × features) and targets, on SharedArrayBuffers. */
-  readonly inputs: Float32Array;
-  readonly targets: Float32Array;
 }
 
+/** Rows [start, start + count) of a batch: preprocessed inputs (rows × features) and targets, on SharedArrayBuffers. */
 export interface ForwardTask {
+  readonly inputs: Float32Array;
+  readonly targets: Float32Array;
   readonly start: number;
   readonly count: number;
 }

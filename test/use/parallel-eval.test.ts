@@ -2,12 +2,14 @@
  * Multi-threaded evaluation of large splits: the same numbers, bit for bit, as the single-threaded
  * loop, at any thread count; small splits stay on the calling thread.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
 import { loadModel } from '../../src/index.ts';
 import { createRng } from '../../src/random.ts';
+import { evaluateFile } from '../../src/use/evaluate-file.ts';
 import { evaluateInParallel, PARALLEL_MIN_ROWS, threadsFor } from '../../src/use/parallel-eval.ts';
 import { handMadeRun, tempDir } from './helpers.ts';
 
@@ -70,6 +72,20 @@ s('a regressor: loss, mse, mae and R² equal the single thread’s', async () =>
   const parallel = await evaluateInParallel(model, split, { blockRows: 64, threads: 2 });
   assert.equal(parallel, single);
   assert.ok(Object.is((parallel as { r2: number }).r2, (single as { r2: number }).r2));
+});
+
+s('a large CSV file: evaluated in batches on 2 threads, the same as on one', async () => {
+  const model = run('file-classifier', 'softmax-cross-entropy', 5);
+  const lines = ['label,' + Array.from({ length: FEATURES }, (_, j) => `f${j}`).join(',')];
+  for (let i = 0; i < ROWS; i++) {
+    lines.push([rng.int(5), ...Array.from(inputs.subarray(i * FEATURES, (i + 1) * FEATURES))].join(','));
+  }
+  const path = join(root, 'large.csv');
+  writeFileSync(path, lines.join('\n') + '\n');
+  const one = await evaluateFile(model, path, { threads: 1 });
+  const two = await evaluateFile(model, path, { threads: 2 });
+  assert.is(one.evaluation.count, ROWS);
+  assert.equal(two, one);
 });
 
 s.run();
