@@ -138,10 +138,13 @@ export async function runTraining(
 
 /** The last line of a run: where it is, how good, how fast, and what early stopping kept. */
 export function doneLine(dir: string, summary: TrainSummary, stoppingMetric?: string): string {
+  const orNa = (x: number | null | undefined) => (x == null ? 'n/a' : formatNumber(x));
   const accuracy =
-    summary.testAccuracy !== null
-      ? `test accuracy ${formatNumber(summary.testAccuracy)}`
-      : `train accuracy ${summary.trainAccuracy === null ? 'n/a' : formatNumber(summary.trainAccuracy)}`;
+    summary.testR2 !== undefined
+      ? `test R² ${orNa(summary.testR2)}`
+      : summary.testAccuracy !== null
+        ? `test accuracy ${formatNumber(summary.testAccuracy)}`
+        : `train accuracy ${orNa(summary.trainAccuracy)}`;
   const speed = summary.samplesPerSec === null ? '' : `, ${formatCount(summary.samplesPerSec)} samples/s`;
   const best = selectionNote(summary, stoppingMetric);
   return `done: ${dir} — ${accuracy}${speed}, ${formatDuration(summary.seconds)}${best}`;
