@@ -9,6 +9,7 @@ import { MAX_WORKERS, type RunConfig } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import { train, type TrainOptions, type TrainSummary } from '../train/train.ts';
+import { selectionNote } from '../train/selection.ts';
 import { integerFlag, parseCommand } from './args.ts';
 import { fitFields } from './fit.ts';
 import { formatCount, formatDuration, formatNumber } from './format.ts';
@@ -124,7 +125,7 @@ export async function runTraining(
     const report = await writeRunReport(config.output.dir);
     if (!json) {
       if (!quiet) print(`report: ${report}`); // whole, even if it wraps: a path cut short is no use
-      print(doneLine(config.output.dir, summary));
+      print(doneLine(config.output.dir, summary, config.train.earlyStopping?.metric));
     }
     return 0;
   } finally {
@@ -135,14 +136,15 @@ export async function runTraining(
   }
 }
 
-/** The last line of a run: where it is, how good, how fast. */
-export function doneLine(dir: string, summary: TrainSummary): string {
+/** The last line of a run: where it is, how good, how fast, and what early stopping kept. */
+export function doneLine(dir: string, summary: TrainSummary, stoppingMetric?: string): string {
   const accuracy =
     summary.testAccuracy !== null
       ? `test accuracy ${formatNumber(summary.testAccuracy)}`
       : `train accuracy ${summary.trainAccuracy === null ? 'n/a' : formatNumber(summary.trainAccuracy)}`;
   const speed = summary.samplesPerSec === null ? '' : `, ${formatCount(summary.samplesPerSec)} samples/s`;
-  return `done: ${dir} — ${accuracy}${speed}, ${formatDuration(summary.seconds)}`;
+  const best = selectionNote(summary, stoppingMetric);
+  return `done: ${dir} — ${accuracy}${speed}, ${formatDuration(summary.seconds)}${best}`;
 }
 
 if (isScript(import.meta.url)) await runScript(main);

@@ -12,6 +12,7 @@ import { allocateArena, arenaViews, type ArenaViews } from './arena.ts';
 import type { Checkpoint, TrainingState } from './checkpoint.ts';
 import { Coordinator } from './coordinator.ts';
 import { runEpochs, type LoopResult } from './epochs.ts';
+import { finalScores, type FinalScores } from './final-scores.ts';
 import type { EpochMetrics, StepProgress, TrainSummary } from './metrics.ts';
 import { machineInfo } from './machine.ts';
 import { optimizerStateCount } from './optimizer.ts';
@@ -77,7 +78,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   if (options.workers !== undefined) raw.parallel = { ...raw.parallel, workers: options.workers };
   const config = parseConfig(raw, options.source);
   options.onLoadingData?.();
-  const { dataset, plan, setup, workers } = await prepareRun(config);
+  const { dataset, validation, classWeights, plan, setup, workers } = await prepareRun(config);
   for (const warning of dataset.warnings) options.onWarning?.(warning);
   if (setup.threads > availableParallelism()) {
     options.onWarning?.(
@@ -113,6 +114,9 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
 
     const views = arenaViews(memory, setup.layout);
     fillArena(views, dataset, resumed);
+    if (validation) views.testInputs.set(validation.inputs, setup.testCount * dataset.features);
+    if (validation) views.testTargets.set(validation.targets, setup.testCount);
+    if (classWeights) views.classWeights.set(classWeights);
     if (!resumed) initParams(plan, views.params[0], config.seed);
     const coordinator = new Coordinator(memory, setup, {
       stepTimeoutMs: config.parallel.stepTimeoutSeconds * 1000,
@@ -121,13 +125,16 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     });
     const started = performance.now();
     let loop: LoopResult;
+    let final: FinalScores = {};
     try {
       await coordinator.start();
       const start = resumed?.state ?? { epoch: 1, stepInEpoch: 0, step: 0, lossSum: 0, correct: 0, metrics: [] };
+      const [validating, best] = [validation !== null, resumed?.best ?? null];
       loop = await runEpochs(
-        { config, plan, dataset, views, coordinator, directory, threads: setup.threads, ...options },
+        { config, plan, dataset, views, coordinator, directory, threads: setup.threads, validating, best, ...options },
         start,
       );
+      if (loop.status === 'complete') final = await finalScores(config, dataset, validating, coordinator, loop);
     } finally {
       await coordinator.close();
     }
@@ -147,6 +154,8 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       loss: last?.loss ?? null,
       trainAccuracy: last?.trainAccuracy ?? null,
       testAccuracy: last?.testAccuracy ?? null,
+      ...final,
+      ...loop.selection?.summary(metrics.length, config.train.epochs),
       seconds: (performance.now() - started) / 1000,
       samplesPerSec: loop.trainSeconds > 0 ? loop.samplesTrained / loop.trainSeconds : null,
       workers: setup.threads,
