@@ -19,7 +19,8 @@ function scriptedUse(): { shell: string; script: string } {
   const block = (lang: string) => new RegExp('^```' + lang + '\\n([\\s\\S]*?)^```', 'm').exec(section)?.[1];
   const shell = block('sh');
   const script = block('ts');
-  if (!shell || !script) throw new Error('README.md: no ```sh and ```ts block in "## Scripted use"');
+  if (!shell || !script)
+    throw new Error('README.md: no ```sh and ```ts block in "## Scripted use" (the text is in docs/notes-terminal.md)');
   return { shell, script };
 }
 
