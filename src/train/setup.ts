@@ -9,6 +9,7 @@ import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { MAX_ARENA_BYTES } from './arena.ts';
 import { resolveClassWeights } from './class-weights.ts';
+import { chooseWorkers, type WorkerChoice } from './auto-workers.ts';
 import { spinMicrosFor } from './control.ts';
 import { MAX_PHASE_ITEMS } from './phase.ts';
 import { layoutArena, type ArenaLayout } from './layout.ts';
@@ -58,6 +59,8 @@ export interface PreparedRun {
   readonly classWeights: Float32Array | null;
   readonly plan: ModelPlan;
   readonly setup: RunSetup;
+  /** How many threads compute, and why (`parallel.workers` resolved). */
+  readonly workers: WorkerChoice;
 }
 
 /**
@@ -83,8 +86,15 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
         `(${dataset.classesFrom}): make the last affine layer's units ${dataset.classes}\n  → at model.layers[${last}]`,
     );
   }
-  const { chunks, workers, kernels } = config.parallel;
+  const { chunks, kernels } = config.parallel;
   const batchSize = Math.min(config.train.batchSize, dataset.train.count);
+  const choice = chooseWorkers(config.parallel.workers, {
+    batchRows: batchSize,
+    paramCount: plan.paramCount,
+    chunks,
+    cores: availableParallelism(),
+  });
+  const workers = choice.count;
   const maxRows = Math.ceil(batchSize / chunks);
   const testCount = dataset.test?.count ?? 0;
   const validationCount = validation?.count ?? 0;
@@ -140,7 +150,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     ...(clipGradientNorm === undefined ? {} : { clipGradientNorm }),
     classWeighted: classWeights !== null,
   };
-  return { dataset, validation, classWeights, plan, setup };
+  return { dataset, validation, classWeights, plan, setup, workers: choice };
 }
 
 /** data.validation: a seeded share of the training split held out (none: the data as loaded). */

@@ -7,12 +7,14 @@ import type { NamedTensor } from '../io/safetensors.ts';
 import { initParams } from '../model/init.ts';
 import { confusionOf } from '../use/confusion.ts';
 import { describeModel } from '../use/describe.ts';
+import type { WorkerChoice } from './auto-workers.ts';
 import { allocateArena, arenaViews, type ArenaViews } from './arena.ts';
 import type { Checkpoint, TrainingState } from './checkpoint.ts';
 import { Coordinator } from './coordinator.ts';
 import { runEpochs, type LoopResult } from './epochs.ts';
 import { finalScores, type FinalScores } from './final-scores.ts';
 import type { EpochMetrics, StepProgress, TrainSummary } from './metrics.ts';
+import { machineInfo } from './machine.ts';
 import { optimizerStateCount } from './optimizer.ts';
 import { resumePoint } from './resume.ts';
 import { prepareRun } from './setup.ts';
@@ -36,7 +38,9 @@ export interface TrainOptions {
   resume?: boolean;
   /** Stops the run gracefully: the current step finishes, a checkpoint is written, status `interrupted`. */
   signal?: AbortSignal;
-  onStart?: (config: RunConfig, resumedFrom: TrainingState | null) => void;
+  /** Before the data is read (it can take seconds: a 60k-image IDX file). */
+  onLoadingData?: () => void;
+  onStart?: (config: RunConfig, resumedFrom: TrainingState | null, run: StartInfo) => void;
   onEpoch?: (metrics: EpochMetrics) => void;
   onStep?: (progress: StepProgress) => void;
   /** A step failed (a worker crashed or threw) and is retried on fresh workers. */
@@ -45,6 +49,16 @@ export interface TrainOptions {
   onWarning?: (message: string) => void;
   /** The module each worker thread runs (default workers/trainer.ts); a wrapper must serve the same protocol. */
   workerFile?: string;
+}
+
+/** What a run is about to do, once its data is loaded: for a one-line summary. */
+export interface StartInfo {
+  /** Features per sample, then each layer's per-sample output size. */
+  readonly widths: number[];
+  readonly parameters: number;
+  readonly trainRows: number;
+  readonly testRows: number;
+  readonly workers: WorkerChoice;
 }
 
 export interface TrainResult {
@@ -63,7 +77,8 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   const raw = structuredClone(input) as RunConfigInput;
   if (options.workers !== undefined) raw.parallel = { ...raw.parallel, workers: options.workers };
   const config = parseConfig(raw, options.source);
-  const { dataset, validation, classWeights, plan, setup } = await prepareRun(config);
+  options.onLoadingData?.();
+  const { dataset, validation, classWeights, plan, setup, workers } = await prepareRun(config);
   for (const warning of dataset.warnings) options.onWarning?.(warning);
   if (setup.threads > availableParallelism()) {
     options.onWarning?.(
@@ -89,7 +104,13 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       directory.writeAtomic('metrics.jsonl', resumed.state.metrics.map((m) => JSON.stringify(m) + '\n').join(''));
       directory.remove('summary.json');
     }
-    options.onStart?.(config, resumed?.state ?? null);
+    options.onStart?.(config, resumed?.state ?? null, {
+      widths: [plan.inputs, ...plan.shapes.map((shape) => shape.reduce((a, b) => a * b, 1))],
+      parameters: plan.paramCount,
+      trainRows: dataset.train.count,
+      testRows: dataset.test?.count ?? 0,
+      workers,
+    });
 
     const views = arenaViews(memory, setup.layout);
     fillArena(views, dataset, resumed);
@@ -141,6 +162,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       chunks: setup.chunks,
       kernels: setup.kernels,
       parameters: plan.paramCount,
+      machine: machineInfo(),
     };
     directory?.writeJson('summary.json', summary);
     return { config, metrics, weights: weightsOf(plan, coordinator.committedParams()), summary };
