@@ -125,7 +125,7 @@ export async function runTraining(
     const report = await writeRunReport(config.output.dir);
     if (!json) {
       if (!quiet) print(`report: ${report}`); // whole, even if it wraps: a path cut short is no use
-      print(doneLine(config.output.dir, summary) + selectionNote(summary, config.train.earlyStopping?.metric));
+      print(doneLine(config.output.dir, summary, config.train.earlyStopping?.metric));
     }
     return 0;
   } finally {
@@ -136,14 +136,18 @@ export async function runTraining(
   }
 }
 
-/** The last line of a run: where it is, how good, how fast. */
-export function doneLine(dir: string, summary: TrainSummary): string {
+/** The last line of a run: where it is, how good, how fast, and what early stopping kept. */
+export function doneLine(dir: string, summary: TrainSummary, stoppingMetric?: string): string {
+  const orNa = (x: number | null | undefined) => (x == null ? 'n/a' : formatNumber(x));
   const accuracy =
-    summary.testAccuracy !== null
-      ? `test accuracy ${formatNumber(summary.testAccuracy)}`
-      : `train accuracy ${summary.trainAccuracy === null ? 'n/a' : formatNumber(summary.trainAccuracy)}`;
+    summary.testR2 !== undefined
+      ? `test R² ${orNa(summary.testR2)}`
+      : summary.testAccuracy !== null
+        ? `test accuracy ${formatNumber(summary.testAccuracy)}`
+        : `train accuracy ${orNa(summary.trainAccuracy)}`;
   const speed = summary.samplesPerSec === null ? '' : `, ${formatCount(summary.samplesPerSec)} samples/s`;
-  return `done: ${dir} — ${accuracy}${speed}, ${formatDuration(summary.seconds)}`;
+  const best = selectionNote(summary, stoppingMetric);
+  return `done: ${dir} — ${accuracy}${speed}, ${formatDuration(summary.seconds)}${best}`;
 }
 
 if (isScript(import.meta.url)) await runScript(main);

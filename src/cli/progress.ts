@@ -121,8 +121,7 @@ function epochFields(m: EpochMetrics, epochs: number): Field[] {
   return [
     { text: `epoch ${m.epoch}/${epochs}`, keep: 9 },
     { text: `loss ${formatNumber(m.loss)}`, keep: 8 },
-    { text: `train acc ${formatNumber(m.trainAccuracy)}`, keep: 6 },
-    ...(m.testAccuracy === null ? [] : [{ text: `test acc ${formatNumber(m.testAccuracy)}`, keep: 7 }]),
+    ...scoreFields(m),
     { text: `${formatCount(m.samplesPerSec)} samples/s`, short: `${formatCompact(m.samplesPerSec)}/s`, keep: 5 },
     { text: formatDuration(m.seconds), keep: 4 },
     { text: `(${plural(m.workers, 'worker')})`, keep: 3 },
@@ -134,4 +133,16 @@ export function formatEpoch(m: EpochMetrics, epochs: number): string {
   return epochFields(m, epochs)
     .map((field) => field.text)
     .join('  ');
+}
+
+/** A classifier's accuracies; a regressor's mse, mae and R² (train, then test). */
+function scoreFields(m: EpochMetrics): Field[] {
+  const f = (value: number | null | undefined): string => (value == null ? 'n/a' : formatNumber(value));
+  if (m.trainMse !== undefined) {
+    const train = { text: `train mse ${f(m.trainMse)} mae ${f(m.trainMae)} R² ${f(m.trainR2)}`, keep: 6 };
+    if (m.testMse == null) return [train];
+    return [train, { text: `test mse ${f(m.testMse)} mae ${f(m.testMae)} R² ${f(m.testR2)}`, keep: 7 }];
+  }
+  const train = { text: `train acc ${f(m.trainAccuracy)}`, keep: 6 };
+  return m.testAccuracy == null ? [train] : [train, { text: `test acc ${f(m.testAccuracy)}`, keep: 7 }];
 }

@@ -9,23 +9,35 @@ import { scheduleKey, trainTechniqueKeys } from './techniques.ts';
  * as `{}` (zod's `.prefault`), so its defaults are stated once, on its own keys.
  */
 
-const weightDecay = z.number().min(0).default(0);
 const learningRate = z.number().positive();
 
+/**
+ * Weight decay (optimizer.ts applyOptimizer): `weightDecay` wd ≥ 0; `decoupled: true` applies
+ * w ← w − lr·wd·w beside the optimizer's step instead of adding wd·w to the gradient (AdamW);
+ * `applyTo: "weights"` decays only tensors of 2 or more dimensions (not biases, scale, bias,
+ * layer-norm γ/β). Both optional (absent: coupled, on every parameter) so that configs written
+ * before them resolve to the same config.json.
+ */
+const decayKeys = {
+  weightDecay: z.number().min(0).default(0),
+  decoupled: z.boolean().optional(),
+  applyTo: z.enum(['all', 'weights']).optional(),
+};
+
 export const optimizerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('sgd'), learningRate: learningRate.default(0.1), weightDecay, ...scheduleKey }),
+  z.strictObject({ type: z.literal('sgd'), learningRate: learningRate.default(0.1), ...decayKeys, ...scheduleKey }),
   z.strictObject({
     type: z.literal('momentum'),
     learningRate: learningRate.default(0.01),
     momentum: z.number().min(0).lt(1).default(0.9),
-    weightDecay,
+    ...decayKeys,
     ...scheduleKey,
   }),
   z.strictObject({
     type: z.literal('adagrad'),
     learningRate: learningRate.default(0.01),
     epsilon: z.number().positive().default(1e-7),
-    weightDecay,
+    ...decayKeys,
     ...scheduleKey,
   }),
   z.strictObject({
@@ -34,7 +46,7 @@ export const optimizerSchema = z.discriminatedUnion('type', [
     beta1: z.number().min(0).lt(1).default(0.9),
     beta2: z.number().min(0).lt(1).default(0.999),
     epsilon: z.number().positive().default(1e-8),
-    weightDecay,
+    ...decayKeys,
     ...scheduleKey,
   }),
 ]);

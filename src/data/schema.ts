@@ -82,13 +82,18 @@ const idxSchema = z
     path: ['testLabels'],
   });
 
+/** A CSV column: a 0-based index, or a header name (needs `header: true`). */
+const csvColumn = z.union([z.number().int().min(0), z.string().min(1)]);
+
 const csvSchema = z
   .strictObject({
     source: z.literal('csv'),
     path: filePath,
     testPath: filePath.optional(),
-    /** The label column: a 0-based index, or a header name (needs `header: true`). */
-    labelColumn: z.union([z.number().int().min(0), z.string().min(1)]).default(0),
+    /** The label column (class indices or class names); default 0. Not with targetColumns. */
+    labelColumn: csvColumn.optional(),
+    /** Regression (with the mse loss): the numeric target columns; every other column is a feature. */
+    targetColumns: z.array(csvColumn).min(1).optional(),
     header: z.boolean().default(true),
     /** Share of `path`'s rows held out (seeded) when there is no `testPath`. */
     testFraction: testFraction.optional(),
@@ -97,14 +102,32 @@ const csvSchema = z
     classes: statedClasses,
     ...validation,
   })
-  .refine((c) => typeof c.labelColumn === 'number' || c.header, {
+  .refine((c) => c.labelColumn === undefined || c.targetColumns === undefined, {
+    message: 'give labelColumn (a classifier) or targetColumns (a regressor), not both',
+    path: ['targetColumns'],
+  })
+  .refine((c) => c.targetColumns === undefined || c.classes === undefined, {
+    message: 'classes is for a label column; a regressor (targetColumns) has none',
+    path: ['classes'],
+  })
+  .refine((c) => c.header || typeof c.labelColumn !== 'string', {
     message: 'labelColumn by name needs header: true',
     path: ['labelColumn'],
+  })
+  .refine((c) => c.header || !c.targetColumns?.some((t) => typeof t === 'string'), {
+    message: 'targetColumns by name need header: true',
+    path: ['targetColumns'],
+  })
+  .refine((c) => new Set(c.targetColumns).size === (c.targetColumns?.length ?? 0), {
+    message: 'targetColumns lists a column twice',
+    path: ['targetColumns'],
   })
   .refine((c) => c.testPath === undefined || c.testFraction === undefined, {
     message: 'give testPath or testFraction, not both',
     path: ['testFraction'],
-  });
+  })
+  // A classifier's label column defaults to 0 (written into the resolved config, as before).
+  .transform((c) => (c.targetColumns === undefined ? { ...c, labelColumn: c.labelColumn ?? 0 } : c));
 
 const syntheticSchema = z
   .strictObject({

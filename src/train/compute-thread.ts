@@ -2,13 +2,15 @@ import { selectKernels } from '../kernels/select.ts';
 import type { Kernels } from '../kernels/types.ts';
 import { prefix } from '../tensor.ts';
 import type { TrainingPass } from '../layers/layer.ts';
+import type { Targets } from '../layers/losses.ts';
 import type { ChainModel } from '../model/chain.ts';
 import { planModel } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
 import { clipFactor, globalNorm, scaleGradient, sumOfSquares } from './clip.ts';
 import { Slot } from './control.ts';
 import { StepFailure } from '../errors.ts';
-import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
+import { applyOptimizer, decayPieces, type DecayPiece, type OptimizerVectors } from './optimizer.ts';
+import { absoluteErrorSum } from './regression-metrics.ts';
 import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';
 import { chunkBounds, rangeBounds } from './partition.ts';
@@ -44,6 +46,8 @@ export class ComputeThread implements PhaseWork {
   private readonly rangeGrads: Float32Array[];
   /** [buffer][range]: that range of the parameters and of each optimizer-state vector. */
   private readonly rangeVectors: OptimizerVectors[][];
+  /** [range]: which of its elements weight decay applies to (optimizer.applyTo). */
+  private readonly rangeDecay: DecayPiece[][];
   /** What a training forward tells the layers (dropout's mask key): step and rows, set per chunk. */
   private readonly pass: { -readonly [K in keyof TrainingPass]: TrainingPass[K] };
 
@@ -60,7 +64,15 @@ export class ComputeThread implements PhaseWork {
       input: this.input,
       targets: this.targets,
       model: this.model,
-    } = buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params[0], this.views.slots[0]));
+    } = buildThreadModel(
+      plan,
+      setup.maxRows,
+      this.kernels,
+      alloc,
+      this.views.params[0],
+      this.views.slots[0],
+      setup.targetWidth,
+    ));
     const classWeights = setup.classWeighted ? this.views.classWeights : undefined;
     this.pass = { seed: setup.seed, step: 0, samples: this.views.order, first: 0, classWeights };
     this.slotGradients = this.views.slots.map((slot) => this.model.viewsOf(slot));
@@ -70,6 +82,7 @@ export class ComputeThread implements PhaseWork {
     );
     this.rangeSlots = ranges.map(([a, b]) => this.views.slots.map((slot) => slot.subarray(a, b)));
     this.rangeGrads = ranges.map(([a, b]) => this.views.grads.subarray(a, b));
+    this.rangeDecay = ranges.map(([a, b]) => decayPieces(plan.params, setup.optimizer, a, b));
     this.rangeVectors = this.views.params.map((buffer, i) =>
       ranges.map(([a, b]) => ({
         params: buffer.subarray(a, b),
@@ -92,16 +105,17 @@ export class ComputeThread implements PhaseWork {
     }
     const { order, trainInputs, trainTargets } = this.views;
     this.kernels.gatherRows(trainInputs, order, phase.batchStart + start, rows, features, this.input);
-    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, 1, this.targets);
+    const width = this.setup.targetWidth;
+    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, width, this.targets);
     this.model.bindValues(this.paramValues[phase.params]);
     this.model.bindGradients(this.slotGradients[c]);
     const x = { shape: [rows, features], data: prefix(this.input, rows * features) };
     this.pass.step = phase.step;
     this.pass.first = phase.batchStart + start;
-    const { output, lossSum } = this.model.forwardLoss(x, this.targets, this.pass);
+    const { output, lossSum } = this.model.forwardLoss(x, this.targetsOf(this.targets, rows), this.pass);
     this.model.backward();
     stats[3 * c] = lossSum;
-    stats[3 * c + 1] = countCorrect(output.data, this.targets, rows, classes);
+    stats[3 * c + 1] = this.secondStat(output.data, this.targets, rows, classes);
     stats[3 * c + 2] = rows;
   }
 
@@ -119,11 +133,12 @@ export class ComputeThread implements PhaseWork {
       shape: [rows, features],
       data: this.views.testInputs.subarray(start * features, (start + rows) * features),
     };
-    const targets = this.views.testTargets.subarray(start, start + rows);
+    const width = this.setup.targetWidth;
+    const targets = this.views.testTargets.subarray(start * width, (start + rows) * width);
     this.model.bindValues(this.paramValues[phase.params]);
-    const { output, lossSum } = this.model.forwardLoss(x, targets);
+    const { output, lossSum } = this.model.forwardLoss(x, this.targetsOf(targets, rows));
     this.views.stats[3 * e] = lossSum;
-    this.views.stats[3 * e + 1] = countCorrect(output.data, targets, rows, classes);
+    this.views.stats[3 * e + 1] = this.secondStat(output.data, targets, rows, classes);
     this.views.stats[3 * e + 2] = rows;
   }
 
@@ -172,7 +187,20 @@ export class ComputeThread implements PhaseWork {
       stepsPerEpoch,
       totalSteps,
     );
-    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate);
+    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate, this.rangeDecay[r]);
+  }
+
+  /** Class indices as they are; a regressor's targets as a rows × outputs tensor (mse). */
+  private targetsOf(targets: Float32Array, rows: number): Targets {
+    const width = this.setup.targetWidth;
+    if (this.setup.task === 'classification') return targets;
+    return { shape: [rows, width], data: targets.subarray(0, rows * width) };
+  }
+
+  /** Correct rows of a classifier; Σ|y − t| of a regressor. */
+  private secondStat(output: Float32Array, targets: Float32Array, rows: number, classes: number): number {
+    if (this.setup.task === 'classification') return countCorrect(output, targets, rows, classes);
+    return absoluteErrorSum(output, targets, rows * this.setup.targetWidth);
   }
 
   /** Parameter buffer 0 or 1. */

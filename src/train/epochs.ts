@@ -8,6 +8,7 @@ import type { ArenaViews } from './arena.ts';
 import { writeCheckpoint, type TrainingState } from './checkpoint.ts';
 import type { Coordinator } from './coordinator.ts';
 import { checkParamsFinite, checkStepFinite } from './divergence.ts';
+import { regressionMetrics, totalSumOfSquares } from './regression-metrics.ts';
 import { learningRateAt } from './schedule.ts';
 import type { EpochMetrics, StepProgress } from './metrics.ts';
 import { ModelSelection } from './selection.ts';
@@ -120,8 +121,7 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
     const epochMetrics: EpochMetrics = {
       epoch,
       loss: lossSum / count,
-      trainAccuracy: correct / count,
-      testAccuracy: test ? test.correct / test.count : null,
+      ...scores(dataset, { lossSum, correct, count }, test),
       testLoss: test ? test.lossSum / test.count : null,
       ...(validation && {
         validationLoss: validation.lossSum / validation.count,
@@ -148,4 +148,30 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
   if (stoppedAlready) return { state: start, status: 'complete', trainSeconds, samplesTrained, selection };
   const state = { epoch: config.train.epochs + 1, stepInEpoch: 0, step, lossSum: 0, correct: 0, metrics };
   return { state, status: 'complete', trainSeconds, samplesTrained, selection };
+}
+
+type Sums = { lossSum: number; correct: number; count: number };
+
+/** A classifier's accuracies; a regressor's mse, mae and R² (`correct` then holds Σ|y − t|). */
+function scores(dataset: Dataset, train: Sums, test: Sums | null): Partial<EpochMetrics> {
+  if (dataset.task === 'classification') {
+    return { trainAccuracy: train.correct / train.count, testAccuracy: test ? test.correct / test.count : null };
+  }
+  const width = dataset.targetWidth;
+  const of = (sums: Sums, split: { targets: Float32Array; count: number }) =>
+    regressionMetrics(
+      { lossSum: sums.lossSum, absoluteErrorSum: sums.correct, count: sums.count },
+      width,
+      totalSumOfSquares(split.targets, split.count, width),
+    );
+  const t = of(train, dataset.train);
+  const e = test && dataset.test ? of(test, dataset.test) : null;
+  return {
+    trainMse: t.mse,
+    trainMae: t.mae,
+    trainR2: t.r2,
+    testMse: e?.mse ?? null,
+    testMae: e?.mae ?? null,
+    testR2: e?.r2 ?? null,
+  };
 }

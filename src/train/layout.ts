@@ -39,6 +39,8 @@ export interface LayoutSpec {
   readonly features: number;
   readonly trainCount: number;
   readonly testCount: number;
+  /** Target values per row: 1 (a class index) or a regressor's outputs (default 1). */
+  readonly targetWidth?: number;
   readonly threads: number;
   readonly scratchFloats: number;
   /** Reduce ranges when gradients are clipped (one float64 sum each), else 0. */
@@ -69,9 +71,9 @@ export function layoutArena(spec: LayoutSpec): ArenaLayout {
     optimizerState: [0, 1].map(() => many(spec.optimizerStateCount, spec.paramCount)),
     slots: many(spec.chunks, spec.paramCount),
     trainInputs: floats(spec.trainCount * spec.features),
-    trainTargets: floats(spec.trainCount),
+    trainTargets: floats(spec.trainCount * (spec.targetWidth ?? 1)),
     testInputs: floats(spec.testCount * spec.features),
-    testTargets: floats(spec.testCount),
+    testTargets: floats(spec.testCount * (spec.targetWidth ?? 1)),
     order: take(spec.trainCount, 4),
     scratch: many(spec.threads, spec.scratchFloats),
     clipSums: take(spec.clipRanges ?? 0, 8),

@@ -6,14 +6,24 @@ export interface EpochMetrics {
   epoch: number;
   /** Mean training loss over the epoch's samples (as they were seen, during the epoch). */
   loss: number;
-  /** Share of the epoch's training samples classified right when they were seen. */
-  trainAccuracy: number;
-  /** Share of the test split classified right after the epoch (null without a test split). */
-  testAccuracy: number | null;
+  /** Share of the epoch's training samples classified right when they were seen (a classifier only). */
+  trainAccuracy?: number;
+  /** Share of the test split classified right after the epoch (null without a test split; a classifier only). */
+  testAccuracy?: number | null;
   testLoss: number | null;
   /** On the validation split after the epoch (present only with data.validation). */
   validationLoss?: number;
   validationAccuracy?: number;
+  /**
+   * A regressor's (instead of the accuracies): mean squared and absolute error per target value and
+   * R² (regression-metrics.ts), of the training samples as they were seen and of the test split.
+   */
+  trainMse?: number;
+  trainMae?: number;
+  trainR2?: number;
+  testMse?: number | null;
+  testMae?: number | null;
+  testR2?: number | null;
   /** The learning rate of the epoch's first step (schedules change it per step). */
   learningRate: number;
   samplesPerSec: number;
@@ -50,6 +60,10 @@ export interface TrainSummary {
   /** The best epoch's weights (model.best.safetensors) on the test split. */
   bestTestAccuracy?: number | null;
   bestTestLoss?: number | null;
+  /** A regressor's last-epoch test metrics (absent for a classifier). */
+  testMse?: number | null;
+  testMae?: number | null;
+  testR2?: number | null;
   seconds: number;
   samplesPerSec: number | null;
   workers: number;

@@ -8,8 +8,8 @@ import { UserError } from '../errors.ts';
 import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { MAX_ARENA_BYTES } from './arena.ts';
-import { resolveClassWeights } from './class-weights.ts';
 import { chooseWorkers, type WorkerChoice } from './auto-workers.ts';
+import { resolveClassWeights } from './class-weights.ts';
 import { spinMicrosFor } from './control.ts';
 import { MAX_PHASE_ITEMS } from './phase.ts';
 import { layoutArena, type ArenaLayout } from './layout.ts';
@@ -26,6 +26,10 @@ export interface RunSetup {
   readonly optimizer: OptimizerConfig;
   readonly features: number;
   readonly classes: number;
+  /** `regression`: the targets are values (mse), and a chunk's second statistic is Σ|y − t|, not correct rows. */
+  readonly task: 'classification' | 'regression';
+  /** Target values per row: 1 (a class index) or the regressor's outputs. */
+  readonly targetWidth: number;
   readonly trainCount: number;
   readonly testCount: number;
   /** Rows of the validation split (0 without data.validation); evaluated after the test rows. */
@@ -80,7 +84,8 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
   );
   const plan = planModel(config.model, dataset.features);
   const last = config.model.layers.length - 1;
-  if (plan.outputs !== dataset.classes) {
+  if (dataset.task === 'regression') checkRegressor(config, plan, dataset);
+  else if (plan.outputs !== dataset.classes) {
     throw new UserError(
       `the model ends with ${plan.outputs} outputs but the data has ${dataset.classes} classes ` +
         `(${dataset.classesFrom}): make the last affine layer's units ${dataset.classes}\n  → at model.layers[${last}]`,
@@ -118,7 +123,8 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     trainCount: dataset.train.count,
     // The evaluation region: the test rows, then the validation rows.
     testCount: testCount + validationCount,
-    scratchFloats: measureScratchFloats(plan, maxRows),
+    targetWidth: dataset.targetWidth,
+    scratchFloats: measureScratchFloats(plan, maxRows, dataset.targetWidth),
     clipRanges: clipGradientNorm === undefined ? 0 : rangeCount,
     weightedClasses: classWeights ? dataset.classes : 0,
   });
@@ -134,6 +140,8 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     optimizer: config.train.optimizer,
     features: dataset.features,
     classes: dataset.classes,
+    task: dataset.task,
+    targetWidth: dataset.targetWidth,
     trainCount: dataset.train.count,
     testCount,
     validationCount,
@@ -157,7 +165,13 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
 function withValidation(loaded: Dataset, config: RunConfig): { dataset: Dataset; validation: Split | null } {
   const fraction = config.data.validation;
   if (fraction === undefined) return { dataset: loaded, validation: null };
-  const { train, validation } = holdOutValidation(loaded.train, loaded.features, fraction, config.seed);
+  const { train, validation } = holdOutValidation(
+    loaded.train,
+    loaded.features,
+    fraction,
+    config.seed,
+    loaded.targetWidth,
+  );
   return { dataset: { ...loaded, train }, validation };
 }
 
@@ -168,6 +182,24 @@ function checkEarlyStopping(config: RunConfig, hasValidation: boolean): void {
     throw new UserError(
       `train.earlyStopping.metric ${metric} needs a validation split: set data.validation ` +
         `(e.g. 0.1) or use the metric loss or trainAccuracy\n  → at train.earlyStopping.metric`,
+    );
+  }
+}
+
+/** A regressor (CSV targetColumns) is trained with the mse loss and has one output per target. */
+function checkRegressor(config: RunConfig, plan: ModelPlan, dataset: Dataset): void {
+  const names = dataset.targetNames ?? [];
+  if (config.model.loss !== 'mse') {
+    throw new UserError(
+      `data.targetColumns makes a regressor (targets ${names.join(', ')}): set model.loss to "mse" ` +
+        `(${config.model.loss} needs class labels)\n  → at model.loss`,
+    );
+  }
+  if (plan.outputs !== dataset.targetWidth) {
+    throw new UserError(
+      `the model ends with ${plan.outputs} outputs but the data has ${dataset.targetWidth} target ` +
+        `column${dataset.targetWidth === 1 ? '' : 's'} (${names.join(', ')}): make the last affine layer's ` +
+        `units ${dataset.targetWidth}\n  → at model.layers[${config.model.layers.length - 1}]`,
     );
   }
 }

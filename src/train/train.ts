@@ -138,10 +138,11 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     } finally {
       await coordinator.close();
     }
-    if (directory && dataset.test && loop.status === 'complete') {
+    if (directory && dataset.test && dataset.task === 'classification' && loop.status === 'complete') {
       const split = dataset.test;
       const params = coordinator.committedParams();
-      directory.writeJson('confusion.json', confusionOf({ plan, params, split, kernels: setup.kernels }));
+      const { classNames } = dataset;
+      directory.writeJson('confusion.json', confusionOf({ plan, params, split, classNames, kernels: setup.kernels }));
     }
     const metrics = [...loop.state.metrics];
     const last = metrics.at(-1);
@@ -156,6 +157,9 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       testAccuracy: last?.testAccuracy ?? null,
       ...final,
       ...loop.selection?.summary(metrics.length, config.train.epochs),
+      ...(dataset.task === 'regression'
+        ? { testMse: last?.testMse ?? null, testMae: last?.testMae ?? null, testR2: last?.testR2 ?? null }
+        : {}),
       seconds: (performance.now() - started) / 1000,
       samplesPerSec: loop.trainSeconds > 0 ? loop.samplesTrained / loop.trainSeconds : null,
       workers: setup.threads,
