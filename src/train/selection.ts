@@ -73,7 +73,8 @@ export class ModelSelection {
 export function selectionNote(summary: TrainSummary, metric: string | undefined): string {
   if (summary.bestEpoch === undefined || metric === undefined) return '';
   const value = summary.bestValue === null || summary.bestValue === undefined ? 'n/a' : summary.bestValue.toFixed(4);
-  const test = summary.bestTestAccuracy === undefined ? '' : `, test accuracy ${summary.bestTestAccuracy}`;
+  const best = summary.bestTestAccuracy;
+  const test = best === undefined || best === null ? '' : `, test accuracy ${best.toFixed(4)}`;
   const stopped = summary.stoppedEarly ? 'stopped early, ' : '';
   return `; ${stopped}best epoch ${summary.bestEpoch ?? 'none'} (${metric} ${value}, model.best.safetensors${test})`;
 }

@@ -71,7 +71,7 @@ s('stops after patience epochs without improvement; the best epoch is kept and n
   assert.is(
     selectionNote(summary as never, 'validationLoss'),
     `; stopped early, best epoch 1 (validationLoss ${(summary.bestValue as number).toFixed(4)}, ` +
-      `model.best.safetensors, test accuracy ${summary.bestTestAccuracy})`,
+      `model.best.safetensors, test accuracy ${(summary.bestTestAccuracy as number).toFixed(4)})`,
   );
 });
 
