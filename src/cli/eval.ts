@@ -21,17 +21,18 @@ import {
 } from '../use/evaluate-data.ts';
 import { loadModel } from '../use/load.ts';
 import type { LoadedModel } from '../use/loaded-model.ts';
-import { csvLabelColumn, readRunConfig } from '../use/run-config.ts';
+import { csvLabelColumn, csvTargetColumns, readRunConfig } from '../use/run-config.ts';
 import { labelColumnFlag } from './predict.ts';
 
 export const command = {
   usage: 'npm run eval -- <run-dir> [--data FILE|CONFIG] [--split test|train] [--json] [--write]',
   about:
     "Evaluates the run's model: loss, accuracy, confusion matrix, and precision, recall and F1 per\n" +
-    "class. By default on the run's test split, re-created from its config.json (the same numbers as\n" +
-    "the last epoch's testLoss and testAccuracy). --data evaluates on a file of labelled rows (CSV with\n" +
-    'a label column, IDX images with --labels, JSON {"rows": […], "labels": […]}) or on the split of\n' +
-    'another config (a run config, or a data section).',
+    "class (a regressor: loss, mse, mae and R², overall and per target). By default on the run's\n" +
+    "test split, re-created from its config.json (the same numbers as the last epoch's metrics).\n" +
+    '--data evaluates on a file of labelled rows (CSV with a label column or the target columns, IDX\n' +
+    'images with --labels, JSON {"rows": […], "labels" or "targets": […]}) or on the split of another\n' +
+    'config (a run config, or a data section).',
   flags: {
     data: { type: 'string', value: 'FILE', description: 'labelled rows, or a config whose split to use' },
     labels: { type: 'string', value: 'FILE', description: 'with IDX images in --data: the IDX labels file' },
@@ -63,12 +64,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
       throw new UserError('✖ --labels goes with --data IMAGES (an IDX images file) → at --labels');
     }
     const model = loadModel(runDir);
+    if (values.write && model.task === 'regression') {
+      throw new UserError("✖ --write records a classifier's confusion matrix; this model is a regressor → at --write");
+    }
     const result = await evaluate(model, runDir, data, split, {
       labelsFile: values.labels === undefined ? undefined : userPath(io, values.labels),
       labelColumn: labelColumnFlag(values['label-column']),
     });
     const { evaluation } = result;
-    if (values.write) writeConfusion(runDir, evaluation.confusion, io);
+    if (values.write && evaluation.task === 'classification') writeConfusion(runDir, evaluation.confusion, io);
     if (values.json) io.stdout.write(JSON.stringify({ run: runDir, data: result.what, ...evaluation }) + '\n');
     else io.stdout.write(evaluationText(evaluation, `${runDir} on ${result.what}`));
     if (values.write && !values.json) io.stdout.write(`eval: wrote ${join(runDir, 'confusion.json')}\n`);
@@ -99,7 +103,8 @@ async function evaluate(
     return evaluateConfigSplit(model, dataSourceOf(data, configObject, runSeed), split);
   }
   const labelColumn = options.labelColumn ?? csvLabelColumn(runDir);
-  return evaluateFile(model, data, { labelsFile: options.labelsFile, labelColumn });
+  const targetColumns = csvTargetColumns(runDir);
+  return evaluateFile(model, data, { labelsFile: options.labelsFile, labelColumn, targetColumns });
 }
 
 /** confusion.json, atomically, holding the run's lock (a run training into the directory is not disturbed). */

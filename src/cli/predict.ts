@@ -8,7 +8,7 @@ import { UserError } from '../errors.ts';
 import { loadModel } from '../use/load.ts';
 import { bufferedSink, fileSink } from '../use/output.ts';
 import { inputRangeWarning, writePredictions } from '../use/predictions.ts';
-import { csvLabelColumn } from '../use/run-config.ts';
+import { csvLabelColumn, csvTargetColumns } from '../use/run-config.ts';
 import { parseCommand } from './args.ts';
 import { isScript, runCommand, runScript, userPath, type Io } from './io.ts';
 
@@ -18,7 +18,8 @@ export const command = {
     "Predicts every row of <input> with the run's model: CSV (one row per line, an optional header,\n" +
     'a label column is dropped), IDX images (raw or gzipped) or JSON rows ([[…], …] or {"rows": […]}).\n' +
     'Writes CSV: the class (name or index) of each row, with --probabilities also the softmax\n' +
-    "probability of every class (p_<class> columns); a regression model's outputs.",
+    "probability of every class (p_<class> columns); a regressor's outputs, one column per target\n" +
+    '(the target columns of a CSV <input> are dropped).',
   flags: {
     out: { type: 'string', value: 'FILE', description: 'write the predictions here (default: stdout)' },
     probabilities: { type: 'boolean', description: 'add the probability of every class' },
@@ -45,6 +46,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const summary = await writePredictions(model, input, sink, {
         probabilities: args.values.probabilities,
         labelColumn,
+        targetColumns: csvTargetColumns(runDir),
       });
       sink.commit();
       const warning = inputRangeWarning(model, summary.inputRange);

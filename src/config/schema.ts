@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { dataConfigSchema } from '../data/schema.ts';
 import { modelSchema } from './model-schema.ts';
@@ -10,23 +9,35 @@ import { scheduleKey, trainTechniqueKeys } from './techniques.ts';
  * as `{}` (zod's `.prefault`), so its defaults are stated once, on its own keys.
  */
 
-const weightDecay = z.number().min(0).default(0);
 const learningRate = z.number().positive();
 
+/**
+ * Weight decay (optimizer.ts applyOptimizer): `weightDecay` wd ≥ 0; `decoupled: true` applies
+ * w ← w − lr·wd·w beside the optimizer's step instead of adding wd·w to the gradient (AdamW);
+ * `applyTo: "weights"` decays only tensors of 2 or more dimensions (not biases, scale, bias,
+ * layer-norm γ/β). Both optional (absent: coupled, on every parameter) so that configs written
+ * before them resolve to the same config.json.
+ */
+const decayKeys = {
+  weightDecay: z.number().min(0).default(0),
+  decoupled: z.boolean().optional(),
+  applyTo: z.enum(['all', 'weights']).optional(),
+};
+
 export const optimizerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('sgd'), learningRate: learningRate.default(0.1), weightDecay, ...scheduleKey }),
+  z.strictObject({ type: z.literal('sgd'), learningRate: learningRate.default(0.1), ...decayKeys, ...scheduleKey }),
   z.strictObject({
     type: z.literal('momentum'),
     learningRate: learningRate.default(0.01),
     momentum: z.number().min(0).lt(1).default(0.9),
-    weightDecay,
+    ...decayKeys,
     ...scheduleKey,
   }),
   z.strictObject({
     type: z.literal('adagrad'),
     learningRate: learningRate.default(0.01),
     epsilon: z.number().positive().default(1e-7),
-    weightDecay,
+    ...decayKeys,
     ...scheduleKey,
   }),
   z.strictObject({
@@ -35,7 +46,7 @@ export const optimizerSchema = z.discriminatedUnion('type', [
     beta1: z.number().min(0).lt(1).default(0.9),
     beta2: z.number().min(0).lt(1).default(0.999),
     epsilon: z.number().positive().default(1e-8),
-    weightDecay,
+    ...decayKeys,
     ...scheduleKey,
   }),
 ]);
@@ -68,12 +79,15 @@ export const runConfigSchema = z
     }),
     parallel: z
       .strictObject({
-        /** Threads computing chunks, the coordinator's own included. Decides only the speed. */
+        /**
+         * Threads computing chunks, the coordinator's own included. Decides only the speed. `auto`:
+         * as many as the work of a step can keep busy (src/train/auto-workers.ts).
+         */
         workers: z
-          .int()
-          .min(1)
-          .max(MAX_WORKERS)
-          .default(() => availableParallelism()),
+          .union([z.literal('auto'), z.int().min(1).max(MAX_WORKERS)], {
+            error: `expected "auto" or a whole number from 1 to ${MAX_WORKERS}`,
+          })
+          .default('auto'),
         /** Pieces each batch is cut into. Decides the arithmetic (and so the exact weights). */
         chunks: z.int().min(1).max(4096).default(8),
         /** `wasm`: WebAssembly SIMD kernels; `reference`: the plain TypeScript ones. */

@@ -13,6 +13,10 @@ export interface DatasetParts {
   name: string;
   features: number;
   classes: Classes;
+  /** Class names in class-index order (CSV string labels); default null. */
+  classNames?: string[] | null;
+  /** Regression: the target names (the rows' labels are count × targets values); default: a classifier. */
+  targetNames?: string[] | null;
   train: RawRows;
   test: RawRows | null;
   normalize: Normalize;
@@ -35,10 +39,15 @@ export function assembleDataset(parts: DatasetParts): Dataset {
       (warning) => `${parts.name}: ${warning}`,
     ),
   ];
+  const targetNames = parts.targetNames ?? null;
   return {
     name: parts.name,
     features,
+    task: targetNames ? 'regression' : 'classification',
+    targetWidth: targetNames ? targetNames.length : 1,
     classes: classes.classes,
+    classNames: parts.classNames ?? null,
+    targetNames,
     classesFrom: classes.from,
     train,
     test: parts.test && split(parts.test),

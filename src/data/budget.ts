@@ -11,6 +11,8 @@ export const DEFAULT_MAX_DATA_BYTES = 2 ** 32;
 
 export interface DataSize {
   features: number;
+  /** Target values per row: 1 (a class index), or a regressor's targets. */
+  targets?: number;
   trainRows: number;
   testRows: number;
 }
@@ -19,8 +21,8 @@ export interface DataSize {
  * Bytes the data takes in the shared arena, as train/layout.ts lays it out: float32 inputs and
  * targets of both splits, and the uint32 order of the training rows (64-byte padding aside).
  */
-export function dataArenaBytes({ features, trainRows, testRows }: DataSize): number {
-  return 4 * (trainRows * (features + 2) + testRows * (features + 1));
+export function dataArenaBytes({ features, targets = 1, trainRows, testRows }: DataSize): number {
+  return 4 * (trainRows * (features + targets + 1) + testRows * (features + targets));
 }
 
 /** The most rows of `features` features that fit in `maxBytes` (counted as training rows). */

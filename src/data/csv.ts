@@ -1,21 +1,19 @@
 /**
- * The `csv` source: comma-separated numbers, one column of which holds the label (a class index
- * ≥ 0), optionally under a header line. Lines may end in \n or \r\n; one trailing newline is fine;
- * the file may be gzipped, and of any size: it is read line by line (lines.ts). No quoting: every
- * cell must be a number (header names may be quoted). classes = max label + 1 over the train and
- * test files, unless `classes` is stated. Errors name the file, the line and the column (both
- * 1-based, as editors show them; `labelColumn` itself is a 0-based index).
+ * The `csv` source: comma-separated numbers, optionally under a header line, one column of which
+ * holds the label (a class index ≥ 0, or a class name: labels.ts) — or, for a regressor, one or
+ * more numeric target columns (`targetColumns`). Lines may end in \n or \r\n; one trailing
+ * newline is fine; the file may be gzipped, and of any size: it is read line by line (lines.ts).
+ * No quoting: every feature cell must be a number (header names and class names may be quoted).
+ * Errors name the file, the line and the column (both 1-based, as editors show them;
+ * `labelColumn` and `targetColumns` indices are 0-based).
  */
-import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
-import { assembleDataset } from './assemble.ts';
 import { dataArenaBytes, dataTooBig } from './budget.ts';
-import { resolveClasses } from './classes.ts';
+import { columnsOf, type CsvColumns } from './csv-columns.ts';
+import { classNamesOf, LabelTexts, resolveLabels } from './labels.ts';
 import { readLines } from './lines.ts';
 import { inspectFile } from './read.ts';
-import type { CsvConfig } from './schema.ts';
-import { seededSplit, testRowsFor, type RawRows } from './split.ts';
-import type { Dataset } from './types.ts';
+import type { RawRows } from './split.ts';
 import { checkRows, type Locate } from './validate.ts';
 
 export interface CsvTable extends RawRows {
@@ -25,11 +23,27 @@ export interface CsvTable extends RawRows {
   locate: Locate;
   /** Names feature j: "column 2 (b)". */
   featureName: (feature: number) => string;
+  /** Classification: the class names (labels were names), or null (labels are class indices). */
+  classNames: string[] | null;
+  /** Regression: the target columns' names ("column 5" without a header); null for a classifier. */
+  targetNames: string[] | null;
+  /** Set when one stray text made a column of numbers into class names (labels.ts classNamesOf). */
+  labelWarning: string | null;
 }
 
 export interface CsvReadOptions {
-  labelColumn: number | string;
+  /** Classification: the label column, a 0-based index or a header name. */
+  labelColumn?: number | string;
+  /** Regression: the target columns (indices or header names); then `labels` holds count × targets values. */
+  targetColumns?: readonly (number | string)[];
   header: boolean;
+  /**
+   * A test file's labels are resolved against the training file's classes: its names (or null:
+   * class indices). Absent for the training file, whose own labels decide.
+   */
+  classNames?: readonly string[] | null;
+  /** The training file, for the message about a label it does not have. */
+  trainFile?: string;
   /** Data bytes (budget.ts) the rows may take; more is an error naming the file. */
   maxBytes: number;
   /** The config key naming this file, for that error. */
@@ -39,48 +53,71 @@ export interface CsvReadOptions {
   chunkBytes?: number;
 }
 
-/** Parses a CSV file into a checked table of features and labels. */
+/** Parses a CSV file into a checked table of features and labels (or regression targets). */
 export async function readCsv(path: string, options: CsvReadOptions): Promise<CsvTable> {
   const { header, maxBytes, field } = options;
-  let shape: { width: number; label: number; names: string[] } | null = null;
-  let rows = new Rows(0);
+  let columns: CsvColumns | null = null;
+  let rows = new Rows(0, 1);
+  let texts: LabelTexts | null = null;
   let lineNumber = 0;
+  const first = header ? 2 : 1;
+  const lineOf: Locate = (row) => `line ${row + first}`;
   for await (const line of readLines(inspectFile(path), options.chunkBytes)) {
     lineNumber++;
-    if (shape === null) {
-      shape = tableShape(path, line, options);
-      rows = new Rows(shape.width - 1);
+    if (columns === null) {
+      columns = columnsOf(path, line, options);
+      rows = new Rows(columns.features, columns.targets.length);
+      if (columns.regression === false) texts = new LabelTexts(path, lineOf);
       if (header) continue;
     }
     const cells = line.split(',');
-    if (cells.length !== shape.width) {
-      throw new UserError(`${path} line ${lineNumber}: ${cells.length} columns, expected ${shape.width}`);
+    if (cells.length !== columns.width) {
+      throw new UserError(`${path} line ${lineNumber}: ${cells.length} columns, expected ${columns.width}`);
     }
     const [trainRows, testRows] = options.testRows ? [0, rows.count + 1] : [rows.count + 1, 0];
-    const size = { features: rows.features, trainRows, testRows };
+    const size = { features: rows.features, targets: rows.width, trainRows, testRows };
     if (dataArenaBytes(size) > maxBytes) {
       const advice = `only the first ${rows.count} rows fit: use a smaller file`;
       throw dataTooBig(size, maxBytes, `data ${path} (at line ${lineNumber})`, advice, field);
     }
     const row = rows.add();
-    for (let c = 0, j = 0; c < shape.width; c++) {
+    for (let c = 0, j = 0; c < columns.width; c++) {
+      const target = columns.targetOf[c];
+      if (texts && target === 0) {
+        rows.labels[row] = texts.id(cells[c], row);
+        continue;
+      }
       const value = parseCell(cells[c]);
       if (value === undefined) {
-        throw new UserError(`${path} line ${lineNumber}, ${column(shape, c)}: "${cells[c]}" is not a number`);
+        throw new UserError(`${path} line ${lineNumber}, ${columns.name(c)}: "${cells[c]}" is not a number`);
       }
-      if (c === shape.label) rows.labels[row] = value;
+      if (target >= 0) rows.labels[row * rows.width + target] = value;
       else rows.inputs[row * rows.features + j++] = value;
     }
   }
-  if (shape === null || rows.count === 0) throw new UserError(`${path}: no data rows`);
-  const { label, names } = shape;
-  const first = header ? 2 : 1;
-  // Feature j sits in column j, or j + 1 once past the label column.
-  const featureName = (feature: number): string => column({ names }, feature + (feature >= label ? 1 : 0));
+  if (columns === null || rows.count === 0) throw new UserError(`${path}: no data rows`);
+  const done = rows.done();
+  let classNames: string[] | null = null;
+  let labelWarning: string | null = null;
+  if (texts) {
+    if (options.classNames === undefined) ({ names: classNames, warning: labelWarning } = classNamesOf(texts));
+    else classNames = options.classNames && [...options.classNames];
+    resolveLabels(done.labels, texts, classNames, options.trainFile ?? path);
+  }
+  const { featureName } = columns;
   const locate: Locate = (row, feature) =>
     `line ${row + first}${feature === undefined ? '' : `, ${featureName(feature)}`}`;
-  const table = { ...rows.done(), features: rows.features, locate, featureName };
-  checkRows({ file: path, ...table });
+  const table = {
+    ...done,
+    labelWidth: rows.width,
+    features: rows.features,
+    locate,
+    featureName,
+    classNames,
+    targetNames: columns.regression ? columns.targets.map((c) => columns!.label(c)) : null,
+    labelWarning,
+  };
+  checkRows({ file: path, ...table, regression: columns.regression });
   return table;
 }
 
@@ -89,15 +126,19 @@ class Rows {
   inputs = new Float64Array(0);
   labels = new Float64Array(0);
   count = 0;
-  constructor(readonly features: number) {}
+  constructor(
+    readonly features: number,
+    /** Label values per row: 1, or the regression targets. */
+    readonly width: number,
+  ) {}
 
   /** Makes room for one more row and returns its index. */
   add(): number {
-    if (this.count === this.labels.length) {
+    if (this.count * this.width === this.labels.length) {
       const capacity = Math.max(1024, Math.ceil(this.count * 1.5));
       const inputs = new Float64Array(capacity * this.features);
       inputs.set(this.inputs);
-      const labels = new Float64Array(capacity);
+      const labels = new Float64Array(capacity * this.width);
       labels.set(this.labels);
       [this.inputs, this.labels] = [inputs, labels];
     }
@@ -105,73 +146,18 @@ class Rows {
   }
 
   done(): { inputs: Float64Array; labels: Float64Array; count: number } {
-    const { count, features } = this;
-    return { inputs: this.inputs.subarray(0, count * features), labels: this.labels.subarray(0, count), count };
+    const { count, features, width } = this;
+    return {
+      inputs: this.inputs.subarray(0, count * features),
+      labels: this.labels.subarray(0, count * width),
+      count,
+    };
   }
 }
-
-/** Width, label column and names, from the first line. */
-function tableShape(path: string, line: string, options: CsvReadOptions) {
-  const width = line.split(',').length;
-  const names = options.header ? line.split(',').map((name) => name.trim().replace(/^"(.*)"$/, '$1')) : [];
-  const label = labelIndex(path, options.labelColumn, names, width);
-  if (width < 2) throw new UserError(`${path}: needs at least 2 columns (features and a label), found ${width}`);
-  return { width, label, names };
-}
-
-const column = (shape: { names: string[] }, c: number): string =>
-  `column ${c + 1}${shape.names.length > 0 ? ` (${shape.names[c]})` : ''}`;
 
 /** A number, or undefined for text that is not one ("NaN" and "Infinity" parse; checkRows rejects them). */
 function parseCell(cell: string): number | undefined {
   const text = cell.trim();
   const value = Number(text);
   return text === '' || (Number.isNaN(value) && text !== 'NaN') ? undefined : value;
-}
-
-function labelIndex(path: string, labelColumn: number | string, names: string[], width: number): number {
-  if (typeof labelColumn === 'string') {
-    const index = names.indexOf(labelColumn);
-    if (index < 0) {
-      throw new UserError(`${path}: no column named "${labelColumn}" in the header (${names.join(', ')})`);
-    }
-    return index;
-  }
-  if (labelColumn >= width) {
-    throw new UserError(`${path}: labelColumn is ${labelColumn} (0-based) but lines have ${width} columns`);
-  }
-  return labelColumn;
-}
-
-export async function loadCsv(config: CsvConfig, seed: number, maxBytes: number): Promise<Dataset> {
-  const options = { labelColumn: config.labelColumn, header: config.header };
-  const train = await readCsv(config.path, { ...options, maxBytes, field: 'data.path' });
-  let splits: { train: RawRows; test: RawRows | null };
-  const labelFiles = [{ file: config.path, labels: train.labels, locate: train.locate }];
-  if (config.testPath !== undefined) {
-    const left = maxBytes - dataArenaBytes({ features: train.features, trainRows: train.count, testRows: 0 });
-    const test = await readCsv(config.testPath, { ...options, maxBytes: left, field: 'data.testPath', testRows: true });
-    if (test.features !== train.features) {
-      throw new UserError(
-        `${config.testPath} has ${test.features + 1} columns but ${config.path} has ${train.features + 1}`,
-      );
-    }
-    splits = { train, test };
-    labelFiles.push({ file: config.testPath, labels: test.labels, locate: test.locate });
-  } else {
-    const testCount = testRowsFor(config.testFraction ?? 0, train.count, config.path);
-    splits =
-      testCount === 0
-        ? { train, test: null }
-        : seededSplit(train, train.features, train.count - testCount, testCount, seed);
-  }
-  const classes = resolveClasses(labelFiles, config.classes);
-  return assembleDataset({
-    name: `csv:${basename(config.path)}`,
-    features: train.features,
-    classes,
-    ...splits,
-    normalize: config.normalize,
-    featureName: train.featureName,
-  });
 }

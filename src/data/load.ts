@@ -3,7 +3,7 @@
  * in types.ts, so that loaders and this dispatcher never import each other in a circle.
  */
 import { DEFAULT_MAX_DATA_BYTES } from './budget.ts';
-import { loadCsv } from './csv.ts';
+import { loadCsv } from './csv-source.ts';
 import { loadIdx } from './idx.ts';
 import { loadMnist } from './mnist.ts';
 import type { DataConfig } from './schema.ts';

@@ -5,12 +5,16 @@
  */
 import { UserError } from '../errors.ts';
 import { createRng, permutation, STREAM } from '../random.ts';
+import type { Split } from './types.ts';
 
 /** Rows as read: `inputs` is count × features, row-major, in the source's own number type. */
 export interface RawRows {
   inputs: Float64Array | Float32Array | Uint8Array;
+  /** count × labelWidth: class indices (width 1), or a regressor's targets. */
   labels: Float64Array;
   count: number;
+  /** Label values per row (default 1). */
+  labelWidth?: number;
 }
 
 /** The order the seeded split takes rows in: train = order[0, train), test = order[train, train + test). */
@@ -21,14 +25,15 @@ export function seededOrder(count: number, seed: number): Uint32Array {
 /** Copies rows `rows` (in that order) of a table of `features` features. */
 export function selectRows(table: RawRows, features: number, rows: ArrayLike<number>): RawRows {
   const count = rows.length;
+  const width = table.labelWidth ?? 1;
   const inputs = new (table.inputs.constructor as new (length: number) => RawRows['inputs'])(count * features);
-  const labels = new Float64Array(count);
+  const labels = new Float64Array(count * width);
   for (let r = 0; r < count; r++) {
     const from = rows[r] * features;
     inputs.set(table.inputs.subarray(from, from + features), r * features);
-    labels[r] = table.labels[rows[r]];
+    labels.set(table.labels.subarray(rows[r] * width, (rows[r] + 1) * width), r * width);
   }
-  return { inputs, labels, count };
+  return { inputs, labels, count, labelWidth: width };
 }
 
 /** The seeded split of a whole table: `train` rows, then `test` rows (test 0 gives null). */
@@ -55,4 +60,46 @@ export function testRowsFor(fraction: number, count: number, what: string): numb
     throw new UserError(`testFraction ${fraction} of ${count} rows in ${what} leaves ${left} rows`);
   }
   return test;
+}
+
+/**
+ * Holds out a seeded share of the training split as the validation split (data.validation): a
+ * permutation of its own stream (split, 1), the first round(count · fraction) rows for validation,
+ * the rest, in their original order, for training. Only training rows are ever taken, so the
+ * validation split never overlaps the test split. Throws when either side would be empty.
+ */
+export function holdOutValidation(
+  train: Split,
+  features: number,
+  fraction: number,
+  seed: number,
+  targetWidth = 1,
+): { train: Split; validation: Split } {
+  const held = Math.round(train.count * fraction);
+  if (held === 0 || held === train.count) {
+    const left = held === 0 ? 'no validation' : 'no training';
+    throw new UserError(
+      `data.validation ${fraction} of ${train.count} training rows leaves ${left} rows\n  → at data.validation`,
+    );
+  }
+  const order = permutation(train.count, createRng(seed, STREAM.split, 1));
+  const validationRows = order.subarray(0, held);
+  const isValidation = new Uint8Array(train.count);
+  for (const row of validationRows) isValidation[row] = 1;
+  const trainingRows = Uint32Array.from({ length: train.count }, (_, i) => i).filter((i) => !isValidation[i]);
+  return {
+    train: pickRows(train, features, targetWidth, trainingRows),
+    validation: pickRows(train, features, targetWidth, validationRows),
+  };
+}
+
+/** The given rows of a split; a row has `features` inputs and `targetWidth` targets (a regressor's several). */
+function pickRows(split: Split, features: number, targetWidth: number, rows: Uint32Array): Split {
+  const inputs = new Float32Array(rows.length * features);
+  const targets = new Float32Array(rows.length * targetWidth);
+  rows.forEach((row, r) => {
+    inputs.set(split.inputs.subarray(row * features, (row + 1) * features), r * features);
+    targets.set(split.targets.subarray(row * targetWidth, (row + 1) * targetWidth), r * targetWidth);
+  });
+  return { inputs, targets, count: rows.length };
 }

@@ -8,7 +8,7 @@ import type { Preprocessing } from './preprocess.ts';
 export interface Split {
   /** count × features, row-major. */
   inputs: Float32Array;
-  /** The class index of each row, in [0, classes). */
+  /** The class index of each row, in [0, classes); a regressor's: count × targetWidth values, row-major. */
   targets: Float32Array;
   count: number;
 }
@@ -16,7 +16,16 @@ export interface Split {
 export interface Dataset {
   name: string;
   features: number;
+  /** `regression`: CSV targetColumns, trained with the mse loss; every other source is a classifier. */
+  task: 'classification' | 'regression';
+  /** Target values per row: 1 (the class index), or the number of regression targets. */
+  targetWidth: number;
+  /** The number of classes (0 for a regressor). */
   classes: number;
+  /** Class names in class-index order (CSV string labels), or null when the classes are their indices. */
+  classNames: string[] | null;
+  /** A regressor's target column names, in output order; null for a classifier. */
+  targetNames: string[] | null;
   /**
    * Where `classes` comes from, for messages: "data.classes", "labels 0 to 9", or the largest
    * label's file and row when some classes below it never occur (a corrupt label?).

@@ -23,17 +23,31 @@ export interface RowsToCheck {
   count: number;
   features: number;
   locate: Locate;
+  /** Labels are regression targets, `labelWidth` per row: finite numbers, not class indices. */
+  regression?: boolean;
+  labelWidth?: number;
 }
 
-/** Throws unless every input is finite and every label an integer in [0, MAX_CLASSES). */
+/**
+ * Throws unless every input is finite and every label an integer in [0, MAX_CLASSES) (a
+ * regressor's targets: finite numbers).
+ */
 export function checkRows(rows: RowsToCheck): void {
   const { file, inputs, labels, count, features, locate } = rows;
   if (count === 0) throw new UserError(`${file}: no data rows`);
   if (inputs.length !== count * features) throw new Error(`${file}: ${inputs.length} inputs for ${count}×${features}`);
+  const width = rows.labelWidth ?? 1;
   for (let i = 0; i < count; i++) {
     for (let j = 0; j < features; j++) {
       const value = inputs[i * features + j];
       if (!Number.isFinite(value)) throw new UserError(`${file} ${locate(i, j)}: input is ${value}`);
+    }
+    if (rows.regression) {
+      for (let k = 0; k < width; k++) {
+        const value = labels[i * width + k];
+        if (!Number.isFinite(value)) throw new UserError(`${file} ${locate(i)}: target ${k} is ${value}`);
+      }
+      continue;
     }
     const label = labels[i];
     if (!Number.isInteger(label) || label < 0) {
@@ -59,8 +73,9 @@ export function checkDataset(dataset: Dataset): void {
   for (const [part, split] of splits) {
     if (!split) continue;
     const file = `${dataset.name} (${part} split)`;
-    if (split.targets.length !== split.count)
-      throw new Error(`${file}: ${split.targets.length} targets for ${split.count} rows`);
+    const width = dataset.targetWidth;
+    if (split.targets.length !== split.count * width)
+      throw new Error(`${file}: ${split.targets.length} targets for ${split.count}×${width}`);
     checkRows({
       file,
       inputs: split.inputs,
@@ -68,7 +83,10 @@ export function checkDataset(dataset: Dataset): void {
       count: split.count,
       features: dataset.features,
       locate: sampleIndex,
+      regression: dataset.task === 'regression',
+      labelWidth: width,
     });
+    if (dataset.task === 'regression') continue;
     for (let i = 0; i < split.count; i++) {
       if (split.targets[i] >= dataset.classes) {
         throw new UserError(

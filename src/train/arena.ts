@@ -1,4 +1,4 @@
-import { UserError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import type { Allocator } from '../tensor.ts';
 import { alignedFloats, type ArenaLayout, type Region } from './layout.ts';
 
@@ -26,6 +26,8 @@ export interface ArenaViews {
   readonly testTargets: Float32Array;
   readonly order: Uint32Array;
   readonly scratch: Float32Array[];
+  readonly clipSums: Float64Array;
+  readonly classWeights: Float32Array;
   readonly buffers: Float32Array[];
   readonly batchNorm: Float64Array;
 }
@@ -46,6 +48,8 @@ export function arenaViews(memory: WebAssembly.Memory, layout: ArenaLayout): Are
     testTargets: f32(layout.testTargets),
     order: new Uint32Array(buffer, layout.order.offset, layout.order.length),
     scratch: layout.scratch.map(f32),
+    clipSums: new Float64Array(buffer, layout.clipSums.offset, layout.clipSums.length),
+    classWeights: f32(layout.classWeights),
     buffers: layout.buffers.map(f32),
     batchNorm: new Float64Array(buffer, layout.batchNorm.offset, layout.batchNorm.length),
   };
@@ -85,9 +89,6 @@ export function allocateArena(layout: ArenaLayout): WebAssembly.Memory {
   try {
     return createArenaMemory(layout);
   } catch (error) {
-    throw new UserError(
-      `cannot allocate ${(layout.bytes / 2 ** 20).toFixed(0)} MiB of shared memory for this run ` +
-        `(${(error as Error).message}): use fewer units, chunks or workers`,
-    );
+    throw errors.arenaTooLarge(layout.bytes, (error as Error).message);
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, safetensorsMetadata, type NamedTensor } from '../io/safetensors.ts';
 import type { RunDirectory } from '../io/run-dir.ts';
 import type { EpochMetrics } from './metrics.ts';
+import type { ModelState } from './weights.ts';
 
 /**
  * The whole training state at a step boundary, so a run continues exactly where it stopped: the
@@ -28,6 +29,8 @@ export interface Checkpoint {
   readonly optimizerState: readonly Float32Array[];
   /** Batch norm's running statistics (the flat buffer vector; empty for a model without buffers). */
   readonly buffers: Float32Array;
+  /** The best epoch's parameters and buffers so far (train.earlyStopping), or null. */
+  readonly best: ModelState | null;
   readonly file: string;
 }
 
@@ -40,10 +43,13 @@ export function encodeCheckpoint(
   params: Float32Array,
   optimizerState: readonly Float32Array[],
   buffers: Float32Array = new Float32Array(0),
+  best: ModelState | null = null,
 ) {
   const tensors: Record<string, NamedTensor> = { params: { shape: [params.length], data: params } };
   optimizerState.forEach((data, j) => (tensors[`optimizer.${j}`] = { shape: [data.length], data }));
   if (buffers.length > 0) tensors.buffers = { shape: [buffers.length], data: buffers };
+  if (best) tensors.best = { shape: [best.params.length], data: best.params };
+  if (best && best.buffers.length > 0) tensors.best_buffers = { shape: [best.buffers.length], data: best.buffers };
   return encodeSafetensors(tensors, { format: FORMAT, state: JSON.stringify(state) });
 }
 
@@ -67,9 +73,10 @@ export function decodeCheckpoint(
     return t.data;
   };
   const optimizerState = Array.from({ length: stateCount }, (_, j) => vector(`optimizer.${j}`));
-  const buffers = bufferCount > 0 ? vector('buffers', bufferCount) : new Float32Array(0);
+  const buffersOf = (name: string) => (bufferCount > 0 ? vector(name, bufferCount) : new Float32Array(0));
+  const best = tensors.best ? { params: vector('best'), buffers: buffersOf('best_buffers') } : null;
   const state = JSON.parse(metadata.state) as TrainingState;
-  return { state, params: vector('params'), optimizerState, buffers, file };
+  return { state, params: vector('params'), optimizerState, buffers: buffersOf('buffers'), best, file };
 }
 
 /**
@@ -83,10 +90,11 @@ export function writeCheckpoint(
   optimizerState: readonly Float32Array[],
   keep: number,
   buffers?: Float32Array,
+  best: ModelState | null = null,
 ): void {
   directory.writeAtomic(
     `${FOLDER}/step-${String(state.step).padStart(9, '0')}.safetensors`,
-    encodeCheckpoint(state, params, optimizerState, buffers),
+    encodeCheckpoint(state, params, optimizerState, buffers, best),
   );
   for (const name of checkpointNames(directory.path).slice(keep)) directory.remove(`${FOLDER}/${name}`);
 }

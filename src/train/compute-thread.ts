@@ -2,13 +2,16 @@ import { selectKernels } from '../kernels/select.ts';
 import type { Kernels } from '../kernels/types.ts';
 import { prefix } from '../tensor.ts';
 import type { TrainingPass } from '../layers/layer.ts';
+import type { Targets } from '../layers/losses.ts';
 import type { ChainModel } from '../model/chain.ts';
 import { planModel } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
+import { clipFactor, globalNorm, scaleGradient, sumOfSquares } from './clip.ts';
 import { Slot } from './control.ts';
-import { StepFailure } from './errors.ts';
+import { StepFailure } from '../errors.ts';
 import { BatchNormStages } from './batch-norm-stages.ts';
-import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
+import { applyOptimizer, decayPieces, type DecayPiece, type OptimizerVectors } from './optimizer.ts';
+import { absoluteErrorSum } from './regression-metrics.ts';
 import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';
 import { chunkBounds, rangeBounds } from './partition.ts';
@@ -44,6 +47,8 @@ export class ComputeThread implements PhaseWork {
   private readonly rangeGrads: Float32Array[];
   /** [buffer][range]: that range of the parameters and of each optimizer-state vector. */
   private readonly rangeVectors: OptimizerVectors[][];
+  /** [range]: which of its elements weight decay applies to (optimizer.applyTo). */
+  private readonly rangeDecay: DecayPiece[][];
   /** What a training forward tells the layers (dropout's mask key): step and rows, set per chunk. */
   private readonly pass: { -readonly [K in keyof TrainingPass]: TrainingPass[K] };
   /** Batch norm's statistics stages, or null for a model without batch norm (one TRAIN phase per step). */
@@ -71,9 +76,11 @@ export class ComputeThread implements PhaseWork {
       alloc,
       this.views.params[0],
       this.views.slots[0],
+      setup.targetWidth,
       this.views.buffers[0],
     ));
-    this.pass = { seed: setup.seed, step: 0, samples: this.views.order, first: 0 };
+    const classWeights = setup.classWeighted ? this.views.classWeights : undefined;
+    this.pass = { seed: setup.seed, step: 0, samples: this.views.order, first: 0, classWeights };
     this.batchNorm = plan.bufferCount > 0 ? new BatchNormStages(plan, setup.chunks, this.views.batchNorm) : null;
     if (this.batchNorm) this.pass.batchStatistics = this.batchNorm;
     this.bufferViews = this.views.buffers.map((buffer) => this.model.buffersOf(buffer));
@@ -84,6 +91,7 @@ export class ComputeThread implements PhaseWork {
     );
     this.rangeSlots = ranges.map(([a, b]) => this.views.slots.map((slot) => slot.subarray(a, b)));
     this.rangeGrads = ranges.map(([a, b]) => this.views.grads.subarray(a, b));
+    this.rangeDecay = ranges.map(([a, b]) => decayPieces(plan.params, setup.optimizer, a, b));
     this.rangeVectors = this.views.params.map((buffer, i) =>
       ranges.map(([a, b]) => ({
         params: buffer.subarray(a, b),
@@ -107,35 +115,41 @@ export class ComputeThread implements PhaseWork {
     }
     const { order, trainInputs, trainTargets } = this.views;
     this.kernels.gatherRows(trainInputs, order, phase.batchStart + start, rows, features, this.input);
-    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, 1, this.targets);
+    const width = this.setup.targetWidth;
+    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, width, this.targets);
     this.model.bindValues(this.paramValues[phase.params]);
     this.model.bindGradients(this.slotGradients[c]);
     const x = { shape: [rows, features], data: prefix(this.input, rows * features) };
     this.pass.step = phase.step;
     this.pass.first = phase.batchStart + start;
-    const { output, lossSum } = this.model.forwardLoss(x, this.targets, this.pass);
+    const { output, lossSum } = this.model.forwardLoss(x, this.targetsOf(this.targets, rows), this.pass);
     this.model.backward();
     stats[3 * c] = lossSum;
-    stats[3 * c + 1] = countCorrect(output.data, this.targets, rows, classes);
+    stats[3 * c + 1] = this.secondStat(output.data, this.targets, rows, classes);
     stats[3 * c + 2] = rows;
   }
 
-  /** Forward only on rows [e·maxRows, …) of the test split: loss sum and correct count. */
+  /**
+   * Forward only on rows [e·maxRows, …) of the evaluated split — rows [batchStart, batchStart +
+   * batchSize) of the evaluation region (the test split, then the validation split): loss sum and
+   * correct count.
+   */
   evalChunk(phase: Phase, e: number): void {
-    const { features, classes, maxRows, testCount } = this.setup;
-    const start = e * maxRows;
-    const rows = Math.min(maxRows, testCount - start);
+    const { features, classes, maxRows } = this.setup;
+    const start = phase.batchStart + e * maxRows;
+    const rows = Math.min(maxRows, phase.batchStart + phase.batchSize - start);
     if (e >= phase.chunks || rows <= 0) throw outOfRange(phase, `evaluation chunk ${e}`, phase.chunks);
     const x = {
       shape: [rows, features],
       data: this.views.testInputs.subarray(start * features, (start + rows) * features),
     };
-    const targets = this.views.testTargets.subarray(start, start + rows);
+    const width = this.setup.targetWidth;
+    const targets = this.views.testTargets.subarray(start * width, (start + rows) * width);
     this.model.bindValues(this.paramValues[phase.params]);
     this.model.bindBuffers(this.bufferViews[phase.params]);
-    const { output, lossSum } = this.model.forwardLoss(x, targets);
+    const { output, lossSum } = this.model.forwardLoss(x, this.targetsOf(targets, rows));
     this.views.stats[3 * e] = lossSum;
-    this.views.stats[3 * e + 1] = countCorrect(output.data, targets, rows, classes);
+    this.views.stats[3 * e + 1] = this.secondStat(output.data, targets, rows, classes);
     this.views.stats[3 * e + 2] = rows;
   }
 
@@ -151,6 +165,29 @@ export class ComputeThread implements PhaseWork {
     if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, 1 / phase.batchSize)) {
       Atomics.store(this.views.control, Slot.NON_FINITE, 1);
     }
+    if (this.setup.clipGradientNorm !== undefined) {
+      this.views.clipSums[r] = sumOfSquares(grads); // the update waits for every range's sum (updateRange)
+      return;
+    }
+    this.update(phase, r);
+  }
+
+  /**
+   * Range r of an UPDATE phase (gradient clipping): every range adds the same R sums in range order,
+   * so every thread scales by the same factor, then applies the optimizer as reduceRange does.
+   */
+  updateRange(phase: Phase, r: number): void {
+    const maxNorm = this.setup.clipGradientNorm;
+    if (maxNorm === undefined || r >= this.rangeGrads.length) {
+      throw outOfRange(phase, `update range ${r}`, maxNorm === undefined ? 0 : this.rangeGrads.length);
+    }
+    scaleGradient(this.rangeGrads[r], clipFactor(globalNorm(this.views.clipSums), maxNorm));
+    this.update(phase, r);
+  }
+
+  /** The optimizer on range r: reads the phase's buffer and writes the other one. */
+  private update(phase: Phase, r: number): void {
+    const grads = this.rangeGrads[r];
     const current = phase.params;
     // phase.step is 0-based; Adam's bias correction counts from 1.
     const [from, to] = [this.rangeVectors[current][r], this.rangeVectors[1 - current][r]];
@@ -162,7 +199,20 @@ export class ComputeThread implements PhaseWork {
       stepsPerEpoch,
       totalSteps,
     );
-    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate);
+    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate, this.rangeDecay[r]);
+  }
+
+  /** Class indices as they are; a regressor's targets as a rows × outputs tensor (mse). */
+  private targetsOf(targets: Float32Array, rows: number): Targets {
+    const width = this.setup.targetWidth;
+    if (this.setup.task === 'classification') return targets;
+    return { shape: [rows, width], data: targets.subarray(0, rows * width) };
+  }
+
+  /** Correct rows of a classifier; Σ|y − t| of a regressor. */
+  private secondStat(output: Float32Array, targets: Float32Array, rows: number, classes: number): number {
+    if (this.setup.task === 'classification') return countCorrect(output, targets, rows, classes);
+    return absoluteErrorSum(output, targets, rows * this.setup.targetWidth);
   }
 
   /**
@@ -181,13 +231,14 @@ export class ComputeThread implements PhaseWork {
     if (rows === 0) return stages.emptyChunk(phase.stage, c);
     const { order, trainInputs, trainTargets } = this.views;
     this.kernels.gatherRows(trainInputs, order, phase.batchStart + start, rows, features, this.input);
-    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, 1, this.targets);
+    const width = this.setup.targetWidth;
+    this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, width, this.targets);
     this.model.bindValues(this.paramValues[phase.params]);
     this.model.bindGradients(this.slotGradients[c]); // overwritten by the TRAIN phase's chunk c
     this.pass.step = phase.step;
     this.pass.first = phase.batchStart + start;
     const x = { shape: [rows, features], data: prefix(this.input, rows * features) };
-    stages.runStage(phase.stage, c, this.model, x, this.targets, this.pass);
+    stages.runStage(phase.stage, c, this.model, x, this.targetsOf(this.targets, rows), this.pass);
   }
 
   /** STATS phases each training step needs before its TRAIN phase (0 without batch norm). */

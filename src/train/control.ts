@@ -31,8 +31,12 @@ export const Slot = {
   READY: 21,
 } as const;
 
-/** STATS: a batch-norm statistics stage of a training step (chunks only), published before its TRAIN. */
-export const Command = { IDLE: 0, TRAIN: 1, EVAL: 2, STOP: 3, STATS: 4 } as const;
+/**
+ * UPDATE (only with train.clipGradientNorm): ranges only, after a TRAIN phase that reduced without
+ * updating; each range scales its piece of the gradient by the clip factor and applies the optimizer.
+ * STATS (only with batch norm): a statistics stage of a training step (chunks only), published before its TRAIN.
+ */
+export const Command = { IDLE: 0, TRAIN: 1, EVAL: 2, STOP: 3, UPDATE: 4, STATS: 5 } as const;
 
 /**
  * The shared-memory operations the protocol is written with. Production threads use `atomicWords`

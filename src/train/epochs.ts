@@ -8,9 +8,11 @@ import type { ArenaViews } from './arena.ts';
 import { writeCheckpoint, type TrainingState } from './checkpoint.ts';
 import type { Coordinator } from './coordinator.ts';
 import { checkParamsFinite, checkStepFinite } from './divergence.ts';
+import { regressionMetrics, totalSumOfSquares } from './regression-metrics.ts';
 import { learningRateAt } from './schedule.ts';
 import type { EpochMetrics, StepProgress } from './metrics.ts';
-import { weightsOf } from './weights.ts';
+import { ModelSelection } from './selection.ts';
+import { weightsOf, type ModelState } from './weights.ts';
 
 /** How often the step loop lets the event loop run (signal handlers, timers): latency of a stop request. */
 const YIELD_MS = 50;
@@ -23,6 +25,10 @@ export interface EpochLoop {
   readonly coordinator: Coordinator;
   readonly directory: RunDirectory | null;
   readonly threads: number;
+  /** A validation split is evaluated after each epoch (data.validation). */
+  readonly validating: boolean;
+  /** The best epoch's parameters and buffers kept by early stopping before a resume (its checkpoint's), or null. */
+  readonly best: ModelState | null;
   /** A stop request: the run finishes the current step, writes a checkpoint and returns. */
   readonly signal?: AbortSignal;
   readonly onStep?: (progress: StepProgress) => void;
@@ -35,6 +41,8 @@ export interface LoopResult {
   /** Seconds spent in training steps (evaluation and checkpoints excluded). */
   readonly trainSeconds: number;
   readonly samplesTrained: number;
+  /** Early stopping's state (null without train.earlyStopping). */
+  readonly selection: ModelSelection | null;
 }
 
 /**
@@ -53,6 +61,10 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
   const totalSteps = config.train.epochs * steps;
   let { step, lossSum, correct } = start;
   const metrics = [...start.metrics];
+  const rule = config.train.earlyStopping;
+  const selection = rule ? new ModelSelection(rule, plan, directory, loop.best, metrics) : null;
+  // With a validation split, model selection must never see the test split: it is scored at the end.
+  const testEachEpoch = dataset.test !== null && (!loop.validating || config.train.testEveryEpoch === true);
   let trainSeconds = 0;
   let samplesTrained = 0;
   let lastCheckpoint = performance.now();
@@ -60,11 +72,14 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
   const save = (state: TrainingState) => {
     if (!directory) return;
     const [params, buffers] = [coordinator.committedParams(), coordinator.committedBuffers()];
-    writeCheckpoint(directory, state, params, coordinator.committedOptimizerState(), every.keep, buffers);
+    const optimizerState = coordinator.committedOptimizerState();
+    writeCheckpoint(directory, state, params, optimizerState, every.keep, buffers, selection?.best ?? null);
     lastCheckpoint = performance.now();
   };
 
-  for (let epoch = start.epoch; epoch <= config.train.epochs; epoch++) {
+  // Resumed from the checkpoint of the epoch that stopped the run: nothing is left to train.
+  const stoppedAlready = selection?.stopped ?? false;
+  for (let epoch = start.epoch; epoch <= config.train.epochs && !stoppedAlready; epoch++) {
     const epochStart = performance.now();
     views.order.set(permutation(count, createRng(config.seed, STREAM.order, epoch)));
     const first = epoch === start.epoch ? start.stepInEpoch : 0;
@@ -94,7 +109,7 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
       if (loop.signal?.aborted) {
         save(state);
         trainSeconds += (performance.now() - epochStart) / 1000;
-        return { state, status: 'interrupted', trainSeconds, samplesTrained };
+        return { state, status: 'interrupted', trainSeconds, samplesTrained, selection };
       }
       const dueBySteps = every.everySteps !== undefined && step % every.everySteps === 0;
       if (dueBySteps || performance.now() - lastCheckpoint > every.everySeconds * 1000) save(state);
@@ -102,13 +117,17 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
     const trainEnd = performance.now();
     trainSeconds += (trainEnd - epochStart) / 1000;
     checkParamsFinite(plan, { epoch, stepInEpoch: steps, step }, coordinator.committedParams(), directory?.path);
-    const test = dataset.test ? await coordinator.evaluate() : null;
+    const test = testEachEpoch ? await coordinator.evaluate('test') : null;
+    const validation = loop.validating ? await coordinator.evaluate('validation') : null;
     const epochMetrics: EpochMetrics = {
       epoch,
       loss: lossSum / count,
-      trainAccuracy: correct / count,
-      testAccuracy: test ? test.correct / test.count : null,
+      ...scores(dataset, { lossSum, correct, count }, test),
       testLoss: test ? test.lossSum / test.count : null,
+      ...(validation && {
+        validationLoss: validation.lossSum / validation.count,
+        validationAccuracy: validation.correct / validation.count,
+      }),
       learningRate: learningRateAt(optimizer.schedule, optimizer.learningRate, (epoch - 1) * steps, steps, totalSteps),
       samplesPerSec: (count - first * batchSize) / ((trainEnd - epochStart) / 1000),
       seconds: (performance.now() - epochStart) / 1000,
@@ -118,13 +137,42 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
     directory?.appendLine('metrics.jsonl', epochMetrics);
     const weights = weightsOf(plan, coordinator.committedParams(), coordinator.committedBuffers());
     directory?.writeAtomic('model.safetensors', encodeSafetensors(weights, weightsMetadata(epoch)));
+    const stop = selection?.afterEpoch(metrics, coordinator.committedParams(), coordinator.committedBuffers()) ?? false;
     const state = { epoch: epoch + 1, stepInEpoch: 0, step, lossSum: 0, correct: 0, metrics };
     save(state);
     loop.onEpoch?.(epochMetrics);
+    if (stop) return { state, status: 'complete', trainSeconds, samplesTrained, selection };
     if (loop.signal?.aborted && epoch < config.train.epochs) {
-      return { state, status: 'interrupted', trainSeconds, samplesTrained };
+      return { state, status: 'interrupted', trainSeconds, samplesTrained, selection };
     }
   }
+  if (stoppedAlready) return { state: start, status: 'complete', trainSeconds, samplesTrained, selection };
   const state = { epoch: config.train.epochs + 1, stepInEpoch: 0, step, lossSum: 0, correct: 0, metrics };
-  return { state, status: 'complete', trainSeconds, samplesTrained };
+  return { state, status: 'complete', trainSeconds, samplesTrained, selection };
+}
+
+type Sums = { lossSum: number; correct: number; count: number };
+
+/** A classifier's accuracies; a regressor's mse, mae and R² (`correct` then holds Σ|y − t|). */
+function scores(dataset: Dataset, train: Sums, test: Sums | null): Partial<EpochMetrics> {
+  if (dataset.task === 'classification') {
+    return { trainAccuracy: train.correct / train.count, testAccuracy: test ? test.correct / test.count : null };
+  }
+  const width = dataset.targetWidth;
+  const of = (sums: Sums, split: { targets: Float32Array; count: number }) =>
+    regressionMetrics(
+      { lossSum: sums.lossSum, absoluteErrorSum: sums.correct, count: sums.count },
+      width,
+      totalSumOfSquares(split.targets, split.count, width),
+    );
+  const t = of(train, dataset.train);
+  const e = test && dataset.test ? of(test, dataset.test) : null;
+  return {
+    trainMse: t.mse,
+    trainMae: t.mae,
+    trainR2: t.r2,
+    testMse: e?.mse ?? null,
+    testMae: e?.mae ?? null,
+    testR2: e?.r2 ?? null,
+  };
 }

@@ -25,6 +25,8 @@ export interface ArenaLayout {
   readonly testTargets: Region;
   readonly order: Region; // Uint32: this epoch's order of the training rows
   readonly scratch: Region[]; // Float32: one per compute thread (model buffers, gathered rows)
+  readonly clipSums: Region; // Float64: Σg² of each reduce range (train.clipGradientNorm; else empty)
+  readonly classWeights: Region; // Float32: one loss weight per class (train.classWeights; else empty)
   // Batch norm only (empty otherwise, so other models' layout is unchanged): the running statistics,
   // double-buffered and committed with the parameters, and the per-chunk partial sums (float64) of
   // the statistics phases (batch-norm-stages.ts).
@@ -42,8 +44,14 @@ export interface LayoutSpec {
   readonly features: number;
   readonly trainCount: number;
   readonly testCount: number;
+  /** Target values per row: 1 (a class index) or a regressor's outputs (default 1). */
+  readonly targetWidth?: number;
   readonly threads: number;
   readonly scratchFloats: number;
+  /** Reduce ranges when gradients are clipped (one float64 sum each), else 0. */
+  readonly clipRanges?: number;
+  /** Classes when the loss is class-weighted, else 0. */
+  readonly weightedClasses?: number;
   /** Batch norm's running statistics (plan.bufferCount) and its partial sums (batchNormPartialCount). */
   readonly bufferCount?: number;
   readonly batchNormPartials?: number;
@@ -71,11 +79,13 @@ export function layoutArena(spec: LayoutSpec): ArenaLayout {
     optimizerState: [0, 1].map(() => many(spec.optimizerStateCount, spec.paramCount)),
     slots: many(spec.chunks, spec.paramCount),
     trainInputs: floats(spec.trainCount * spec.features),
-    trainTargets: floats(spec.trainCount),
+    trainTargets: floats(spec.trainCount * (spec.targetWidth ?? 1)),
     testInputs: floats(spec.testCount * spec.features),
-    testTargets: floats(spec.testCount),
+    testTargets: floats(spec.testCount * (spec.targetWidth ?? 1)),
     order: take(spec.trainCount, 4),
     scratch: many(spec.threads, spec.scratchFloats),
+    clipSums: take(spec.clipRanges ?? 0, 8),
+    classWeights: floats(spec.weightedClasses ?? 0),
     buffers: many(2, spec.bufferCount ?? 0),
     batchNorm: take(spec.batchNormPartials ?? 0, 8),
   };

@@ -14,16 +14,18 @@ export function buildThreadModel(
   alloc: Allocator,
   params: Float32Array,
   grads: Float32Array,
+  /** Target values per row: 1 (a class index) or a regressor's outputs. */
+  targetWidth = 1,
   buffers?: Float32Array,
 ) {
   const input = alloc.floats(maxRows * plan.inputs);
-  const targets = alloc.floats(maxRows);
+  const targets = alloc.floats(maxRows * targetWidth);
   const model = new ChainModel(plan, params, grads, maxRows, { kernels, alloc }, buffers);
   return { input, targets, model };
 }
 
 /** Floats of scratch one thread needs, measured by building its model with a counting allocator. */
-export function measureScratchFloats(plan: ModelPlan, maxRows: number): number {
+export function measureScratchFloats(plan: ModelPlan, maxRows: number, targetWidth = 1): number {
   const counter = countingAllocator();
   try {
     buildThreadModel(
@@ -33,6 +35,7 @@ export function measureScratchFloats(plan: ModelPlan, maxRows: number): number {
       counter,
       new Float32Array(plan.paramCount),
       new Float32Array(plan.paramCount),
+      targetWidth,
     );
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;

@@ -7,11 +7,14 @@ import type { NamedTensor } from '../io/safetensors.ts';
 import { initBuffers, initParams } from '../model/init.ts';
 import { confusionOf } from '../use/confusion.ts';
 import { describeModel } from '../use/describe.ts';
+import type { WorkerChoice } from './auto-workers.ts';
 import { allocateArena, arenaViews, type ArenaViews } from './arena.ts';
 import type { Checkpoint, TrainingState } from './checkpoint.ts';
 import { Coordinator } from './coordinator.ts';
 import { runEpochs, type LoopResult } from './epochs.ts';
+import { finalScores, type FinalScores } from './final-scores.ts';
 import type { EpochMetrics, StepProgress, TrainSummary } from './metrics.ts';
+import { machineInfo } from './machine.ts';
 import { optimizerStateCount } from './optimizer.ts';
 import { resumePoint } from './resume.ts';
 import { prepareRun } from './setup.ts';
@@ -35,7 +38,9 @@ export interface TrainOptions {
   resume?: boolean;
   /** Stops the run gracefully: the current step finishes, a checkpoint is written, status `interrupted`. */
   signal?: AbortSignal;
-  onStart?: (config: RunConfig, resumedFrom: TrainingState | null) => void;
+  /** Before the data is read (it can take seconds: a 60k-image IDX file). */
+  onLoadingData?: () => void;
+  onStart?: (config: RunConfig, resumedFrom: TrainingState | null, run: StartInfo) => void;
   onEpoch?: (metrics: EpochMetrics) => void;
   onStep?: (progress: StepProgress) => void;
   /** A step failed (a worker crashed or threw) and is retried on fresh workers. */
@@ -44,6 +49,16 @@ export interface TrainOptions {
   onWarning?: (message: string) => void;
   /** The module each worker thread runs (default workers/trainer.ts); a wrapper must serve the same protocol. */
   workerFile?: string;
+}
+
+/** What a run is about to do, once its data is loaded: for a one-line summary. */
+export interface StartInfo {
+  /** Features per sample, then each layer's per-sample output size. */
+  readonly widths: number[];
+  readonly parameters: number;
+  readonly trainRows: number;
+  readonly testRows: number;
+  readonly workers: WorkerChoice;
 }
 
 export interface TrainResult {
@@ -62,7 +77,8 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   const raw = structuredClone(input) as RunConfigInput;
   if (options.workers !== undefined) raw.parallel = { ...raw.parallel, workers: options.workers };
   const config = parseConfig(raw, options.source);
-  const { dataset, plan, setup } = await prepareRun(config);
+  options.onLoadingData?.();
+  const { dataset, validation, classWeights, plan, setup, workers } = await prepareRun(config);
   for (const warning of dataset.warnings) options.onWarning?.(warning);
   if (setup.threads > availableParallelism()) {
     options.onWarning?.(
@@ -90,10 +106,19 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       directory.writeAtomic('metrics.jsonl', resumed.state.metrics.map((m) => JSON.stringify(m) + '\n').join(''));
       directory.remove('summary.json');
     }
-    options.onStart?.(config, resumed?.state ?? null);
+    options.onStart?.(config, resumed?.state ?? null, {
+      widths: [plan.inputs, ...plan.shapes.map((shape) => shape.reduce((a, b) => a * b, 1))],
+      parameters: plan.paramCount,
+      trainRows: dataset.train.count,
+      testRows: dataset.test?.count ?? 0,
+      workers,
+    });
 
     const views = arenaViews(memory, setup.layout);
     fillArena(views, dataset, resumed);
+    if (validation) views.testInputs.set(validation.inputs, setup.testCount * dataset.features);
+    if (validation) views.testTargets.set(validation.targets, setup.testCount);
+    if (classWeights) views.classWeights.set(classWeights);
     if (!resumed) initParams(plan, views.params[0], config.seed);
     if (!resumed) initBuffers(plan, views.buffers[0]);
     const coordinator = new Coordinator(memory, setup, {
@@ -103,21 +128,26 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     });
     const started = performance.now();
     let loop: LoopResult;
+    let final: FinalScores = {};
     try {
       await coordinator.start();
       const start = resumed?.state ?? { epoch: 1, stepInEpoch: 0, step: 0, lossSum: 0, correct: 0, metrics: [] };
+      const [validating, best] = [validation !== null, resumed?.best ?? null];
       loop = await runEpochs(
-        { config, plan, dataset, views, coordinator, directory, threads: setup.threads, ...options },
+        { config, plan, dataset, views, coordinator, directory, threads: setup.threads, validating, best, ...options },
         start,
       );
+      if (loop.status === 'complete') final = await finalScores(config, dataset, validating, coordinator, loop);
     } finally {
       await coordinator.close();
     }
-    if (directory && dataset.test && loop.status === 'complete') {
+    if (directory && dataset.test && dataset.task === 'classification' && loop.status === 'complete') {
       const split = dataset.test;
       const params = coordinator.committedParams();
       const buffers = coordinator.committedBuffers();
-      directory.writeJson('confusion.json', confusionOf({ plan, params, buffers, split, kernels: setup.kernels }));
+      const { classNames } = dataset;
+      const kernels = setup.kernels;
+      directory.writeJson('confusion.json', confusionOf({ plan, params, buffers, split, classNames, kernels }));
     }
     const metrics = [...loop.state.metrics];
     const last = metrics.at(-1);
@@ -130,12 +160,18 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       loss: last?.loss ?? null,
       trainAccuracy: last?.trainAccuracy ?? null,
       testAccuracy: last?.testAccuracy ?? null,
+      ...final,
+      ...loop.selection?.summary(metrics.length, config.train.epochs),
+      ...(dataset.task === 'regression'
+        ? { testMse: last?.testMse ?? null, testMae: last?.testMae ?? null, testR2: last?.testR2 ?? null }
+        : {}),
       seconds: (performance.now() - started) / 1000,
       samplesPerSec: loop.trainSeconds > 0 ? loop.samplesTrained / loop.trainSeconds : null,
       workers: setup.threads,
       chunks: setup.chunks,
       kernels: setup.kernels,
       parameters: plan.paramCount,
+      machine: machineInfo(),
     };
     directory?.writeJson('summary.json', summary);
     const weights = weightsOf(plan, coordinator.committedParams(), coordinator.committedBuffers());

@@ -23,7 +23,7 @@ export interface ConfusionArgs {
 export function confusionOf(args: ConfusionArgs): Confusion {
   const { plan, params, split } = args;
   const blockRows = args.blockRows ?? DEFAULT_BLOCK_ROWS;
-  const engine = new ForwardEngine(plan, params, args.kernels ?? 'wasm', blockRows, args.buffers);
+  const engine = new ForwardEngine(plan, params, args.kernels ?? 'wasm', blockRows, false, args.buffers);
   const confusion = emptyConfusion(classLabels(args.classNames ?? null, plan.outputs));
   const predicted = new Int32Array(engine.blockRows);
   for (let start = 0; start < split.count; start += engine.blockRows) {

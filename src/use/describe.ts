@@ -16,6 +16,8 @@ export interface DescribedData {
   /** What was applied to the raw inputs, with the training split's statistics (`dataset.preprocessing`). */
   readonly preprocessing?: Preprocessing | null;
   readonly task?: 'classification' | 'regression';
+  /** A regressor's target names (CSV targetColumns), in output order. */
+  readonly targetNames?: readonly string[] | null;
   /** The training split: its smallest and largest input are recorded, so predict can warn about unscaled input. */
   readonly train?: { readonly inputs: ArrayLike<number> };
 }
@@ -39,6 +41,7 @@ export function describeModel(
     input: { features: plan.inputs, shape: [...plan.inputShape] },
     outputs: plan.outputs,
     classes: data.classNames ? [...data.classNames] : null,
+    ...(data.targetNames ? { targets: [...data.targetNames] } : {}),
     loss: plan.config.loss,
     preprocessing: data.preprocessing ?? null,
     inputRange: data.train ? rangeOf(data.train.inputs) : null,

@@ -35,6 +35,8 @@ export class ForwardEngine {
     params: Float32Array,
     kernels: KernelName,
     readonly blockRows: number = DEFAULT_BLOCK_ROWS,
+    /** Regression: targets are rows × outputs values (mse), not class indices. */
+    private readonly regression = false,
     /** Batch norm's running statistics in the plan's buffer layout (default: their starting values). */
     buffers?: Float32Array,
   ) {
@@ -42,7 +44,8 @@ export class ForwardEngine {
     this.kernels = kernels;
     // Measure first (a throwaway build on heap arrays), then build for real in a memory of that size.
     const counter = countingAllocator();
-    buildInto(plan, blockRows, counter, referenceKernels);
+    const targetWidth = regression ? plan.outputs : 1;
+    buildInto(plan, blockRows, targetWidth, counter, referenceKernels);
     const bytes = WASM_RESERVED_BYTES + 64 + counter.total * 4;
     const pages = Math.ceil(bytes / PAGE_BYTES);
     if (pages > MAX_PAGES) {
@@ -52,7 +55,7 @@ export class ForwardEngine {
     }
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const region = new Float32Array(memory.buffer, WASM_RESERVED_BYTES, (pages * PAGE_BYTES - WASM_RESERVED_BYTES) / 4);
-    const built = buildInto(plan, blockRows, bumpAllocator(region), selectKernels(kernels, memory));
+    const built = buildInto(plan, blockRows, targetWidth, bumpAllocator(region), selectKernels(kernels, memory));
     built.params.set(params);
     if (buffers) built.model.buffersOf(buffers).forEach((values, i) => built.model.buffers[i].value.set(values));
     this.model = built.model;
@@ -75,12 +78,17 @@ export class ForwardEngine {
     });
   }
 
-  /** Outputs and the loss SUM over the block, with class-index targets — what training's evaluation computes. */
+  /**
+   * Outputs and the loss SUM over the block — what training's evaluation computes — with
+   * class-index targets, or a regressor's rows × outputs target values.
+   */
   forwardLoss(rows: number, targets: ArrayLike<number>): { output: Tensor; lossSum: number } {
     this.checkRows(rows);
-    for (let i = 0; i < rows; i++) this.targets[i] = targets[i];
+    const width = this.regression ? this.plan.outputs : 1;
+    for (let i = 0; i < rows * width; i++) this.targets[i] = targets[i];
     const x = { shape: [rows, this.plan.inputs], data: this.input.subarray(0, rows * this.plan.inputs) };
-    return this.model.forwardLoss(x, this.targets.subarray(0, rows));
+    const data = this.targets.subarray(0, rows * width);
+    return this.model.forwardLoss(x, this.regression ? { shape: [rows, width], data } : data);
   }
 
   private checkRows(rows: number): void {
@@ -90,11 +98,11 @@ export class ForwardEngine {
 }
 
 /** Parameters, (unused) gradients, a block of inputs and targets, then the model's own buffers, in that order. */
-function buildInto(plan: ModelPlan, blockRows: number, alloc: Allocator, kernels: Kernels) {
+function buildInto(plan: ModelPlan, blockRows: number, targetWidth: number, alloc: Allocator, kernels: Kernels) {
   const params = alloc.floats(plan.paramCount);
   const grads = alloc.floats(plan.paramCount);
   const input = alloc.floats(blockRows * plan.inputs);
-  const targets = alloc.floats(blockRows);
+  const targets = alloc.floats(blockRows * targetWidth);
   const model = new ChainModel(plan, params, grads, blockRows, { kernels, alloc });
   return { params, input, targets, model };
 }

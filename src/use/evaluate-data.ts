@@ -10,16 +10,16 @@ import { loadDataset } from '../data/load.ts';
 import { dataConfigSchema, type DataConfig } from '../data/schema.ts';
 import { UserError } from '../errors.ts';
 import { formatIssues } from '../io/json-file.ts';
-import { classIndices, EvaluationAccumulator, type Evaluation } from './evaluation.ts';
-import { readInputBlocks } from './input/read.ts';
+import type { Evaluation } from './evaluation.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import type { StoredPreprocessing } from './model-json.ts';
 import { describePreprocessing } from './preprocess.ts';
+import type { RegressionEvaluation } from './regression-evaluation.ts';
 
 export type SplitName = 'test' | 'train';
 
 export interface EvaluatedData {
-  readonly evaluation: Evaluation;
+  readonly evaluation: Evaluation | RegressionEvaluation;
   /** What was evaluated, for the report: `the test split of mnist`, `data/iris-test.csv`. */
   readonly what: string;
 }
@@ -63,7 +63,7 @@ export async function evaluateConfigSplit(
     ? Math.ceil(Math.min(training.train.batchSize, dataset.train.count) / training.parallel.chunks)
     : undefined;
   return {
-    evaluation: model.evaluate(rows, { blockRows }),
+    evaluation: await model.evaluateAsync(rows, { blockRows }),
     what: `the ${split} split of ${dataset.name} (from ${source.name})`,
   };
 }
@@ -101,31 +101,7 @@ export function readConfigObject(path: string): Record<string, unknown> | null {
   }
 }
 
-/** A file of labelled rows, streamed in blocks through the model. */
-export async function evaluateFile(
-  model: LoadedModel,
-  path: string,
-  options: { labelsFile?: string; labelColumn?: number | string },
-): Promise<EvaluatedData> {
-  const accumulator = new EvaluationAccumulator(model.classes);
-  const targets = new Float32Array(model.rowsPerBlock);
-  const named = model.description.classes !== null;
-  const blocks = readInputBlocks(path, {
-    features: model.features,
-    blockRows: model.rowsPerBlock,
-    labels: 'required',
-    labelColumn: options.labelColumn,
-    labelsFile: options.labelsFile,
-    namedLabels: named,
-  });
-  for await (const block of blocks) {
-    classIndices(block.labels!, 0, block.count, model.classes, named, (i) => block.where(i), targets);
-    model.prepare(block.values, block.count);
-    const { output, lossSum } = model.runWithLoss(block.count, targets);
-    accumulator.add(output.data, targets, block.count, lossSum);
-  }
-  return { evaluation: accumulator.result(), what: path };
-}
+export { evaluateFile, type FileOptions } from './evaluate-file.ts';
 
 /** `÷ 1` is no preprocessing at all (one source may write it one way, another the other). */
 function canonical(spec: StoredPreprocessing): StoredPreprocessing {

@@ -15,6 +15,7 @@ import {
 } from './metrics.ts';
 
 export interface Evaluation {
+  task: 'classification';
   /** Rows evaluated. */
   count: number;
   /** Mean loss per row (the model's loss: softmax cross-entropy, or ½‖y − t‖² for mse). */
@@ -51,6 +52,7 @@ export class EvaluationAccumulator {
     const correct = this.confusion.matrix.reduce((sum, row, i) => sum + row[i], 0);
     const perClass = classMetrics(this.confusion);
     return {
+      task: 'classification',
       count: this.count,
       loss: this.lossSum / this.count,
       correct,

@@ -11,20 +11,13 @@ import { classIndices, EvaluationAccumulator, type Evaluation } from './evaluati
 import { argmaxInto, classLabels, softmaxInto } from './metrics.ts';
 import type { ModelDescription } from './model-json.ts';
 import { preprocessInto } from './preprocess.ts';
+import { evaluateInParallel, threadsFor } from './parallel-eval.ts';
+import { evaluateRegressor } from './regression-data.ts';
+import { targetLabels, type RegressionEvaluation } from './regression-evaluation.ts';
+import type { EvaluationData } from './evaluation-data.ts';
 import { rowSource, type Rows } from './rows.ts';
 
-/** Rows as a data loader gives them: already preprocessed float32 inputs, class-index targets. */
-export interface PreparedSplit {
-  readonly inputs: Float32Array;
-  readonly targets: ArrayLike<number>;
-  readonly count: number;
-}
-
-/** What evaluate takes: a loaded split or dataset (its test split), or raw rows with their labels. */
-export type EvaluationData =
-  | PreparedSplit
-  | { readonly test: PreparedSplit | null }
-  | { readonly rows: Rows; readonly labels: ArrayLike<number | string> };
+export type { EvaluationData, PreparedSplit } from './evaluation-data.ts';
 
 export interface EvaluateOptions {
   /**
@@ -42,6 +35,8 @@ export class LoadedModel {
   readonly task: ModelDescription['task'];
   /** Class names in index order: the model's names, else "0", "1", … */
   readonly classes: readonly string[];
+  /** A regressor's output names: model.json's targets, else "output" or "output_0", "output_1", … */
+  readonly targets: readonly string[];
   private readonly engines = new Map<number, ForwardEngine>();
 
   constructor(
@@ -57,6 +52,7 @@ export class LoadedModel {
     this.outputWidth = plan.outputs;
     this.task = description.task;
     this.classes = classLabels(description.classes, plan.outputs);
+    this.targets = targetLabels(description.targets, plan.outputs);
   }
 
   /** The last layer's outputs for raw rows (logits of a softmax classifier), count × outputWidth. */
@@ -91,12 +87,18 @@ export class LoadedModel {
     return probabilities;
   }
 
-  /** Loss, accuracy, confusion matrix and per-class precision, recall and F1. */
-  evaluate(data: EvaluationData, options: EvaluateOptions = {}): Evaluation {
-    this.requireClassifier();
+  /**
+   * A classifier's loss, accuracy, confusion matrix and per-class precision, recall and F1; a
+   * regressor's loss, mse, mae and R² (overall and per target).
+   */
+  evaluate(data: EvaluationData, options: EvaluateOptions = {}): Evaluation | RegressionEvaluation {
     const blockRows = options.blockRows ?? this.blockRows;
+    if (this.task === 'regression') return evaluateRegressor(this, data, blockRows);
     const accumulator = new EvaluationAccumulator(this.classes);
     const targets = new Float32Array(blockRows);
+    if ('targets' in data && 'rows' in data) {
+      throw new UserError('✖ a classifier is evaluated on labels (class indices or names), not targets → at targets');
+    }
     if ('rows' in data) {
       const source = rowSource(data.rows, this.features);
       if (data.labels.length !== source.count) {
@@ -162,6 +164,49 @@ export class LoadedModel {
     ]);
   }
 
+  /**
+   * evaluate, on several threads for a large prepared split or dataset (PARALLEL_MIN_ROWS rows or
+   * more; `threads` default: the cores): the same result, bit for bit, as evaluate. Raw rows, and
+   * smaller splits, are evaluated on this thread.
+   */
+  async evaluateAsync(
+    data: EvaluationData,
+    options: EvaluateOptions & { threads?: number } = {},
+  ): Promise<Evaluation | RegressionEvaluation> {
+    const split = 'rows' in data ? null : 'test' in data ? data.test : data;
+    if (!split) return this.evaluate(data, options);
+    const threads = options.threads === undefined ? threadsFor(split.count) : threadsFor(split.count, options.threads);
+    if (threads === 1) return this.evaluate(data, options);
+    const blockRows = options.blockRows ?? this.blockRows;
+    return evaluateInParallel(this, split, { blockRows, threads });
+  }
+
+  /** The kernels this model computes on. */
+  get kernelName(): KernelName {
+    return this.kernels;
+  }
+
+  /** A copy of the flat parameter vector (the plan's layout). */
+  flatParams(): Float32Array {
+    return this.params.slice();
+  }
+
+  /** A copy of the flat buffer vector (batch norm's running statistics; empty without batch norm). */
+  flatBuffers(): Float32Array {
+    return this.buffers.slice();
+  }
+
+  /** The forward engine for blocks of `blockRows` rows (one per size, kept). */
+  engine(blockRows: number): ForwardEngine {
+    let engine = this.engines.get(blockRows);
+    if (!engine) {
+      const regression = this.task === 'regression';
+      engine = new ForwardEngine(this.plan, this.params, this.kernels, blockRows, regression, this.buffers);
+      this.engines.set(blockRows, engine);
+    }
+    return engine;
+  }
+
   /** The most rows `prepare` takes at once. */
   get rowsPerBlock(): number {
     return this.blockRows;
@@ -182,15 +227,5 @@ export class LoadedModel {
     if (this.task !== 'classification') {
       throw new UserError('✖ the model is a regressor: it has outputs, not classes or probabilities');
     }
-  }
-
-  private engine(blockRows: number): ForwardEngine {
-    let engine = this.engines.get(blockRows);
-    if (!engine)
-      this.engines.set(
-        blockRows,
-        (engine = new ForwardEngine(this.plan, this.params, this.kernels, blockRows, this.buffers)),
-      );
-    return engine;
   }
 }

@@ -51,6 +51,8 @@ export const modelDescriptionSchema = z.strictObject({
   outputs: z.int().min(1),
   /** Class names in class-index order, or null when the classes are just their indices. */
   classes: z.array(z.string().min(1)).nullable(),
+  /** A regressor's target names in output order (its CSV targetColumns); absent or null otherwise. */
+  targets: z.array(z.string().min(1)).nullable().optional(),
   loss: z.enum(['softmax-cross-entropy', 'mse']),
   preprocessing: preprocessingSchema,
   /** The smallest and largest input the first layer saw in training (after preprocessing). */
@@ -91,6 +93,10 @@ export function readModelDescription(path: string): ModelDescription {
       throw new UserError(`✖ ${classes.length} class names for ${description.outputs} outputs → at ${path} classes`);
     }
     if (new Set(classes).size !== classes.length) throw new UserError(`✖ class names repeat → at ${path} classes`);
+  }
+  const targets = description.targets;
+  if (targets && targets.length !== description.outputs) {
+    throw new UserError(`✖ ${targets.length} target names for ${description.outputs} outputs → at ${path} targets`);
   }
   return description;
 }

@@ -14,6 +14,8 @@ export interface PredictOptions {
   readonly probabilities: boolean;
   /** CSV input: the label column to drop when rows have one column more than the model's features. */
   readonly labelColumn?: number | string;
+  /** A regressor's CSV input: the target columns to drop when rows hold them (default: model.json's names). */
+  readonly targetColumns?: readonly (number | string)[];
 }
 
 export interface PredictSummary {
@@ -32,7 +34,7 @@ export async function writePredictions(
   const regression = model.task === 'regression';
   if (options.probabilities) model.requireLogits();
   const columns = regression
-    ? Array.from({ length: width }, (_, j) => (width === 1 ? 'output' : `output_${j}`))
+    ? [...model.targets]
     : ['class', ...(options.probabilities ? model.classes.map((name) => `p_${name}`) : [])];
   sink.write(columns.map(csvCell).join(',') + '\n');
   const predicted = new Int32Array(model.rowsPerBlock);
@@ -46,6 +48,7 @@ export async function writePredictions(
     labels: 'optional',
     labelColumn: options.labelColumn,
     namedLabels: model.description.classes !== null,
+    ...(regression ? { targetColumns: options.targetColumns ?? model.targets } : {}),
   });
   for await (const block of blocks) {
     const inputs = model.prepare(block.values, block.count);

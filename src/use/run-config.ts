@@ -33,3 +33,14 @@ export function csvLabelColumn(runDir: string): number | string | undefined {
   const column = data?.source === 'csv' ? data.labelColumn : undefined;
   return typeof column === 'number' || typeof column === 'string' ? column : undefined;
 }
+
+/** The run's CSV target columns (a regressor's), if its config.json says so. */
+export function csvTargetColumns(runDir: string): (number | string)[] | undefined {
+  const path = join(runDir, CONFIG_FILE);
+  if (!existsSync(path)) return undefined;
+  const data = (readJsonFile(path, 'run config') as { data?: { source?: unknown; targetColumns?: unknown } } | null)
+    ?.data;
+  const columns = data?.source === 'csv' ? data.targetColumns : undefined;
+  const valid = Array.isArray(columns) && columns.every((c) => typeof c === 'number' || typeof c === 'string');
+  return valid ? (columns as (number | string)[]) : undefined;
+}

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseConfig } from '../../src/config/load.ts';
@@ -22,7 +21,7 @@ const resolved = (sections: { train?: object; parallel?: object } = {}) => ({
     ...sections.train,
   },
   parallel: {
-    workers: availableParallelism(),
+    workers: 'auto',
     chunks: 8,
     kernels: 'wasm',
     stepTimeoutSeconds: 120,

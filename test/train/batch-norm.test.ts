@@ -171,17 +171,7 @@ s('evaluation (training test loss, loadModel) uses the running statistics saved 
   const model = loadModel(dir);
   const { dataset } = await referenceRun(config, 'batch');
   const test = dataset.test!;
-  const meanLoss = (logits: Float64Array) => {
-    let sum = 0;
-    for (let i = 0; i < test.count; i++) {
-      const row = Array.from(logits.subarray(i * NET.classes, (i + 1) * NET.classes));
-      const top = Math.max(...row);
-      const logSum = top + Math.log(row.reduce((acc, v) => acc + Math.exp(v - top), 0));
-      sum += logSum - row[test.targets[i]];
-    }
-    return sum / test.count;
-  };
-  const expected = meanLoss(referenceEvaluation(NET, widenWeights(result.weights), test.inputs, test.count));
+  const expected = meanLoss(referenceEvaluation(NET, widenWeights(result.weights), test.inputs, test.count), test);
   const loaded = model.evaluate(test).loss;
   assert.ok(
     Math.abs(loaded - expected) < 1e-5,
@@ -191,7 +181,7 @@ s('evaluation (training test loss, loadModel) uses the running statistics saved 
   const fresh = widenWeights(result.weights);
   fresh['layers.1.running_mean'].fill(0);
   fresh['layers.1.running_var'].fill(1);
-  const other = meanLoss(referenceEvaluation(NET, fresh, test.inputs, test.count));
+  const other = meanLoss(referenceEvaluation(NET, fresh, test.inputs, test.count), test);
   assert.ok(Math.abs(other - expected) > 1e-3, `the running statistics change the loss only by ${other - expected}`);
   // Training's own test loss is an evaluation forward on the same statistics.
   const blockRows = Math.ceil(32 / 3);
@@ -245,6 +235,134 @@ s(
     const resumed = await run(config(dir), { resume: true, workers: 3 });
     assert.is(resumed.summary.resumedFromStep, 5);
     assertSameWeights(resumed.weights, whole.weights, 'resumed vs uninterrupted');
+  },
+);
+
+/** The mean softmax cross-entropy of float64 logits against a split's class targets. */
+function meanLoss(logits: Float64Array, split: { count: number; targets: Float32Array }): number {
+  let sum = 0;
+  for (let i = 0; i < split.count; i++) {
+    const row = Array.from(logits.subarray(i * NET.classes, (i + 1) * NET.classes));
+    const top = Math.max(...row);
+    const logSum = top + Math.log(row.reduce((acc, v) => acc + Math.exp(v - top), 0));
+    sum += logSum - row[split.targets[i]];
+  }
+  return sum / split.count;
+}
+
+const bestFile = (dir: string) => decodeSafetensors(readFileSync(join(dir, 'model.best.safetensors')));
+
+s(
+  'early stopping keeps the best epoch with its own running statistics: model.best.safetensors, the best ' +
+    'test loss, and a resumed run',
+  async () => {
+    // Learning rate 1 with a validation split: the best epoch is 4, the run stops after 6 (checked).
+    const config = (dir: string, workers = 1) => {
+      const base = bnConfig({ workers, epochs: 8, batchSize: 32 });
+      return {
+        ...base,
+        data: { ...base.data, validation: 0.25 },
+        train: {
+          ...base.train,
+          optimizer: { type: 'sgd', learningRate: 1 },
+          earlyStopping: { metric: 'validationLoss', patience: 2 },
+        },
+        checkpoint: { everySteps: 4, keep: 2 },
+        output: { dir },
+      } satisfies RunConfigInput;
+    };
+    const dir = tempDir();
+    const whole = await run(config(dir), {});
+    assert.is(whole.summary.bestEpoch, 4);
+    assert.is(whole.summary.epochs, 6);
+    const best = widenWeights(bestFile(dir));
+    const final = widenWeights(whole.weights);
+    assert.ok(best['layers.1.running_mean'] && best['layers.1.running_var'], 'model.best.safetensors: statistics');
+    // The best test loss is the best weights' forward on THEIR running statistics (an independent float64
+    // forward), not on the last epoch's, which would give another loss.
+    const { dataset } = await referenceRun(config(dir), 'batch');
+    const test = dataset.test!;
+    const expected = meanLoss(referenceEvaluation(NET, best, test.inputs, test.count), test);
+    const bestTestLoss = whole.summary.bestTestLoss as number;
+    assert.ok(Math.abs(bestTestLoss - expected) < 1e-5, `bestTestLoss ${bestTestLoss}, reference ${expected}`);
+    const mixed: typeof best = { ...best };
+    mixed['layers.1.running_mean'] = final['layers.1.running_mean'];
+    mixed['layers.1.running_var'] = final['layers.1.running_var'];
+    const stale = meanLoss(referenceEvaluation(NET, mixed, test.inputs, test.count), test);
+    assert.ok(
+      Math.abs(stale - expected) > 1e-3,
+      `the last epoch's statistics change the loss only by ${stale - expected}`,
+    );
+    // Stopped in epoch 5 (after the best epoch) and resumed at 3 workers: the checkpoint carried the best
+    // epoch's statistics, so the best file and the best test loss are the uninterrupted run's.
+    const stopped = tempDir();
+    const controller = new AbortController();
+    let epochs = 0;
+    let steps = 0;
+    const first = await run(config(stopped), {
+      signal: controller.signal,
+      onEpoch: () => epochs++,
+      onStep: () => epochs === 4 && ++steps === 2 && controller.abort(),
+    });
+    assert.is(first.summary.status, 'interrupted');
+    const resumed = await run(config(stopped, 3), { resume: true, workers: 3 });
+    assertSameWeights(resumed.weights, whole.weights, 'resumed vs uninterrupted');
+    assertSameWeights(bestFile(stopped), bestFile(dir), 'model.best.safetensors after a resume');
+    assert.is(resumed.summary.bestTestLoss, whole.summary.bestTestLoss);
+  },
+);
+
+s(
+  'batch norm + dropout + clipping + class weights + validation early stopping + a schedule: the same ' +
+    'weights, statistics, model.best.safetensors and summary at 1, 2 and 3 workers',
+  async () => {
+    const all = (workers: number, dir: string): RunConfigInput => ({
+      seed: 8,
+      data: { source: 'synthetic', kind: 'spiral', n: 300, validation: 0.2 },
+      model: {
+        layers: [
+          { type: 'affine', units: 64 },
+          { type: 'batch-norm' },
+          { type: 'relu' },
+          { type: 'dropout', rate: 0.2 },
+          { type: 'affine', units: 64 }, // 4675 parameters: the clip norm spans 2 reduce ranges
+          { type: 'batch-norm', momentum: 0.8 },
+          { type: 'relu' },
+          { type: 'affine', units: 3 },
+        ],
+      },
+      train: {
+        epochs: 6,
+        batchSize: 32,
+        optimizer: { type: 'momentum', learningRate: 0.3, schedule: { type: 'cosine', warmup: { steps: 5 } } },
+        clipGradientNorm: 0.5,
+        classWeights: [1, 2, 0.5],
+        earlyStopping: { metric: 'validationAccuracy', patience: 2 },
+      },
+      parallel: { workers, chunks: 3, kernels: 'wasm' },
+      output: { dir },
+    });
+    const runs: Array<{ result: TrainResult; best: Buffer; final: Buffer }> = [];
+    for (const workers of [1, 2, 3]) {
+      const dir = tempDir('bn-techniques-');
+      const result = await run(all(workers, dir), {});
+      const [best, final] = ['model.best.safetensors', 'model.safetensors'].map((f) => readFileSync(join(dir, f)));
+      runs.push({ result, best, final });
+    }
+    const outcome = (r: TrainResult) => {
+      const { seconds: _s, samplesPerSec: _r, workers: _w, ...rest } = r.summary;
+      return rest;
+    };
+    const saved = decodeSafetensors(runs[0].final);
+    assert.ok(saved['layers.5.running_var'], 'model.safetensors holds the running statistics');
+    assert.ok(decodeSafetensors(runs[0].best)['layers.5.running_var'], 'so does model.best.safetensors');
+    for (const i of [1, 2]) {
+      assertSameWeights(runs[i].result.weights, runs[0].result.weights, `${i + 1} workers: weights and statistics`);
+      assert.ok(runs[i].final.equals(runs[0].final), `${i + 1} workers: model.safetensors`);
+      assert.ok(runs[i].best.equals(runs[0].best), `${i + 1} workers: model.best.safetensors`);
+      assert.equal(outcome(runs[i].result), outcome(runs[0].result), `${i + 1} workers: summary`);
+    }
+    assert.type(runs[0].result.summary.bestEpoch, 'number');
   },
 );
 

@@ -67,7 +67,7 @@ export function handMadeRun(
   const plan = planModel(config.model, data.features);
   mkdirSync(dir, { recursive: true });
   const tensors: Record<string, NamedTensor> = {};
-  for (const p of plan.params) {
+  for (const p of [...plan.params, ...plan.buffers]) {
     assert.ok(weights[p.name], `handMadeRun: no values for ${p.name}`);
     tensors[p.name] = { shape: p.shape, data: Float32Array.from(weights[p.name]) };
   }

@@ -6,6 +6,8 @@ import { confusionOf, loadModel } from '../../src/index.ts';
 import { referenceKernels } from '../../src/kernels/reference.ts';
 import { ChainModel } from '../../src/model/chain.ts';
 import { heapAllocator } from '../../src/tensor.ts';
+import type { Evaluation } from '../../src/use/evaluation.ts';
+import type { RegressionEvaluation } from '../../src/use/regression-evaluation.ts';
 import { mnistConfig, tempDir, trainRun, userErrorOf, type TrainedRun } from './helpers.ts';
 
 /** A loaded model computes what training computed: the same forward pass, bit for bit. */
@@ -18,6 +20,12 @@ const csv: TrainedRun[] = [];
 let csvTest: number[][];
 /** Rows per evaluation chunk in training: ceil(min(batchSize 100, 500 rows) / 8 chunks). */
 const TRAINING_CHUNK = 13;
+
+/** A classifier's evaluation (evaluate returns a regressor's otherwise). */
+function classified(evaluation: Evaluation | RegressionEvaluation): Evaluation {
+  if (evaluation.task !== 'classification') throw new Error('expected a classifier evaluation');
+  return evaluation;
+}
 
 const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -57,7 +65,7 @@ s.before(async () => {
 
 s('evaluate on the test split gives the last epoch’s testLoss and testAccuracy exactly (wasm kernels)', () => {
   const last = wasm.result.metrics.at(-1)!;
-  const evaluation = loadModel(wasm.dir).evaluate(wasm.dataset, { blockRows: TRAINING_CHUNK });
+  const evaluation = classified(loadModel(wasm.dir).evaluate(wasm.dataset, { blockRows: TRAINING_CHUNK }));
   assert.is(evaluation.count, 100);
   assert.is(evaluation.correct / 100, last.testAccuracy);
   assert.ok(Object.is(evaluation.loss, last.testLoss), `loss ${evaluation.loss} vs training's ${last.testLoss}`);
@@ -67,7 +75,7 @@ s('the same with the reference kernels, which the model records and loadModel us
   const last = reference.result.metrics.at(-1)!;
   const model = loadModel(reference.dir);
   assert.is(model.description.kernels, 'reference');
-  const evaluation = model.evaluate(reference.dataset, { blockRows: TRAINING_CHUNK });
+  const evaluation = classified(model.evaluate(reference.dataset, { blockRows: TRAINING_CHUNK }));
   assert.is(evaluation.correct / 100, last.testAccuracy);
   assert.ok(Object.is(evaluation.loss, last.testLoss), `loss ${evaluation.loss} vs training's ${last.testLoss}`);
 });
@@ -81,7 +89,7 @@ s('raw CSV rows go through the stored divisor or standardization: the same loss 
     const last = run.result.metrics.at(-1)!;
     const model = [divided, standardized][i];
     const data = { rows: csvTest.map((r) => r.slice(0, 3)), labels: csvTest.map((r) => r[3]) };
-    const evaluation = model.evaluate(data, { blockRows: Math.ceil(30 / 3) });
+    const evaluation = classified(model.evaluate(data, { blockRows: Math.ceil(30 / 3) }));
     assert.is(evaluation.correct / 50, last.testAccuracy);
     assert.ok(Object.is(evaluation.loss, last.testLoss), `loss ${evaluation.loss} vs training's ${last.testLoss}`);
   });
@@ -138,7 +146,7 @@ s('confusionOf, from the trainer’s parameters, counts what evaluate counts', (
   const params = new Float32Array(wasm.plan.paramCount);
   for (const p of wasm.plan.params) params.set(wasm.result.weights[p.name].data, p.offset);
   const confusion = confusionOf({ plan: wasm.plan, params, split: wasm.dataset.test! });
-  assert.equal(confusion, loadModel(wasm.dir).evaluate(wasm.dataset).confusion);
+  assert.equal(confusion, classified(loadModel(wasm.dir).evaluate(wasm.dataset)).confusion);
   const trace = confusion.matrix.reduce((sum, row, i) => sum + row[i], 0);
   assert.is(trace / 100, wasm.result.metrics.at(-1)!.testAccuracy);
 });

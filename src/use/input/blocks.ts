@@ -7,6 +7,8 @@ export interface InputBlock {
   readonly values: Float64Array;
   /** Each row's label as written (a class index or name), when the input has labels. */
   readonly labels: readonly (number | string)[] | null;
+  /** A regressor's targets, count × targetColumns.length values, when the input has them. */
+  readonly targets: Float64Array | null;
   /** Where row i of the block is, for messages: `data.csv:12`, `images.idx (sample index 7)`. */
   where(i: number): string;
 }
@@ -23,11 +25,17 @@ export interface ReadOptions {
   readonly namedLabels?: boolean;
   /** IDX: the labels file (eval). */
   readonly labelsFile?: string;
+  /**
+   * A regressor's target columns (indices or header names; the model's outputs): CSV rows may
+   * hold them besides the features (eval needs them, predict drops them), JSON gives `targets`.
+   */
+  readonly targetColumns?: readonly (number | string)[];
 }
 
 /** Collects rows into blocks of `blockRows`. */
 export class BlockBuilder {
   private values: Float64Array;
+  private targets: Float64Array;
   private labels: (number | string)[] = [];
   private places: number[] = [];
   private count = 0;
@@ -36,8 +44,17 @@ export class BlockBuilder {
     private readonly options: ReadOptions,
     private readonly placeName: (place: number) => string,
     private readonly withLabels: boolean,
+    /** Target values per row (0: none). */
+    private readonly targetWidth = 0,
   ) {
     this.values = new Float64Array(options.blockRows * options.features);
+    this.targets = new Float64Array(options.blockRows * targetWidth);
+  }
+
+  /** Room for the targets of the row being written (targetWidth values). */
+  targetRow(): Float64Array {
+    const k = this.targetWidth;
+    return this.targets.subarray(this.count * k, (this.count + 1) * k);
   }
 
   /** Room for one more row: its values go to `row()` (features values), then `commit`. */
@@ -62,9 +79,11 @@ export class BlockBuilder {
       count: this.count,
       values: this.values.subarray(0, this.count * this.options.features),
       labels: this.withLabels ? this.labels : null,
+      targets: this.targetWidth > 0 ? this.targets.subarray(0, this.count * this.targetWidth) : null,
       where: (i) => this.placeName(places[i]),
     };
     this.values = new Float64Array(this.options.blockRows * this.options.features);
+    this.targets = new Float64Array(this.options.blockRows * this.targetWidth);
     this.labels = [];
     this.places = [];
     this.count = 0;

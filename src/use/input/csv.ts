@@ -23,18 +23,22 @@ export async function* readCsvBlocks(input: OpenedInput, options: ReadOptions): 
     if (blankLine) throw new UserError(`✖ empty line inside the data → at ${at(blankLine)}`);
     const cells = text.split(',');
     if (!layout) {
-      layout = layoutOf(cells, options, at(line));
-      builder = new BlockBuilder(options, at, layout.label >= 0);
+      layout = options.targetColumns ? targetLayout(cells, options, at(line)) : layoutOf(cells, options, at(line));
+      builder = new BlockBuilder(options, at, layout.label >= 0, layout.targets.length);
       if (layout.header) continue;
     }
     if (cells.length !== layout.width) {
       throw new UserError(`✖ ${cells.length} columns, the first line has ${layout.width} → at ${at(line)}`);
     }
     const row = builder!.row();
+    const targets = builder!.targetRow();
+    const column = (c: number) => () => `column ${c + 1}${layout!.names ? ` (${layout!.names[c]})` : ''}`;
     let j = 0;
     for (let c = 0; c < cells.length; c++) {
       if (c === layout.label) continue;
-      row[j++] = numberIn(cells[c], () => `column ${c + 1}${layout!.names ? ` (${layout!.names[c]})` : ''}`, at(line));
+      const target = layout.targets.indexOf(c);
+      if (target >= 0) targets[target] = numberIn(cells[c], column(c), at(line));
+      else row[j++] = numberIn(cells[c], column(c), at(line));
     }
     const label = layout.label >= 0 ? cells[layout.label].trim() : undefined;
     const block = builder!.commit(line, label);
@@ -51,6 +55,8 @@ interface Layout {
   readonly names: string[] | null;
   /** The label column, or -1 when rows hold only features. */
   readonly label: number;
+  /** A regressor's target columns in output order (empty: none in the rows). */
+  readonly targets: number[];
 }
 
 function layoutOf(cells: string[], options: ReadOptions, where: string): Layout {
@@ -66,7 +72,7 @@ function layoutOf(cells: string[], options: ReadOptions, where: string): Layout 
       );
     }
     const header = cells.some((_, c) => isText(c));
-    return { width, header, names: header ? names : null, label: -1 };
+    return { width, header, names: header ? names : null, label: -1, targets: [] };
   }
   if (width !== features + 1) throw new UserError(`✖ ${width} columns: ${shape} → at ${where}`);
   const wanted = options.labelColumn ?? 0;
@@ -84,7 +90,35 @@ function layoutOf(cells: string[], options: ReadOptions, where: string): Layout 
   // indices) makes the first line a header.
   const header =
     typeof wanted === 'string' || cells.some((_, c) => (c === label ? !options.namedLabels : true) && isText(c));
-  return { width, header, names: header ? names : null, label };
+  return { width, header, names: header ? names : null, label, targets: [] };
+}
+
+/** A regressor's rows: the features alone, or the features and the target columns. */
+function targetLayout(cells: string[], options: ReadOptions, where: string): Layout {
+  const { features } = options;
+  const wanted = options.targetColumns!;
+  const width = cells.length;
+  const names = cells.map((cell) => cell.trim().replace(/^"(.*)"$/, '$1'));
+  const header = cells.some((cell) => parseNumber(cell) === undefined);
+  const shape = `the model takes ${features} features (${features + wanted.length} columns with its targets)`;
+  if (width === features) {
+    if (options.labels === 'required') {
+      throw new UserError(
+        `✖ ${width} columns and no target columns: evaluating needs the targets; ${shape} → at ${where}`,
+      );
+    }
+    return { width, header, names: header ? names : null, label: -1, targets: [] };
+  }
+  if (width !== features + wanted.length) throw new UserError(`✖ ${width} columns: ${shape} → at ${where}`);
+  const targets = wanted.map((column) => {
+    const index = typeof column === 'number' ? column : header ? names.indexOf(column) : -1;
+    if (index < 0 || index >= width) {
+      const why = header ? `the columns are ${names.join(', ')}` : 'there is no header line';
+      throw new UserError(`✖ the target column ${JSON.stringify(column)} is not there: ${why} → at ${where}`);
+    }
+    return index;
+  });
+  return { width, header, names: header ? names : null, label: -1, targets };
 }
 
 function numberIn(cell: string, column: () => string, where: string): number {

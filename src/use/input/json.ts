@@ -20,15 +20,24 @@ export async function* readJsonBlocks(input: OpenedInput, options: ReadOptions):
   } catch (error) {
     throw new UserError(`✖ not valid JSON: ${(error as Error).message} → at ${path}`);
   }
-  const { rows, labels, rowLines, labelLines } = partsOf(parsed, text, path);
-  if (options.labels === 'required' && !labels) {
-    throw new UserError(`✖ no labels: evaluating needs {"rows": [...], "labels": [...]} → at ${path}`);
+  const { rows, labels: given, targets, rowLines, labelLines, targetLines } = partsOf(parsed, text, path);
+  const regression = options.targetColumns !== undefined;
+  const width = regression ? options.targetColumns!.length : 0;
+  if (regression && given) throw new UserError(`✖ a regressor takes "targets", not "labels" → at ${path}`);
+  if (!regression && targets) throw new UserError(`✖ a classifier takes "labels", not "targets" → at ${path}`);
+  const labels = regression ? null : given;
+  if (options.labels === 'required' && !(regression ? targets : labels)) {
+    const key = regression ? 'targets' : 'labels';
+    throw new UserError(`✖ no ${key}: evaluating needs {"rows": [...], "${key}": [...]} → at ${path}`);
+  }
+  if (targets && targets.length !== rows.length) {
+    throw new UserError(`✖ ${targets.length} targets for ${rows.length} rows → at ${path}:${targetLines[0] ?? 1}`);
   }
   if (labels && labels.length !== rows.length) {
     throw new UserError(`✖ ${labels.length} labels for ${rows.length} rows → at ${path}:${labelLines[0] ?? 1}`);
   }
   const where = (i: number) => `${path}:${rowLines[i] ?? 1}`;
-  const builder = new BlockBuilder(options, where, labels !== null);
+  const builder = new BlockBuilder(options, where, labels !== null, targets ? width : 0);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (!Array.isArray(row) || row.length !== options.features) {
@@ -42,6 +51,7 @@ export async function* readJsonBlocks(input: OpenedInput, options: ReadOptions):
         throw new UserError(`✖ row ${i}, feature ${j}: ${JSON.stringify(v)} is not a number → at ${where(i)}`);
       values[j] = v;
     }
+    if (targets) readTarget(targets[i], builder.targetRow(), `${path}:${targetLines[i] ?? 1}`, i);
     const label: unknown = labels?.[i];
     if (labels && typeof label !== 'number' && typeof label !== 'string') {
       throw new UserError(`✖ label ${i} is ${JSON.stringify(label)}, not a class → at ${path}:${labelLines[i] ?? 1}`);
@@ -53,29 +63,54 @@ export async function* readJsonBlocks(input: OpenedInput, options: ReadOptions):
   if (last) yield last;
 }
 
+/** Target i: a number (one output) or an array of one number per output. */
+function readTarget(value: unknown, out: Float64Array, where: string, i: number): void {
+  const values = Array.isArray(value) ? (value as unknown[]) : [value];
+  if (values.length !== out.length) {
+    throw new UserError(
+      `✖ target ${i} has ${values.length} values; the model gives ${out.length} outputs → at ${where}`,
+    );
+  }
+  values.forEach((v, j) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new UserError(`✖ target ${i}: ${JSON.stringify(v)} is not a finite number → at ${where}`);
+    }
+    out[j] = v;
+  });
+}
+
 function partsOf(parsed: unknown, text: string, path: string) {
   const arrays = elementLines(text);
-  if (Array.isArray(parsed))
-    return { rows: parsed as unknown[], labels: null, rowLines: arrays[0] ?? [], labelLines: [] };
+  if (Array.isArray(parsed)) {
+    const rowLines = arrays[0] ?? [];
+    return { rows: parsed as unknown[], labels: null, targets: null, rowLines, labelLines: [], targetLines: [] };
+  }
   if (typeof parsed !== 'object' || parsed === null) {
     throw new UserError(
       `✖ expected an array of rows or {"rows": [...], "labels": [...]}, got a ${typeOf(parsed)} → at ${path}`,
     );
   }
   const object = parsed as Record<string, unknown>;
-  const unknown = Object.keys(object).filter((key) => key !== 'rows' && key !== 'labels');
-  if (unknown.length > 0) throw new UserError(`✖ unknown key "${unknown[0]}" (expected rows and labels) → at ${path}`);
+  const unknown = Object.keys(object).filter((key) => !['rows', 'labels', 'targets'].includes(key));
+  if (unknown.length > 0) {
+    throw new UserError(`✖ unknown key "${unknown[0]}" (expected rows, and labels or targets) → at ${path}`);
+  }
   if (!Array.isArray(object.rows)) throw new UserError(`✖ "rows" must be an array of rows → at ${path}`);
-  if (object.labels !== undefined && !Array.isArray(object.labels))
-    throw new UserError(`✖ "labels" must be an array → at ${path}`);
+  for (const key of ['labels', 'targets']) {
+    if (object[key] !== undefined && !Array.isArray(object[key])) {
+      throw new UserError(`✖ "${key}" must be an array → at ${path}`);
+    }
+  }
   // The arrays directly inside the object, in the text's order (which Object.keys keeps for these keys).
   const order = Object.keys(object).filter((key) => Array.isArray(object[key]));
   const linesOf = (key: string) => arrays[1 + order.indexOf(key)] ?? [];
   return {
     rows: object.rows,
     labels: (object.labels as unknown[] | undefined) ?? null,
+    targets: (object.targets as unknown[] | undefined) ?? null,
     rowLines: linesOf('rows'),
     labelLines: linesOf('labels'),
+    targetLines: linesOf('targets'),
   };
 }
 

@@ -18,6 +18,9 @@ export async function* readInputBlocks(path: string, options: ReadOptions): Asyn
       `✖ --labels is for IDX images; this ${input.kind.toUpperCase()} file holds its own labels → at --labels`,
     );
   }
+  if (input.kind === 'idx' && options.targetColumns && options.labels === 'required') {
+    throw new UserError(`✖ IDX images carry no regression targets: give a CSV or JSON file with them → at ${path}`);
+  }
   if (input.kind === 'csv') yield* readCsvBlocks(input, options);
   else if (input.kind === 'idx') yield* readIdxBlocks(input, options);
   else yield* readJsonBlocks(input, options);

@@ -19,8 +19,9 @@ import {
 import { check, type ActorBody, type ActorEnvironment, type Model } from './explorer.ts';
 
 export interface ScriptedPhase {
-  /** `stats`: a batch-norm statistics stage of the step whose TRAIN phase follows (chunks only). */
-  command: 'train' | 'eval' | 'stats';
+  /** `stats`: a batch-norm statistics stage of the step whose TRAIN phase follows (chunks only); `update`: the
+   * ranges-only phase after a reduce-only TRAIN (gradient clipping). */
+  command: 'train' | 'eval' | 'stats' | 'update';
   /** `stats` only: the stage the phase must carry. */
   stage?: number;
   chunks: number;
@@ -73,7 +74,14 @@ function ledgerWork(words: ControlWords, script: readonly ScriptedPhase[], publi
       check(phase.stage === (expected?.stage ?? 0), `statistics chunk ${chunk} run with stage ${phase.stage}`);
       record(phase, 'chunk', chunk);
     },
-    reduceRange: (phase, range) => record(phase, 'range', range),
+    reduceRange: (phase, range) => {
+      check(phase.command === Command.TRAIN, `reduce range ${range} in a phase of command ${phase.command}`);
+      record(phase, 'range', range);
+    },
+    updateRange: (phase, range) => {
+      check(phase.command === Command.UPDATE, `update range ${range} in a phase of command ${phase.command}`);
+      record(phase, 'range', range);
+    },
   };
 }
 
@@ -114,7 +122,7 @@ function finalCheck(script: readonly ScriptedPhase[]) {
   return (memory: Int32Array) => {
     script.forEach((phase, publish) => {
       for (const kind of ['chunk', 'range'] as const) {
-        const count = kind === 'chunk' ? phase.chunks : phase.command === 'train' ? phase.ranges : 0;
+        const count = kind === 'chunk' ? phase.chunks : phase.command === 'eval' ? 0 : phase.ranges;
         for (let i = 0; i < MAX_ITEMS; i++) {
           const runs = memory[ledgerSlot(publish, kind, i)];
           const allowed = i >= count ? runs === 0 : phase.abort ? runs <= 1 : runs === 1;
@@ -142,8 +150,8 @@ export function currentProtocol(
     waitUntilEquals(words, Slot.READY, workers);
     script.forEach((scripted, publish) => {
       const { chunks, batchSize } = scripted;
-      const ranges = scripted.command === 'train' ? scripted.ranges : 0;
-      const commands = { train: Command.TRAIN, eval: Command.EVAL, stats: Command.STATS };
+      const ranges = scripted.command === 'train' || scripted.command === 'update' ? scripted.ranges : 0;
+      const commands = { train: Command.TRAIN, eval: Command.EVAL, stats: Command.STATS, update: Command.UPDATE };
       const command = commands[scripted.command];
       const stage = scripted.stage ?? 0;
       publishPhase(words, phase, { command, chunks, ranges, batchStart: 0, batchSize, step, params, stage });
@@ -158,10 +166,12 @@ export function currentProtocol(
       if (skipStatisticsBarrier && command === Command.STATS) return;
       waitUntilEquals(words, Slot.CHUNKS_DONE, (phase.base + chunks) | 0);
       checkOnce(words, publish, 'chunk', chunks);
-      if (command !== Command.TRAIN) return;
+      if (command === Command.EVAL || command === Command.STATS) return;
       runRanges(words, phase, work);
       waitUntilEquals(words, Slot.RANGES_DONE, (phase.base + ranges) | 0);
       checkOnce(words, publish, 'range', ranges);
+      // A TRAIN followed by its UPDATE (clipping) is one step: the update commits it.
+      if (script[publish + 1]?.command === 'update') return;
       params = 1 - params;
       step++;
     });

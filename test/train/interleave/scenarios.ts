@@ -15,6 +15,8 @@ const stats = (chunks: number, stage: number, batchSize = 4): ScriptedPhase => (
   ranges: 0,
   batchSize,
 });
+/** The ranges-only phase of a clipped step (train.clipGradientNorm). */
+const update = (ranges: number): ScriptedPhase => ({ command: 'update', chunks: 0, ranges, batchSize: 0 });
 
 export interface Scenario {
   name: string;
@@ -58,6 +60,13 @@ export const scenarios: Scenario[] = [
     exhaustiveBound: 3,
   },
   {
+    name: 'a clipped step: TRAIN → UPDATE → TRAIN with more chunks',
+    script: [train(1, 2, 2), update(2), train(2, 3, 1)],
+    workers: 1,
+    bound: 2,
+    exhaustiveBound: 3,
+  },
+  {
     name: 'two statistics stages: STATS stage 0 → STATS stage 1 → TRAIN (each reads the stages before it)',
     script: [stats(2, 0), stats(2, 1), train(2)],
     workers: 1,
@@ -79,6 +88,13 @@ export const scenarios: Scenario[] = [
     exhaustiveBound: 2,
   },
   {
+    name: 'UPDATE abandoned mid-phase, workers restarted, the step retried (TRAIN, UPDATE)',
+    script: [{ ...update(2), abort: true }, train(1, 2, 1), update(1)],
+    workers: 1,
+    bound: 2,
+    exhaustiveBound: 3,
+  },
+  {
     name: 'two late workers: EVAL → TRAIN → EVAL',
     script: [evaluate(1), train(2), evaluate(1)],
     workers: 2,
@@ -87,4 +103,4 @@ export const scenarios: Scenario[] = [
   },
 ];
 
-export { evaluate, stats, train };
+export { evaluate, stats, train, update };
