@@ -195,6 +195,13 @@ function checkRegressor(config: RunConfig, plan: ModelPlan, dataset: Dataset): v
         `(${config.model.loss} needs class labels)\n  → at model.loss`,
     );
   }
+  // Not wired for a regressor yet: the validation split's and early stopping's metrics are a classifier's.
+  for (const [key, given] of [
+    ['data.validation', config.data.validation !== undefined],
+    ['train.earlyStopping', config.train.earlyStopping !== undefined],
+  ] as const) {
+    if (given) throw new UserError(`${key} is not supported for a regressor (targetColumns) yet\n  → at ${key}`);
+  }
   if (plan.outputs !== dataset.targetWidth) {
     throw new UserError(
       `the model ends with ${plan.outputs} outputs but the data has ${dataset.targetWidth} target ` +

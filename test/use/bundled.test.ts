@@ -147,4 +147,20 @@ s('regression: byte-identical weights at 1 and 2 workers', async () => {
   assert.equal(two.metrics.map(scores), one.metrics.map(scores));
 });
 
+s('a regressor needs the mse loss and one output per target, and refuses data.validation for now', async () => {
+  const base = bundled('regression', 1);
+  const refused = async (config: RunConfigInput, text: string) => {
+    const error = await train(config, { write: false }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    assert.ok(error, `${text}: no error`);
+    assert.match(error!.message, text);
+  };
+  await refused({ ...base, model: { ...base.model, loss: 'softmax-cross-entropy' } }, '→ at model.loss');
+  const layers = [{ type: 'affine' as const, units: 3 }];
+  await refused({ ...base, model: { ...base.model, layers } }, '2 target columns (y, z)');
+  await refused({ ...base, data: { ...base.data, validation: 0.1 } } as RunConfigInput, '→ at data.validation');
+});
+
 s.run();
