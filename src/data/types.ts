@@ -16,6 +16,8 @@ export interface Split {
 export interface Dataset {
   name: string;
   features: number;
+  /** Per-sample shape, e.g. [1, 28, 28] for MNIST (see shape.ts); absent: [features]. */
+  shape?: readonly number[];
   classes: number;
   /**
    * Where `classes` comes from, for messages: "data.classes", "labels 0 to 9", or the largest

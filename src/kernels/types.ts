@@ -1,3 +1,5 @@
+import type { WindowGeometry } from './window.ts';
+
 /**
  * The numeric kernels every layer and optimizer runs on. Two implementations exist:
  * `reference.ts` (plain TypeScript, the oracle the tests compare against) and `wasm.ts`
@@ -76,6 +78,38 @@ export interface Kernels {
     m: number,
     n: number,
   ): number;
+
+  /**
+   * Convolution and pooling over `rows` images laid out as in window.ts (channel-major per row).
+   * im2col: one row per (sample r, window position p = oh·outW + ow) of K = channels·kernelH·kernelW
+   * values, col[(r·P + p)·K + (c·kernelH + i)·kernelW + j] = x[r, c, oh·strideH − padH + i,
+   * ow·strideW − padW + j], 0 where that falls in the padding. Then a convolution is one product.
+   */
+  im2col(x: Float32Array, col: Float32Array, rows: number, g: WindowGeometry): void;
+  /** The adjoint of im2col: dx = Σ of the col entries taken from each pixel, added in col's order. Overwrites dx. */
+  col2im(col: Float32Array, dx: Float32Array, rows: number, g: WindowGeometry): void;
+  /** out[r, f, p] = a[r·P + p, f] + bias[f]: a product's [positions × filters] rows to channel-major images. */
+  channelsFirst(
+    a: Float32Array,
+    bias: Float32Array,
+    out: Float32Array,
+    rows: number,
+    positions: number,
+    channels: number,
+  ): void;
+  /** out[r·P + p, f] = a[r, f, p]: channel-major images back to [positions × channels] rows. */
+  channelsLast(a: Float32Array, out: Float32Array, rows: number, channels: number, positions: number): void;
+  /**
+   * y[r, c, oh, ow] = the largest x in the window (the first one in row-major order on ties); argmax
+   * gets its index into x (r·channels·height·width + …), for the backward.
+   */
+  maxPool(x: Float32Array, y: Float32Array, argmax: Uint32Array, rows: number, g: WindowGeometry): void;
+  /** dx[argmax[o]] += dout[o] in output order, dx zeroed first (overlapping windows add up). */
+  maxPoolBackward(dout: Float32Array, argmax: Uint32Array, dx: Float32Array, rows: number, g: WindowGeometry): void;
+  /** y = the mean of each window (padding counts as zeros in the mean). */
+  avgPool(x: Float32Array, y: Float32Array, rows: number, g: WindowGeometry): void;
+  /** dx[pixel] = Σ over the windows holding it of dout / (kernelH·kernelW), in output order. Overwrites dx. */
+  avgPoolBackward(dout: Float32Array, dx: Float32Array, rows: number, g: WindowGeometry): void;
 
   /**
    * out[i] = scale · Σ_s slots[s][i] over i < len, summed in slot order (determinism). Returns

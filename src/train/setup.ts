@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ModelConfig } from '../config/model-schema.ts';
 import type { OptimizerConfig, RunConfig } from '../config/schema.ts';
 import { loadDataset } from '../data/load.ts';
+import { shapeOf } from '../data/shape.ts';
 import type { Dataset } from '../data/types.ts';
 import { UserError } from '../errors.ts';
 import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
@@ -22,6 +23,8 @@ export interface RunSetup {
   readonly model: ModelConfig;
   readonly optimizer: OptimizerConfig;
   readonly features: number;
+  /** Per-sample shape of the inputs ([features], or [channels, height, width] for images). */
+  readonly inputShape: readonly number[];
   readonly classes: number;
   readonly trainCount: number;
   readonly testCount: number;
@@ -56,7 +59,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
   refuseUnwired(config);
   // Data that alone cannot fit in the arena is refused from its headers, naming the data.
   const dataset = await loadDataset(config.data, config.seed, { maxBytes: MAX_ARENA_BYTES });
-  const plan = planModel(config.model, dataset.features);
+  const plan = planModel(config.model, shapeOf(dataset));
   const last = config.model.layers.length - 1;
   if (plan.outputs !== dataset.classes) {
     throw new UserError(
@@ -97,6 +100,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     model: config.model,
     optimizer: config.train.optimizer,
     features: dataset.features,
+    inputShape: shapeOf(dataset),
     classes: dataset.classes,
     trainCount: dataset.train.count,
     testCount,
