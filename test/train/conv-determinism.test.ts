@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { RunConfigInput } from '../../src/config/schema.ts';
 import { train, type TrainResult } from '../../src/index.ts';
 import { KERNELS, assertSameWeights, withTimeout, type KernelKind } from './helpers.ts';
 
@@ -12,10 +13,10 @@ const s = suite('determinism of a conv + pool model');
 const run = (config: Parameters<typeof train>[0]): Promise<TrainResult> =>
   withTimeout(train(config, { write: false }), 90_000, 'train');
 
-const convConfig = (kernels: KernelKind, workers: number) => ({
+const convConfig = (kernels: KernelKind, workers: number): RunConfigInput => ({
   name: 'conv-test',
   seed: 5,
-  data: { source: 'mnist' as const, train: 150, test: 30 },
+  data: { source: 'mnist', train: 150, test: 30 },
   model: {
     layers: [
       { type: 'conv2d', filters: 4, kernel: 5 },
