@@ -68,19 +68,19 @@ export function timeConv(
   const time = (name: string, call: () => void, partFlops = 1) => {
     partsMs[name] = partFlops / (measure(call, partFlops, samples, sampleMs) * 1e6);
   };
+  const windows = p;
   time('im2col', () => kernels.im2col(x, col, rows, g));
-  time('col·Wᵀ', () => kernels.matmulBT(col, w, product, p, k, filters), flops);
-  time('channelsFirst', () => kernels.channelsFirst(product, bias, out, rows, positions(g), filters));
-  time('channelsLast', () => kernels.channelsLast(dout, product, rows, filters, positions(g)));
-  time('doutᵀ·col', () => kernels.matmulAT(product, col, dw, p, filters, k), flops);
-  time('Σ dout', () => kernels.sumRows(product, db, p, filters));
+  time('W·col', () => kernels.matmul(w, col, product, filters, k, windows), flops);
+  time('unpackChannels', () => kernels.unpackChannels(product, bias, out, rows, filters, positions(g)));
+  time('packChannels', () => kernels.packChannels(dout, product, db, rows, filters, positions(g)));
+  time('dout·colᵀ', () => kernels.matmulBT(product, col, dw, filters, windows, k), flops);
   if (inputGradient) {
-    time('dout·W', () => kernels.matmul(product, w, dcol, p, filters, k), flops);
+    time('Wᵀ·dout', () => kernels.matmulAT(w, product, dcol, filters, k, windows), flops);
     time('col2im', () => kernels.col2im(dcol, dx, rows, g));
   }
   const sum = (names: string[]) => names.reduce((total, name) => total + (partsMs[name] ?? 0), 0);
-  const forwardMs = sum(['im2col', 'col·Wᵀ', 'channelsFirst']);
-  const backwardMs = sum(['channelsLast', 'doutᵀ·col', 'Σ dout', 'dout·W', 'col2im']);
+  const forwardMs = sum(['im2col', 'W·col', 'unpackChannels']);
+  const backwardMs = sum(['packChannels', 'dout·colᵀ', 'Wᵀ·dout', 'col2im']);
   const backwardFlops = flops * (inputGradient ? 2 : 1);
   return {
     forwardGflops: flops / (forwardMs * 1e6),

@@ -81,24 +81,35 @@ export interface Kernels {
 
   /**
    * Convolution and pooling over `rows` images laid out as in window.ts (channel-major per row).
-   * im2col: one row per (sample r, window position p = oh·outW + ow) of K = channels·kernelH·kernelW
-   * values, col[(r·P + p)·K + (c·kernelH + i)·kernelW + j] = x[r, c, oh·strideH − padH + i,
-   * ow·strideW − padW + j], 0 where that falls in the padding. Then a convolution is one product.
+   * im2col writes the [K, rows·P] matrix whose column r·P + p is window position p = oh·outW + ow
+   * of sample r and whose row q = (c·kernelH + i)·kernelW + j is that value of every window:
+   * col[q, r·P + p] = x[r, c, oh·strideH − padH + i, ow·strideW − padW + j], 0 in the padding.
+   * Then a convolution is one product W[filters, K] · col.
    */
   im2col(x: Float32Array, col: Float32Array, rows: number, g: WindowGeometry): void;
   /** The adjoint of im2col: dx = Σ of the col entries taken from each pixel, added in col's order. Overwrites dx. */
   col2im(col: Float32Array, dx: Float32Array, rows: number, g: WindowGeometry): void;
-  /** out[r, f, p] = a[r·P + p, f] + bias[f]: a product's [positions × filters] rows to channel-major images. */
-  channelsFirst(
+  /** out[r, f, p] = a[f, r·P + p] + bias[f]: a product's [channels, rows·P] to channel-major images. */
+  unpackChannels(
     a: Float32Array,
     bias: Float32Array,
     out: Float32Array,
     rows: number,
-    positions: number,
     channels: number,
+    positions: number,
   ): void;
-  /** out[r·P + p, f] = a[r, f, p]: channel-major images back to [positions × channels] rows. */
-  channelsLast(a: Float32Array, out: Float32Array, rows: number, channels: number, positions: number): void;
+  /**
+   * out[f, r·P + p] = a[r, f, p] (images to the product's layout) and sums[f] = Σ of out's row f,
+   * value e into lane e mod 4, each lane in order, then (l0 + l1) + (l2 + l3): the bias gradient.
+   */
+  packChannels(
+    a: Float32Array,
+    out: Float32Array,
+    sums: Float32Array,
+    rows: number,
+    channels: number,
+    positions: number,
+  ): void;
   /**
    * y[r, c, oh, ow] = the largest x in the window (the first one in row-major order on ties); argmax
    * gets its index into x (r·channels·height·width + …), for the backward.

@@ -11,8 +11,8 @@ type Geometry = [number, number, number, number, number, number, number, number,
 export interface WindowExports {
   im2col(x: number, col: number, rows: number, ...g: Geometry): void;
   col2im(col: number, dx: number, rows: number, ...g: Geometry): void;
-  channelsFirst(a: number, bias: number, out: number, rows: number, positions: number, channels: number): void;
-  channelsLast(a: number, out: number, rows: number, channels: number, positions: number): void;
+  unpackChannels(a: number, bias: number, out: number, rows: number, channels: number, positions: number): void;
+  packChannels(a: number, out: number, sums: number, rows: number, channels: number, positions: number): void;
   maxPool(x: number, y: number, argmax: number, rows: number, ...g: Geometry): void;
   maxPoolBackward(
     dout: number,
@@ -48,7 +48,14 @@ export function windowKernels(
   at: ArenaOffset,
 ): Pick<
   Kernels,
-  'im2col' | 'col2im' | 'channelsFirst' | 'channelsLast' | 'maxPool' | 'maxPoolBackward' | 'avgPool' | 'avgPoolBackward'
+  | 'im2col'
+  | 'col2im'
+  | 'unpackChannels'
+  | 'packChannels'
+  | 'maxPool'
+  | 'maxPoolBackward'
+  | 'avgPool'
+  | 'avgPoolBackward'
 > {
   const images = (rows: number, g: WindowGeometry) => rows * imageSize(g);
   const windows = (rows: number, g: WindowGeometry) => rows * positions(g) * patchSize(g);
@@ -60,13 +67,13 @@ export function windowKernels(
     col2im(col, dx, rows, g) {
       wasm.col2im(at(col, windows(rows, g), 'col'), at(dx, images(rows, g), 'dx'), rows, ...flat(g));
     },
-    channelsFirst(a, bias, out, rows, count, channels) {
+    unpackChannels(a, bias, out, rows, channels, count) {
       const size = rows * count * channels;
-      wasm.channelsFirst(at(a, size, 'a'), at(bias, channels, 'bias'), at(out, size, 'out'), rows, count, channels);
+      wasm.unpackChannels(at(a, size, 'a'), at(bias, channels, 'bias'), at(out, size, 'out'), rows, channels, count);
     },
-    channelsLast(a, out, rows, channels, count) {
+    packChannels(a, out, sums, rows, channels, count) {
       const size = rows * count * channels;
-      wasm.channelsLast(at(a, size, 'a'), at(out, size, 'out'), rows, channels, count);
+      wasm.packChannels(at(a, size, 'a'), at(out, size, 'out'), at(sums, channels, 'sums'), rows, channels, count);
     },
     maxPool(x, y, argmax, rows, g) {
       const n = pooled(rows, g);

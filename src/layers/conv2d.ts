@@ -4,20 +4,23 @@ import { sizeOf, viewOf, type Tensor } from '../tensor.ts';
 import { cached, type Layer, type LayerContext, type Param } from './layer.ts';
 
 /**
- * A 2-D convolution by im2col, as the book's chapter 7: every window of the input becomes a row of
- * `col` ([rows·P, K] for P window positions and K = channels·kernelH·kernelW values), and then
- *   forward   y = col · Wᵀ + b            (W is [filters, K]: [filters, channels, kernelH, kernelW])
- *   backward  dW = doutᵀ · col, db = Σ dout, dcol = dout · W, dx = col2im(dcol)
- * with dout taken as [rows·P, filters]. The products are the ones the affine layer runs; the layout
- * changes between [rows·P, filters] and the channel-major images around it are kernels too. The
- * first layer of a net skips dcol and col2im (nobody needs d loss / d pixels).
+ * A 2-D convolution by im2col, as the book's chapter 7: the windows of the chunk's images become
+ * the columns of `col` ([K, rows·P] for K = channels·kernelH·kernelW values and P window
+ * positions), and then, with W as [filters, K] ([filters, channels, kernelH, kernelW]) and dout
+ * packed to [filters, rows·P]:
+ *   forward   y = W · col + b
+ *   backward  dW = dout · colᵀ, db = Σ dout, dcol = Wᵀ · dout, dx = col2im(dcol)
+ * The products are the ones the affine layer runs. This orientation (Caffe's) keeps the long
+ * rows·P axis as the products' columns: each operand is streamed once, where [rows·P, K] rows
+ * re-read the whole col per 8 filters. The first layer of a net skips dcol and col2im (nobody
+ * needs d loss / d pixels).
  */
 export class Conv2d implements Layer {
   readonly params: readonly Param[];
   private x?: Tensor;
   private readonly kernels: Kernels;
   private readonly col: Float32Array;
-  /** The product in [rows·P, filters] layout: forward's col·Wᵀ, then backward's dout in that layout. */
+  /** The product in [filters, rows·P] layout: forward's W·col, then backward's packed dout. */
   private readonly product: Float32Array;
   private readonly out: Float32Array;
   private readonly dcol: Float32Array | null;
@@ -51,9 +54,9 @@ export class Conv2d implements Layer {
     this.x = x;
     const windows = rows * positions(g);
     this.kernels.im2col(x.data, this.col, rows, g);
-    this.kernels.matmulBT(this.col, this.weight.value, this.product, windows, patchSize(g), this.filters);
+    this.kernels.matmul(this.weight.value, this.col, this.product, this.filters, patchSize(g), windows);
     const y = viewOf(this.out, [rows, this.filters, g.outH, g.outW]);
-    this.kernels.channelsFirst(this.product, this.bias.value, y.data, rows, positions(g), this.filters);
+    this.kernels.unpackChannels(this.product, this.bias.value, y.data, rows, this.filters, positions(g));
     return y;
   }
 
@@ -64,11 +67,10 @@ export class Conv2d implements Layer {
     const windows = rows * positions(g);
     const k = patchSize(g);
     const d = this.product;
-    this.kernels.channelsLast(dout.data, d, rows, this.filters, positions(g));
-    this.kernels.matmulAT(d, this.col, this.weight.grad, windows, this.filters, k);
-    this.kernels.sumRows(d, this.bias.grad, windows, this.filters);
+    this.kernels.packChannels(dout.data, d, this.bias.grad, rows, this.filters, positions(g));
+    this.kernels.matmulBT(d, this.col, this.weight.grad, this.filters, windows, k);
     if (!this.dcol || !this.dx) return [];
-    this.kernels.matmul(d, this.weight.value, this.dcol, windows, this.filters, k);
+    this.kernels.matmulAT(this.weight.value, d, this.dcol, this.filters, k, windows);
     const dx = viewOf(this.dx, x.shape);
     this.kernels.col2im(this.dcol, dx.data, rows, g);
     return [dx];

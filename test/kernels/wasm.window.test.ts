@@ -91,26 +91,33 @@ for (const rows of [1, 3]) {
     });
   });
 
-  s(`channelsFirst (+ bias) and channelsLast (${rows} rows): the same bits`, () => {
+  s(`unpackChannels (+ bias) and packChannels with the bias gradient (${rows} rows): the same bits`, () => {
     for (const [count, channels] of [
       [576, 30],
       [7, 3],
       [1, 5],
+      [10, 2],
     ]) {
       arena.reset();
       const rng = createRng(count, channels, rows);
       const a = randomArray(rng, rows * count * channels);
       const bias = randomArray(rng, channels);
       const want = new Float32Array(a.length);
-      ref.channelsFirst(a, bias, want, rows, count, channels);
+      ref.unpackChannels(a, bias, want, rows, channels, count);
       const got = arena.take(a.length);
-      wasm.channelsFirst(arena.take(a.length, a), arena.take(channels, bias), got, rows, count, channels);
-      same(got, want, `channelsFirst ${count}×${channels}`);
-      const back = new Float32Array(a.length);
-      ref.channelsLast(want, back, rows, channels, count);
-      const gotBack = arena.take(a.length);
-      wasm.channelsLast(arena.take(a.length, want), gotBack, rows, channels, count);
-      same(gotBack, back, `channelsLast ${count}×${channels}`);
+      wasm.unpackChannels(arena.take(a.length, a), arena.take(channels, bias), got, rows, channels, count);
+      same(got, want, `unpackChannels ${count}×${channels}`);
+      const [back, sums] = [new Float32Array(a.length), new Float32Array(channels)];
+      ref.packChannels(want, back, sums, rows, channels, count);
+      const [gotBack, gotSums] = [arena.take(a.length), arena.take(channels)];
+      wasm.packChannels(arena.take(a.length, want), gotBack, gotSums, rows, channels, count);
+      same(gotBack, back, `packChannels ${count}×${channels}`);
+      same(gotSums, sums, `packChannels sums ${count}×${channels}`);
+      // Packing undoes unpacking (less the bias), and the sums are the bias gradient.
+      for (let i = 0; i < a.length; i++)
+        assert.ok(Math.abs(back[i] - bias[Math.floor(i / (rows * count))] - a[i]) < 1e-5);
+      const total = Array.from(back.subarray(0, rows * count)).reduce((x, y) => x + y, 0);
+      assert.ok(Math.abs(sums[0] - total) < 1e-4 * Math.max(1, Math.abs(total)), `sum ${sums[0]} vs ${total}`);
     }
   });
 
