@@ -17,8 +17,10 @@ export const command = {
   usage: 'npm run bench -- [--quick] [--json] [--kernels wasm|reference] [--case all|mlp|cnn|gemm]',
   about:
     'Training throughput (samples/s, GFLOP/s, speed-up, peak RSS) of 784-50-10 at batch 100 and\n' +
-    '784-512-512-10 at batch 256 at 1, 2 and all-core workers, each case in its own process, then\n' +
-    'GEMM GFLOP/s per product orientation on one core. Takes ~21 s (--quick ~8 s); run it on a quiet machine.',
+    '784-512-512-10 at batch 256 at 1, 2 and all-core workers, each case in its own process; the\n' +
+    "book's SimpleConvNet at batch 100 at 1 and 2 workers with its conv layer's kernel times, beside\n" +
+    'PyTorch CPU when python3 has torch; then GEMM GFLOP/s per product orientation on one core.\n' +
+    'Run it on a quiet machine.',
   flags: {
     quick: { type: 'boolean', description: 'fewer epochs and samples (a smoke run, not a measurement)' },
     json: { type: 'boolean', description: 'one JSON line per case instead of the tables' },
