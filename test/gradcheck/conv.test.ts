@@ -73,20 +73,26 @@ const at = (image: number[], kernel: Pair, stride: Pair, padding: Pair) =>
 const sizeOfImage = (g: WindowGeometry) => g.channels * g.height * g.width;
 const outputs = (g: WindowGeometry, channels: number) => channels * g.outH * g.outW;
 
-function convBuilder(g: WindowGeometry, filters: number, kernels: Kernels = referenceKernels, Class = Conv2d) {
+function convBuilder(g: WindowGeometry, filters: number, kernels: Kernels, Class: typeof Conv2d, groupFloats?: number) {
   return (alloc: Allocator): Layer => {
     const weight = param('weight', [filters, g.channels, g.kernelH, g.kernelW], alloc);
     const bias = param('bias', [filters], alloc);
     const rng = createRng(filters, g.channels);
     for (const p of [weight, bias]) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.normal();
-    return new Class(g, filters, weight, bias, ROWS, { kernels, alloc });
+    return new Class(g, filters, weight, bias, ROWS, { kernels, alloc }, true, groupFloats);
   };
 }
 
-function convSubject(g: WindowGeometry, filters: number, kernels?: Kernels, Class?: typeof Conv2d) {
+function convSubject(
+  g: WindowGeometry,
+  filters: number,
+  kernels = referenceKernels,
+  Class = Conv2d,
+  groupFloats?: number,
+) {
   const x = randomTensor([ROWS, g.channels, g.height, g.width], 31);
   const dout = randomTensor([ROWS * outputs(g, filters)], 32).data;
-  return layerSubject('conv', convBuilder(g, filters, kernels, Class), [x], dout);
+  return layerSubject('conv', convBuilder(g, filters, kernels, Class, groupFloats), [x], dout);
 }
 
 function poolSubject(g: WindowGeometry, Pool: typeof MaxPool | typeof AvgPool, kernels = referenceKernels) {
@@ -100,6 +106,11 @@ for (const [image, kernel, stride, padding] of CONV_CASES) {
     assertPasses(convSubject(at(image, kernel, stride, padding), 2));
   });
 }
+
+s('Conv2d run one sample at a time (each group adds its dW and db to the first): weight, bias, input', () => {
+  const subject = convSubject(at([3, 6, 5], [3, 2], [2, 2], [1, 1]), 2, referenceKernels, Conv2d, 1);
+  assertPasses(subject);
+});
 
 for (const [image, kernel, stride] of POOL_CASES) {
   for (const Pool of [MaxPool, AvgPool]) {

@@ -9,11 +9,19 @@ import { backwardKeepsDout, close, context, t } from './helpers.ts';
 
 const s = suite('Conv2d layer, by hand and against a direct convolution');
 
-function conv(image: number[], filters: number, kernel: Pair, stride: Pair, padding: Pair, inputGradient = true) {
+function conv(
+  image: number[],
+  filters: number,
+  kernel: Pair,
+  stride: Pair,
+  padding: Pair,
+  inputGradient = true,
+  groupFloats?: number,
+) {
   const g = windowGeometry(image, kernel, stride, padding)!;
   const weight = param('weight', [filters, image[0], ...kernel], heapAllocator);
   const bias = param('bias', [filters], heapAllocator);
-  return new Conv2d(g, filters, weight, bias, 3, context, inputGradient);
+  return new Conv2d(g, filters, weight, bias, 5, context, inputGradient, groupFloats);
 }
 
 // x = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], W = [[1, 2], [3, 4]], b = 0.5:
@@ -120,5 +128,36 @@ for (const [image, filters, kernel, stride, padding] of ODD) {
     },
   );
 }
+
+s('run in groups of samples, the outputs are the same bits and the gradients agree to rounding', () => {
+  const rng = createRng(77);
+  const x = tensor(
+    [5, 3, 6, 5],
+    Float32Array.from({ length: 5 * 90 }, () => rng.normal()),
+  );
+  const dout = tensor(
+    [5, 4, 4, 3],
+    Float32Array.from({ length: 5 * 48 }, () => rng.normal()),
+  );
+  const values = Float32Array.from({ length: 4 * 3 * 3 * 2 + 4 }, () => rng.normal());
+  const run = (groupFloats: number) => {
+    const layer = conv([3, 6, 5], 4, [3, 2], [2, 2], [1, 1], true, groupFloats);
+    layer.weight.value.set(values.subarray(0, 72));
+    layer.bias.value.set(values.subarray(72));
+    const y = Array.from(layer.forward(x).data);
+    const dx = Array.from(layer.backward(dout)[0].data);
+    return { layer, y, dx, dw: Array.from(layer.weight.grad), db: Array.from(layer.bias.grad) };
+  };
+  const whole = run(1e9);
+  for (const groupFloats of [1, 2 * (18 + 4) * 12]) {
+    const grouped = run(groupFloats);
+    assert.is(grouped.layer.groupRows, groupFloats === 1 ? 1 : 2);
+    assert.equal(grouped.y, whole.y);
+    assert.equal(grouped.dx, whole.dx); // each sample's dx comes from its own group alone
+    close(grouped.dw, whole.dw, 1e-5);
+    close(grouped.db, whole.db, 1e-5);
+  }
+  assert.is(whole.layer.groupRows, 5);
+});
 
 s.run();
