@@ -1,13 +1,15 @@
 /**
  * Where a convolution layer's time goes: each kernel of its forward and backward, timed alone on
- * one thread over the WebAssembly kernels, for one chunk of rows (what a thread computes per
- * call in training). GFLOP/s counts the products only (2·P·K·filters per sample and pass), so
- * the layout changes and im2col show up as what they cost against that.
+ * one thread over the WebAssembly kernels, for one group of samples as the layer runs them
+ * (conv2d.ts groupRowsFor), times the groups of one chunk (what a thread computes per call in
+ * training). GFLOP/s counts the products only (2·P·K·filters per sample and pass), so the layout
+ * changes and im2col show up as what they cost against that.
  */
 import type { Kernels } from '../kernels/types.ts';
 import { WASM_RESERVED_BYTES, carve, createWasmKernels } from '../kernels/wasm.ts';
 import { imageSize, patchSize, positions, type WindowGeometry } from '../kernels/window.ts';
 import { createRng } from '../random.ts';
+import { groupRowsFor } from '../layers/conv2d.ts';
 import { measure } from './gemm.ts';
 
 export interface ConvTiming {
@@ -20,17 +22,19 @@ export interface ConvTiming {
 }
 
 /**
- * Times a conv layer of geometry `g` and `filters` for `rows` samples. `input` fills the images
+ * Times a conv layer of geometry `g` and `filters` for a chunk of `chunkRows` samples. `input` fills the images
  * (real digits for a first layer: their zeros decide the products' path), else N(0, 1).
  */
 export function timeConv(
   g: WindowGeometry,
   filters: number,
-  rows: number,
+  chunkRows: number,
   inputGradient: boolean,
   input?: Float32Array,
   quick = false,
 ): ConvTiming {
+  const rows = groupRowsFor(g, filters, chunkRows);
+  const groups = Math.ceil(chunkRows / rows);
   const [p, k] = [rows * positions(g), patchSize(g)];
   const sizes = { x: rows * imageSize(g), col: p * k, w: filters * k, bias: filters, product: p * filters };
   const floats = 2 * (sizes.x + sizes.col + sizes.w + sizes.bias) + 3 * sizes.product + 16 * 10;
@@ -66,7 +70,7 @@ export function timeConv(
   const sampleMs = quick ? 5 : 30;
   const partsMs: Record<string, number> = {};
   const time = (name: string, call: () => void, partFlops = 1) => {
-    partsMs[name] = partFlops / (measure(call, partFlops, samples, sampleMs) * 1e6);
+    partsMs[name] = (groups * partFlops) / (measure(call, partFlops, samples, sampleMs) * 1e6);
   };
   const windows = p;
   time('im2col', () => kernels.im2col(x, col, rows, g));
@@ -81,11 +85,12 @@ export function timeConv(
   const sum = (names: string[]) => names.reduce((total, name) => total + (partsMs[name] ?? 0), 0);
   const forwardMs = sum(['im2col', 'W·col', 'unpackChannels']);
   const backwardMs = sum(['packChannels', 'dout·colᵀ', 'Wᵀ·dout', 'col2im']);
-  const backwardFlops = flops * (inputGradient ? 2 : 1);
+  const chunkFlops = groups * flops;
+  const backwardFlops = chunkFlops * (inputGradient ? 2 : 1);
   return {
-    forwardGflops: flops / (forwardMs * 1e6),
+    forwardGflops: chunkFlops / (forwardMs * 1e6),
     backwardGflops: backwardFlops / (backwardMs * 1e6),
-    gflops: (flops + backwardFlops) / ((forwardMs + backwardMs) * 1e6),
+    gflops: (chunkFlops + backwardFlops) / ((forwardMs + backwardMs) * 1e6),
     partsMs,
   };
 }

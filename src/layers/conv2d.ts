@@ -22,6 +22,11 @@ import { cached, type Layer, type LayerContext, type Param } from './layer.ts';
  */
 const GROUP_FLOATS = 65536;
 
+/** Samples per group for this geometry: as many as fit in `groupFloats` of col and product, 1 to maxRows. */
+export function groupRowsFor(g: WindowGeometry, filters: number, maxRows: number, groupFloats = GROUP_FLOATS): number {
+  return Math.max(1, Math.min(maxRows, Math.floor(groupFloats / ((patchSize(g) + filters) * positions(g)))));
+}
+
 // Views at a group's offset, made once per (buffer, offset): a step asks for the same few again and
 // again, and a view made per call would be garbage per step (as tensor.ts's prefix views).
 const offsetViews = new WeakMap<Float32Array, Map<number, Float32Array>>();
@@ -66,7 +71,7 @@ export class Conv2d implements Layer {
     this.params = [weight, bias];
     this.kernels = kernels;
     const [p, k] = [positions(geometry), patchSize(geometry)];
-    this.groupRows = Math.max(1, Math.min(maxRows, Math.floor(groupFloats / ((k + filters) * p))));
+    this.groupRows = groupRowsFor(geometry, filters, maxRows, groupFloats);
     this.col = alloc.floats(maxRows * p * k);
     this.product = alloc.floats(this.groupRows * p * filters);
     this.out = alloc.floats(maxRows * p * filters);
