@@ -12,6 +12,8 @@ import type { Dataset, Split } from './types.ts';
 export interface DatasetParts {
   name: string;
   features: number;
+  /** Per-sample shape when the source knows it (IDX images: [1, rows, cols]). */
+  shape?: readonly number[];
   classes: Classes;
   /** Class names in class-index order (CSV string labels); default null. */
   classNames?: string[] | null;
@@ -45,6 +47,7 @@ export function assembleDataset(parts: DatasetParts): Dataset {
     features,
     task: targetNames ? 'regression' : 'classification',
     targetWidth: targetNames ? targetNames.length : 1,
+    ...(parts.shape && { shape: parts.shape }),
     classes: classes.classes,
     classNames: parts.classNames ?? null,
     targetNames,

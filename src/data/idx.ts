@@ -106,6 +106,7 @@ export async function loadIdx(config: IdxConfig, seed: number, maxBytes: number)
   return assembleDataset({
     name: `idx:${basename(config.images)}`,
     features,
+    shape: [1, train.images.rows, train.images.cols],
     classes,
     ...raw,
     // true: the pixel bytes ÷ 255; false: as they are.

@@ -18,6 +18,7 @@ export function loadMnist(config: MnistConfig, seed: number, maxBytes: number, c
   return assembleDataset({
     name: 'mnist',
     features: MNIST_FEATURES,
+    shape: [1, 28, 28],
     classes: { classes: MNIST_CLASSES, from: `the ${MNIST_CLASSES} digits`, warning: null },
     ...splits,
     normalize: config.normalize,

@@ -21,6 +21,8 @@ export interface Dataset {
   /** Target values per row: 1 (the class index), or the number of regression targets. */
   targetWidth: number;
   /** The number of classes (0 for a regressor). */
+  /** Per-sample shape, e.g. [1, 28, 28] for MNIST (see shape.ts); absent: [features]. */
+  shape?: readonly number[];
   classes: number;
   /** Class names in class-index order (CSV string labels), or null when the classes are their indices. */
   classNames: string[] | null;

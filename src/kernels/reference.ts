@@ -1,4 +1,5 @@
 import { fillDropoutMask } from '../random/dropout-mask.ts';
+import { windowReferenceKernels } from './reference-window.ts';
 import type { Kernels } from './types.ts';
 
 /**
@@ -167,6 +168,8 @@ export const referenceKernels: Kernels = {
   dropoutMask(mask, rows, units, rate, seed, step, layer, samples, first) {
     fillDropoutMask(mask, rows, units, rate, { seed, step, layer }, samples, first);
   },
+
+  ...windowReferenceKernels,
 
   sgd(w, g, len, lr, weightDecay, wOut = w) {
     for (let i = 0; i < len; i++) wOut[i] = w[i] - lr * (g[i] + weightDecay * w[i]);

@@ -58,7 +58,7 @@ export class ComputeThread implements PhaseWork {
   ) {
     this.views = arenaViews(memory, setup.layout);
     this.kernels = selectKernels(setup.kernels, memory);
-    const plan = planModel(setup.model, setup.features);
+    const plan = planModel(setup.model, setup.inputShape);
     const alloc = bumpAllocator(this.views.scratch[threadIndex]);
     ({
       input: this.input,

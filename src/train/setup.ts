@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ModelConfig } from '../config/model-schema.ts';
 import type { OptimizerConfig, RunConfig } from '../config/schema.ts';
 import { loadDataset } from '../data/load.ts';
+import { shapeOf } from '../data/shape.ts';
 import { holdOutValidation } from '../data/split.ts';
 import type { Dataset, Split } from '../data/types.ts';
 import { UserError } from '../errors.ts';
@@ -25,6 +26,8 @@ export interface RunSetup {
   readonly model: ModelConfig;
   readonly optimizer: OptimizerConfig;
   readonly features: number;
+  /** Per-sample shape of the inputs ([features], or [channels, height, width] for images). */
+  readonly inputShape: readonly number[];
   readonly classes: number;
   /** `regression`: the targets are values (mse), and a chunk's second statistic is Σ|y − t|, not correct rows. */
   readonly task: 'classification' | 'regression';
@@ -82,7 +85,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     dataset.train.targets,
     dataset.classes,
   );
-  const plan = planModel(config.model, dataset.features);
+  const plan = planModel(config.model, shapeOf(dataset));
   const last = config.model.layers.length - 1;
   if (dataset.task === 'regression') checkRegressor(config, plan, dataset);
   else if (plan.outputs !== dataset.classes) {
@@ -139,6 +142,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     model: config.model,
     optimizer: config.train.optimizer,
     features: dataset.features,
+    inputShape: shapeOf(dataset),
     classes: dataset.classes,
     task: dataset.task,
     targetWidth: dataset.targetWidth,

@@ -10,3 +10,5 @@ export { gatherRows } from './gather';
 export { dropoutMask } from './dropout';
 export { staticDataEnd, panelLocks, panelCount, panelsEnd } from './scratch';
 export { setSparsePath } from './sparsemask';
+export { im2col, col2im, unpackChannels, packChannels } from './window';
+export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool';
