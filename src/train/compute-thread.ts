@@ -12,6 +12,7 @@ import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';
 import { chunkBounds, rangeBounds } from './partition.ts';
 import type { RunSetup } from './setup.ts';
+import { gatherTrainRows, testRows } from './input-rows.ts';
 import { buildThreadModel } from './thread-model.ts';
 
 /** Counts rows whose largest output is the target class (ties go to the first). */
@@ -88,8 +89,8 @@ export class ComputeThread implements PhaseWork {
       stats.fill(0, 3 * c, 3 * c + 3);
       return;
     }
-    const { order, trainInputs, trainTargets } = this.views;
-    this.kernels.gatherRows(trainInputs, order, phase.batchStart + start, rows, features, this.input);
+    const { order, trainTargets } = this.views;
+    gatherTrainRows(this.kernels, this.views, phase.batchStart + start, rows, features, this.input);
     this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, 1, this.targets);
     this.model.bindValues(this.paramValues[phase.params]);
     this.model.bindGradients(this.slotGradients[c]);
@@ -109,10 +110,7 @@ export class ComputeThread implements PhaseWork {
     const start = e * maxRows;
     const rows = Math.min(maxRows, testCount - start);
     if (e >= phase.chunks || rows <= 0) throw outOfRange(phase, `evaluation chunk ${e}`, phase.chunks);
-    const x = {
-      shape: [rows, features],
-      data: this.views.testInputs.subarray(start * features, (start + rows) * features),
-    };
+    const x = { shape: [rows, features], data: testRows(this.kernels, this.views, start, rows, features, this.input) };
     const targets = this.views.testTargets.subarray(start, start + rows);
     this.model.bindValues(this.paramValues[phase.params]);
     const { output, lossSum } = this.model.forwardLoss(x, targets);

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ModelConfig } from '../config/model-schema.ts';
 import type { OptimizerConfig, RunConfig } from '../config/schema.ts';
 import { loadDataset } from '../data/load.ts';
+import { isByteInputs } from '../data/inputs.ts';
 import type { Dataset } from '../data/types.ts';
 import { UserError } from '../errors.ts';
 import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
@@ -82,6 +83,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     statsEntries,
     threads: workers,
     features: dataset.features,
+    bytesPerInput: isByteInputs(dataset.train.inputs) ? 1 : 4,
     trainCount: dataset.train.count,
     testCount,
     scratchFloats: measureScratchFloats(plan, maxRows),

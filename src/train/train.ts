@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig, RunConfigInput } from '../config/schema.ts';
-import type { Dataset } from '../data/types.ts';
+import { isByteInputs } from '../data/inputs.ts';
+import type { Dataset, Inputs } from '../data/types.ts';
 import { RunDirectory } from '../io/run-dir.ts';
 import type { NamedTensor } from '../io/safetensors.ts';
 import { initParams } from '../model/init.ts';
@@ -148,10 +149,16 @@ function openDirectory(config: RunConfig, options: TrainOptions): RunDirectory |
 
 /** Copies the data in; on resume, the checkpoint's parameters and optimizer state into buffer 0. */
 function fillArena(views: ArenaViews, dataset: Dataset, resumed: Checkpoint | null): void {
-  views.trainInputs.set(dataset.train.inputs);
+  const fill = (target: Float32Array | Uint8Array, inputs: Inputs) => {
+    if (isByteInputs(inputs)) {
+      target.set(inputs.bytes);
+      views.inputValues.set(inputs.values);
+    } else target.set(inputs);
+  };
+  fill(views.trainInputs, dataset.train.inputs);
   views.trainTargets.set(dataset.train.targets);
   if (dataset.test) {
-    views.testInputs.set(dataset.test.inputs);
+    fill(views.testInputs, dataset.test.inputs);
     views.testTargets.set(dataset.test.targets);
   }
   if (!resumed) return;
