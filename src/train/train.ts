@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig, RunConfigInput } from '../config/schema.ts';
 import { isByteInputs } from '../data/inputs.ts';
-import type { Dataset, Inputs } from '../data/types.ts';
+import type { Dataset, Split } from '../data/types.ts';
 import { RunDirectory } from '../io/run-dir.ts';
 import type { NamedTensor } from '../io/safetensors.ts';
 import { initParams } from '../model/init.ts';
@@ -147,20 +147,26 @@ function openDirectory(config: RunConfig, options: TrainOptions): RunDirectory |
   return RunDirectory.claim(config.output.dir, options.force ?? false);
 }
 
-/** Copies the data in; on resume, the checkpoint's parameters and optimizer state into buffer 0. */
+/**
+ * Copies the data in; on resume, the checkpoint's parameters and optimizer state into buffer 0.
+ * The dataset's splits then refer to the arena's copy (also for the confusion matrix at the end),
+ * so that the loader's buffers can be freed: the data is not held twice for the whole run.
+ */
 function fillArena(views: ArenaViews, dataset: Dataset, resumed: Checkpoint | null): void {
-  const fill = (target: Float32Array | Uint8Array, inputs: Inputs) => {
-    if (isByteInputs(inputs)) {
-      target.set(inputs.bytes);
-      views.inputValues.set(inputs.values);
-    } else target.set(inputs);
+  const moveIn = (split: Split, inputs: Float32Array | Uint8Array, targets: Float32Array) => {
+    if (isByteInputs(split.inputs) && inputs instanceof Uint8Array) {
+      inputs.set(split.inputs.bytes);
+      views.inputValues.set(split.inputs.values);
+      split.inputs = { bytes: inputs, values: views.inputValues };
+    } else if (!isByteInputs(split.inputs) && inputs instanceof Float32Array) {
+      inputs.set(split.inputs);
+      split.inputs = inputs;
+    } else throw new Error('the arena holds inputs of another type than the data');
+    targets.set(split.targets);
+    split.targets = targets;
   };
-  fill(views.trainInputs, dataset.train.inputs);
-  views.trainTargets.set(dataset.train.targets);
-  if (dataset.test) {
-    fill(views.testInputs, dataset.test.inputs);
-    views.testTargets.set(dataset.test.targets);
-  }
+  moveIn(dataset.train, views.trainInputs, views.trainTargets);
+  if (dataset.test) moveIn(dataset.test, views.testInputs, views.testTargets);
   if (!resumed) return;
   views.params[0].set(resumed.params);
   resumed.optimizerState.forEach((vector, j) => views.optimizerState[0][j].set(vector));
