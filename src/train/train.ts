@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig, RunConfigInput } from '../config/schema.ts';
 import { isByteInputs } from '../data/inputs.ts';
-import type { Dataset, Split } from '../data/types.ts';
+import type { Dataset, Inputs, Split } from '../data/types.ts';
 import { RunDirectory } from '../io/run-dir.ts';
 import type { NamedTensor } from '../io/safetensors.ts';
 import { initParams } from '../model/init.ts';
@@ -165,9 +166,31 @@ function fillArena(views: ArenaViews, dataset: Dataset, resumed: Checkpoint | nu
     targets.set(split.targets);
     split.targets = targets;
   };
+  const loaded = [dataset.train.inputs, dataset.test?.inputs].map((inputs) => inputs && dataBuffer(inputs));
   moveIn(dataset.train, views.trainInputs, views.trainTargets);
   if (dataset.test) moveIn(dataset.test, views.testInputs, views.testTargets);
+  releaseNow(loaded);
   if (!resumed) return;
   views.params[0].set(resumed.params);
   resumed.optimizerState.forEach((vector, j) => views.optimizerState[0][j].set(vector));
+}
+
+/** The buffer behind a split's inputs as the loader made it. */
+function dataBuffer(inputs: Inputs): ArrayBufferLike {
+  return isByteInputs(inputs) ? inputs.bytes.buffer : inputs.buffer;
+}
+
+/**
+ * Frees the loader's input buffers now rather than at some later garbage collection, which could
+ * come after the worker threads have started and so add the data's size to the run's peak memory:
+ * a buffer transferred to a closed port is released when the message is dropped. Only for buffers
+ * that hold nothing but the data (the loaders allocate them for it) and are no longer used.
+ */
+function releaseNow(buffers: (ArrayBufferLike | null | undefined)[]): void {
+  const own = [...new Set(buffers)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
+  if (own.length === 0) return;
+  const { port1, port2 } = new MessageChannel();
+  port2.close();
+  port1.postMessage(null, own);
+  port1.close();
 }
