@@ -1,15 +1,18 @@
 /**
- * Runs every `*.test.ts` under test/ in its own child process (tsx loader) and totals the results.
- * uvu prints a summary per process; we parse it so that a file that registers no test, or forgets
- * `.run()`, FAILS the run instead of passing silently. Prints each file's time and the total wall
- * time, and ends with the line `N passed, N failed`.
+ * Runs every `*.test.ts` under test/ and totals the results. Files that train with worker threads
+ * (or start a browser, or threaded kernels) each run in their own child process; the others run a
+ * group at a time in one process (test/support/in-process.ts), since starting node with the
+ * TypeScript loader and the project's modules costs ~1 s, more than most of those files' tests.
+ * Each file's result is parsed, so a file that registers no test, or forgets `.run()`, FAILS the
+ * run instead of passing silently. Prints each file's time and the total wall time, and ends with
+ * the line `N passed, N failed`.
  *
- * Files run `--jobs` at a time (default 2), but never two that train with worker threads: those
+ * Jobs run `--jobs` at a time (default 2), but never two that train with worker threads: those
  * spin-wait on each other, and two such files on 2 cores slowed each other 2–3× (faults 80 s →
  * 202 s under load) and broke the timing checks of the fault tests. So one lane runs the threaded
- * files and the other lanes the single-threaded ones (mostly tsx start-up and small kernels), which
- * fill the cores the threaded files leave idle. In each lane the slowest files (by their time in the
- * last run, kept in data/.cache/test-times.json) start first, so no long file starts last.
+ * files and the other lanes the groups of single-threaded ones, which fill the cores the threaded
+ * files leave idle. In each lane the slowest files (by their time in the last run, kept in
+ * data/.cache/test-times.json) start first, so no long file starts last.
  * Usage: node --import tsx test/run.ts [--jobs N] [filter-substring ...]
  */
 import { spawn } from 'node:child_process';
@@ -45,16 +48,22 @@ interface FileResult {
   passed: number;
   failed: number;
   output: string;
+  seconds: number;
+}
+
+interface ProcessResult {
+  output: string;
   code: number | null;
   seconds: number;
 }
 
 const FILE_TIMEOUT_SECONDS = 600;
+const inProcess = join(testDir, 'support/in-process.ts');
 
-function runFile(file: string): Promise<FileResult> {
+function runProcess(args: string[], timeoutSeconds: number): Promise<ProcessResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -63,20 +72,55 @@ function runFile(file: string): Promise<FileResult> {
     child.stderr.on('data', (chunk) => (output += chunk));
     // A file that hangs fails instead of holding the whole run (and CI) until it is killed.
     const timer = setTimeout(() => {
-      output += `\n(killed after ${FILE_TIMEOUT_SECONDS} s: a hang)\n`;
+      output += `\n(killed after ${timeoutSeconds} s: a hang)\n`;
       child.kill('SIGKILL');
-    }, FILE_TIMEOUT_SECONDS * 1000);
+    }, timeoutSeconds * 1000);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
-      const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
-      // A crash, a non-zero exit or an empty file all count as (at least one) failure.
-      let failed = total - passed;
-      if (code !== 0 || total === 0) failed = Math.max(failed, 1);
-      const seconds = (performance.now() - started) / 1000;
-      resolve({ file: relative(testDir, file), passed, failed, output, code, seconds });
+      resolve({ output, code, seconds: (performance.now() - started) / 1000 });
     });
   });
+}
+
+/** One file in its own process, judged by uvu's summary and the exit code. */
+async function runAlone(file: string): Promise<FileResult[]> {
+  const { output, code, seconds } = await runProcess([file], FILE_TIMEOUT_SECONDS);
+  const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
+  const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
+  // A crash, a non-zero exit or an empty file all count as (at least one) failure.
+  let failed = total - passed;
+  if (code !== 0 || total === 0) failed = Math.max(failed, 1);
+  return [{ file: relative(testDir, file), passed, failed, output, seconds }];
+}
+
+/**
+ * A group of files in one process: each `[file]` line closes that file's part of the output. Files
+ * the process never reported (it crashed or hung) run again alone, so the failure has a name.
+ */
+async function runGroup(files: string[]): Promise<FileResult[]> {
+  const { output, code } = await runProcess([inProcess, ...files], FILE_TIMEOUT_SECONDS);
+  const results: FileResult[] = [];
+  let from = 0;
+  for (const match of output.matchAll(/^\[file\] (\S+) (\d+) (\d+) ([\d.]+)$/gm)) {
+    const [, file, passed, total, seconds] = match;
+    const failed = Number(total) - Number(passed) || (Number(total) === 0 ? 1 : 0);
+    results.push({ file, passed: Number(passed), failed, output: output.slice(from, match.index), seconds: +seconds });
+    from = match.index + match[0].length;
+  }
+  const reported = new Set(results.map((r) => r.file));
+  const missing = files.filter((f) => !reported.has(relative(testDir, f)));
+  for (const file of missing) results.push(...(await runAlone(file)));
+  if (code !== 0 && missing.length === 0) {
+    const rest = output.slice(from);
+    results.push({
+      file: `(group of ${files.length} files, exit code ${code})`,
+      passed: 0,
+      failed: 1,
+      output: rest,
+      seconds: 0,
+    });
+  }
+  return results;
 }
 
 function report(result: FileResult): void {
@@ -87,8 +131,8 @@ function report(result: FileResult): void {
     for (const line of result.output.match(/^\[report\].*$/gm) ?? []) console.log(`    ${line.slice(9)}`);
   if (result.failed) {
     const why =
-      result.passed + result.failed === 1 && !/Total:/.test(result.output)
-        ? '  (no uvu summary: the file registered no test, never called .run(), or crashed)\n'
+      result.passed + result.failed === 1 && !/Total:|✘|FAIL/.test(result.output)
+        ? '  (no test result: the file registered no test, never called .run(), or crashed)\n'
         : '';
     console.log(why + result.output.replace(/^/gm, '    '));
   }
@@ -108,10 +152,9 @@ const files = findTestFiles(testDir).filter(
   (f) => filters.length === 0 || filters.some((s) => relative(testDir, f).includes(s)),
 );
 const times = readTimes();
+const timeOf = (file: string) => times[relative(testDir, file)] ?? Infinity;
 // Unknown files first (they may be slow), then the slowest known ones.
-const order = [...files].sort(
-  (a, b) => (times[relative(testDir, b)] ?? Infinity) - (times[relative(testDir, a)] ?? Infinity),
-);
+const order = [...files].sort((a, b) => timeOf(b) - timeOf(a));
 /** Files that keep more than one core busy: training with worker threads, threaded kernels, a browser. */
 const THREADED = [
   'train/',
@@ -124,27 +167,37 @@ const THREADED = [
   'sweep/redis',
 ];
 const isThreaded = (file: string) => THREADED.some((prefix) => relative(testDir, file).startsWith(prefix));
-const threaded = order.filter(isThreaded);
-const single = order.filter((file) => !isThreaded(file));
+type Job = () => Promise<FileResult[]>;
+const threaded: Job[] = order.filter(isThreaded).map((file) => () => runAlone(file));
+/** The single-threaded files, dealt slowest first into GROUPS groups of about equal time. */
+const GROUPS = 4;
+const groups: string[][] = Array.from({ length: GROUPS }, () => []);
+const groupTime = new Array<number>(GROUPS).fill(0);
+for (const file of order.filter((f) => !isThreaded(f))) {
+  const g = groupTime.indexOf(Math.min(...groupTime));
+  groups[g].push(file);
+  groupTime[g] += Number.isFinite(timeOf(file)) ? timeOf(file) : 5;
+}
+const single: Job[] = groups.filter((g) => g.length > 0).map((g) => () => runGroup(g));
 const results = new Map<string, FileResult>();
-let nextToReport = 0;
-/** Runs files until none is left for it: the first lane takes the threaded files first. */
+/** Runs jobs until none is left for it: the first lane takes the threaded files first. */
 async function lane(takesThreaded: boolean): Promise<void> {
   const next = () => (takesThreaded ? threaded.shift() : undefined) ?? single.shift();
-  for (let file = next(); file !== undefined; file = next()) {
-    results.set(file, await runFile(file));
-    // Reported in path order, each as soon as every file before it is done.
-    while (nextToReport < files.length && results.has(files[nextToReport])) report(results.get(files[nextToReport++])!);
-  }
+  for (let job = next(); job !== undefined; job = next())
+    for (const result of await job()) {
+      results.set(result.file, result);
+      report(result);
+    }
 }
-await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, (_, i) => lane(i === 0)));
+const jobCount = threaded.length + single.length;
+await Promise.all(Array.from({ length: Math.min(jobs, jobCount) }, (_, i) => lane(i === 0)));
 
 let passed = 0;
 let failed = files.length === 0 ? 1 : 0;
 for (const result of results.values()) {
   passed += result.passed;
   failed += result.failed;
-  times[result.file] = Math.round(result.seconds * 10) / 10;
+  if (!result.file.startsWith('(')) times[result.file] = Math.round(result.seconds * 10) / 10;
 }
 try {
   mkdirSync(dirname(timesFile), { recursive: true });
@@ -153,7 +206,7 @@ try {
   // Only an ordering hint: a read-only checkout runs the files in path order next time.
 }
 const wall = (performance.now() - started) / 1000;
-const parallel = Math.max(1, Math.min(jobs, files.length));
-console.log(`wall time ${wall.toFixed(1)}s, ${parallel} ${parallel === 1 ? 'file' : 'files'} at a time`);
+const parallel = Math.max(1, Math.min(jobs, jobCount));
+console.log(`wall time ${wall.toFixed(1)}s, ${parallel} ${parallel === 1 ? 'job' : 'jobs'} at a time`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;

@@ -8,15 +8,19 @@ import { readConfigFile } from '../config/load.ts';
 import { MAX_WORKERS, type RunConfig } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 import { writeRunReport } from '../report/run-report.ts';
-import { train, type TrainOptions } from '../train/train.ts';
+import { train, type TrainOptions, type TrainSummary } from '../train/train.ts';
+import { selectionNote } from '../train/selection.ts';
 import { integerFlag, parseCommand } from './args.ts';
+import { fitFields } from './fit.ts';
+import { formatCount, formatDuration, formatNumber } from './format.ts';
 import { gracefulStop } from './graceful-stop.ts';
 import { isScript, runCommand, runScript, userPath, type Io } from './io.ts';
 import { parseUserConfig } from './paths.ts';
 import { ProgressBar, formatEpoch } from './progress.ts';
+import { startFields, startLine } from './start-line.ts';
 
 export const command = {
-  usage: 'npm run batch -- <config.json> [--workers N] [--out DIR] [--force | --resume] [--json]',
+  usage: 'npm run batch -- <config.json> [--workers N] [--out DIR] [--force | --resume] [--json] [--quiet]',
   about:
     'Trains the model a config describes and writes its run directory: run.json, config.json,\n' +
     'metrics.jsonl, model.safetensors, summary.json, checkpoints/. Relative paths, on the command\n' +
@@ -27,12 +31,14 @@ export const command = {
     workers: {
       type: 'string',
       value: 'N',
-      description: `threads computing, 1 to ${MAX_WORKERS} (overrides parallel.workers; the weights do not change)`,
+      description:
+        `threads computing, 1 to ${MAX_WORKERS}, or auto (overrides parallel.workers; ` + 'the weights do not change)',
     },
     out: { type: 'string', value: 'DIR', description: 'the run directory (overrides output.dir)' },
     force: { type: 'boolean', description: 'replace a run already in the run directory' },
     resume: { type: 'boolean', description: 'continue the run in the run directory from its last checkpoint' },
     json: { type: 'boolean', description: 'print nothing but JSON lines: the config, one per epoch, the summary' },
+    quiet: { type: 'boolean', description: 'print only the final line (with --json: the summary)' },
   },
   positionals: { min: 1, max: 1, name: 'config file' },
 } as const;
@@ -43,7 +49,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (!args) return 0;
     if (args.values.force && args.values.resume)
       throw new UserError('✖ --force and --resume exclude each other → at --resume');
-    const workers = integerFlag(args.values.workers, 'workers', { min: 1, max: MAX_WORKERS });
+    const workers = workersFlag(args.values.workers);
     const file = userPath(io, args.positionals[0]);
     const raw = readConfigFile(file);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
@@ -56,41 +62,53 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return runTraining(
       config,
       { source: `config ${file}`, force: args.values.force, resume: args.values.resume },
-      {
-        io,
-        json: args.values.json,
-      },
+      { io, json: args.values.json, quiet: args.values.quiet },
     );
   });
+}
+
+/** `--workers N` or `--workers auto`; undefined when not given. */
+export function workersFlag(text: string | undefined): number | 'auto' | undefined {
+  return text === 'auto' ? 'auto' : integerFlag(text, 'workers', { min: 1, max: MAX_WORKERS });
 }
 
 /** Trains with progress on the terminal (or JSON lines), retries and warnings on stderr, graceful stop. */
 export async function runTraining(
   config: RunConfig,
   options: Pick<TrainOptions, 'source' | 'force' | 'resume'>,
-  { io, json }: { io: Io; json: boolean },
+  { io, json, quiet = false }: { io: Io; json: boolean; quiet?: boolean },
 ): Promise<number> {
   const print = (line: string) => io.stdout.write(line + '\n');
-  const note = (line: string) => io.stderr.write(line + '\n');
-  const bar = !json && io.stdout.isTTY ? new ProgressBar(config.train.epochs, io.stdout) : null;
+  const bar = !json && !quiet && io.stdout.isTTY ? new ProgressBar(config.train.epochs, io.stdout) : null;
+  const note = (line: string) => {
+    bar?.clear(); // not after the live line, on its row
+    io.stderr.write(line + '\n');
+  };
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const redraw = () => bar?.redraw();
+  if (bar) io.stdout.on?.('resize', redraw);
   const stop = gracefulStop(note);
   try {
     const result = await train(config, {
       ...options,
       signal: stop.signal,
-      onStart(resolved, resumedFrom) {
-        if (json) print(JSON.stringify({ config: resolved, resumedFrom }));
-        else print(`shardprop: ${resolved.name}\n${JSON.stringify(resolved, null, 2)}`);
-        if (resumedFrom && !json)
-          print(
-            `resuming at epoch ${resumedFrom.epoch}, step ${resumedFrom.stepInEpoch} (global step ${resumedFrom.step})`,
-          );
+      onLoadingData() {
+        if (!bar) return;
+        bar.loading();
+        ticker = setInterval(() => bar.loading(), 250);
+        ticker.unref();
+      },
+      onStart(resolved, resumedFrom, run) {
+        clearInterval(ticker);
+        if (json && !quiet) print(JSON.stringify({ config: resolved, resumedFrom }));
+        else if (bar) bar.line(fitFields(startFields(resolved, run, resumedFrom), bar.width, ' · '));
+        else if (!json && !quiet) print(startLine(resolved, run, resumedFrom));
       },
       onStep: (p) => bar?.step(p),
       onEpoch(m) {
-        if (json) print(JSON.stringify(m));
+        if (json && !quiet) print(JSON.stringify(m));
         else if (bar) bar.epoch(m);
-        else print(formatEpoch(m, config.train.epochs));
+        else if (!json && !quiet) print(formatEpoch(m, config.train.epochs));
       },
       onRetry: (what, attempt, error) => note(`⚠ ${what} failed (attempt ${attempt}): ${error.message}; retrying`),
       onWarning: (message) => note(`⚠ ${message}`),
@@ -106,15 +124,27 @@ export async function runTraining(
     }
     const report = await writeRunReport(config.output.dir);
     if (!json) {
-      print(`report: ${report}`);
-      const speed = summary.samplesPerSec === null ? '' : `, ${Math.round(summary.samplesPerSec)} samples/s`;
-      const accuracy = summary.testAccuracy ?? 'n/a';
-      print(`done: ${config.output.dir} — test accuracy ${accuracy}${speed}, ${summary.seconds.toFixed(1)} s`);
+      if (!quiet) print(`report: ${report}`); // whole, even if it wraps: a path cut short is no use
+      print(doneLine(config.output.dir, summary, config.train.earlyStopping?.metric));
     }
     return 0;
   } finally {
+    clearInterval(ticker);
+    io.stdout.off?.('resize', redraw);
+    bar?.clear();
     stop.dispose();
   }
+}
+
+/** The last line of a run: where it is, how good, how fast, and what early stopping kept. */
+export function doneLine(dir: string, summary: TrainSummary, stoppingMetric?: string): string {
+  const accuracy =
+    summary.testAccuracy !== null
+      ? `test accuracy ${formatNumber(summary.testAccuracy)}`
+      : `train accuracy ${summary.trainAccuracy === null ? 'n/a' : formatNumber(summary.trainAccuracy)}`;
+  const speed = summary.samplesPerSec === null ? '' : `, ${formatCount(summary.samplesPerSec)} samples/s`;
+  const best = selectionNote(summary, stoppingMetric);
+  return `done: ${dir} — ${accuracy}${speed}, ${formatDuration(summary.seconds)}${best}`;
 }
 
 if (isScript(import.meta.url)) await runScript(main);

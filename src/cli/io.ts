@@ -14,6 +14,9 @@ export interface Output {
   readonly isTTY?: boolean;
   /** The terminal's width in characters. */
   readonly columns?: number;
+  /** A terminal emits `resize` when its width changes (the progress bar redraws at the new width). */
+  on?(event: 'resize', listener: () => void): unknown;
+  off?(event: 'resize', listener: () => void): unknown;
 }
 
 export interface Io {
@@ -97,6 +100,8 @@ export function processIo(): Io {
     get columns() {
       return process.stdout.columns;
     },
+    on: (event, listener) => process.stdout.on(event, listener),
+    off: (event, listener) => process.stdout.off(event, listener),
   };
   return { stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }

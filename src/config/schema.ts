@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { dataConfigSchema } from '../data/schema.ts';
 import { modelSchema } from './model-schema.ts';
@@ -68,12 +67,15 @@ export const runConfigSchema = z
     }),
     parallel: z
       .strictObject({
-        /** Threads computing chunks, the coordinator's own included. Decides only the speed. */
+        /**
+         * Threads computing chunks, the coordinator's own included. Decides only the speed. `auto`:
+         * as many as the work of a step can keep busy (src/train/auto-workers.ts).
+         */
         workers: z
-          .int()
-          .min(1)
-          .max(MAX_WORKERS)
-          .default(() => availableParallelism()),
+          .union([z.literal('auto'), z.int().min(1).max(MAX_WORKERS)], {
+            error: `expected "auto" or a whole number from 1 to ${MAX_WORKERS}`,
+          })
+          .default('auto'),
         /** Pieces each batch is cut into. Decides the arithmetic (and so the exact weights). */
         chunks: z.int().min(1).max(4096).default(8),
         /** `wasm`: WebAssembly SIMD kernels; `reference`: the plain TypeScript ones. */

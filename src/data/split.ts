@@ -4,7 +4,9 @@
  * overlap), and copying chosen rows out of a table.
  */
 import { UserError } from '../errors.ts';
+import { isByteInputs } from './inputs.ts';
 import { createRng, permutation, STREAM } from '../random.ts';
+import type { Split } from './types.ts';
 
 /** Rows as read: `inputs` is count × features, row-major, in the source's own number type. */
 export interface RawRows {
@@ -55,4 +57,46 @@ export function testRowsFor(fraction: number, count: number, what: string): numb
     throw new UserError(`testFraction ${fraction} of ${count} rows in ${what} leaves ${left} rows`);
   }
   return test;
+}
+
+/**
+ * Holds out a seeded share of the training split as the validation split (data.validation): a
+ * permutation of its own stream (split, 1), the first round(count · fraction) rows for validation,
+ * the rest, in their original order, for training. Only training rows are ever taken, so the
+ * validation split never overlaps the test split. Throws when either side would be empty.
+ */
+export function holdOutValidation(
+  train: Split,
+  features: number,
+  fraction: number,
+  seed: number,
+): { train: Split; validation: Split } {
+  const held = Math.round(train.count * fraction);
+  if (held === 0 || held === train.count) {
+    const left = held === 0 ? 'no validation' : 'no training';
+    throw new UserError(
+      `data.validation ${fraction} of ${train.count} training rows leaves ${left} rows\n  → at data.validation`,
+    );
+  }
+  const order = permutation(train.count, createRng(seed, STREAM.split, 1));
+  const validationRows = order.subarray(0, held);
+  const isValidation = new Uint8Array(train.count);
+  for (const row of validationRows) isValidation[row] = 1;
+  const trainingRows = Uint32Array.from({ length: train.count }, (_, i) => i).filter((i) => !isValidation[i]);
+  return { train: pickRows(train, features, trainingRows), validation: pickRows(train, features, validationRows) };
+}
+
+/** Rows `rows` of a split, copied; inputs stored as bytes stay bytes (with the same table of values). */
+function pickRows(split: Split, features: number, rows: Uint32Array): Split {
+  const from = isByteInputs(split.inputs) ? split.inputs.bytes : split.inputs;
+  const picked = new (from.constructor as new (length: number) => Float32Array | Uint8Array)(rows.length * features);
+  const targets = new Float32Array(rows.length);
+  rows.forEach((row, r) => {
+    picked.set(from.subarray(row * features, (row + 1) * features), r * features);
+    targets[r] = split.targets[row];
+  });
+  const inputs = isByteInputs(split.inputs)
+    ? { bytes: picked as Uint8Array, values: split.inputs.values }
+    : (picked as Float32Array);
+  return { inputs, targets, count: rows.length };
 }

@@ -38,6 +38,7 @@ export class Graph {
   private readonly grads = new Map<string, Float32Array>();
   /** What each node's backward sent to each of its inputs, per input slot (the edge gradients). */
   private readonly sent = new Map<string, Float32Array[]>();
+  private readonly alloc: Allocator;
 
   /**
    * `spec` must have passed `graphSpecSchema` (known names, no cycle, matching shapes). Inputs are
@@ -64,7 +65,9 @@ export class Graph {
       sizes.set(name, size);
       return { name, op, in: reads, layer: LAYER_OF[op](size, context) };
     });
-    for (const [name, size] of sizes) this.grads.set(name, new Float32Array(size));
+    // Gradients live where values do: float64 in a float64 graph (gradcheck's twin, --precision f64).
+    for (const [name, size] of sizes) this.grads.set(name, alloc.floats(size));
+    this.alloc = alloc;
     this.inputs = inputs;
     this.output = spec.output;
   }
@@ -88,7 +91,11 @@ export class Graph {
       // Copies, not the layer's views: the next backward of that layer would overwrite them.
       this.sent.set(
         node.name,
-        sent.map((g) => Float32Array.from(g.data)),
+        sent.map((g) => {
+          const copy = this.alloc.floats(g.data.length);
+          copy.set(g.data);
+          return copy;
+        }),
       );
       node.in.forEach((name, k) => {
         const into = this.gradient(name);

@@ -1,4 +1,5 @@
 import type { Graph } from './engine.ts';
+import type { Precision } from './precision.ts';
 import { displayFloat32, nest, type NestedArray } from './values.ts';
 
 export type Displayed = number | string | NestedArray<number | string>;
@@ -10,13 +11,17 @@ export interface GraphResult {
   gradients: Record<string, Displayed>;
 }
 
-/** A float32 tensor for people: a number for a scalar, nested arrays in its shape otherwise. */
-export function display(data: ArrayLike<number>, shape: readonly number[]): Displayed {
-  return nest(data, shape, displayFloat32);
+/**
+ * A tensor for people: a number for a scalar, nested arrays in its shape otherwise; float32 values
+ * with the fewest digits that read back to the same float32, float64 values as JavaScript prints
+ * them (also the fewest digits). JSON has no Infinity or NaN: those become strings.
+ */
+export function display(data: ArrayLike<number>, shape: readonly number[], precision: Precision = 'f32'): Displayed {
+  return nest(data, shape, precision === 'f32' ? displayFloat32 : (x) => (Number.isFinite(x) ? x : String(x)));
 }
 
 /** Runs forward and backward and collects the result, inputs first, then nodes in evaluation order. */
-export function runGraph(graph: Graph): GraphResult {
+export function runGraph(graph: Graph, precision: Precision = 'f32'): GraphResult {
   const output = graph.forward();
   graph.backward();
   const names = [...graph.inputs.keys(), ...graph.nodes.map((node) => node.name)];
@@ -24,8 +29,8 @@ export function runGraph(graph: Graph): GraphResult {
   const gradients: Record<string, Displayed> = {};
   for (const name of names) {
     const value = graph.value(name);
-    values[name] = display(value.data, value.shape);
-    gradients[name] = display(graph.gradient(name), value.shape);
+    values[name] = display(value.data, value.shape, precision);
+    gradients[name] = display(graph.gradient(name), value.shape, precision);
   }
-  return { output: display(output.data, output.shape), values, gradients };
+  return { output: display(output.data, output.shape, precision), values, gradients };
 }

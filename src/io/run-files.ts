@@ -20,6 +20,8 @@ export const RUN_FILES: readonly string[] = [
   'config.json',
   'metrics.jsonl',
   'model.safetensors',
+  // train.earlyStopping: the best epoch's weights.
+  'model.best.safetensors',
   'summary.json',
   'report.html',
   // What the model is (layers, shapes, weight layout, preprocessing, classes): loadModel needs no config.

@@ -162,7 +162,10 @@ export function confusionHeatmap(confusion: Confusion): TopLevelSpec {
     layer: [
       {
         mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
-        encoding: { color: { field: 'count', type: 'quantitative', title: 'samples', scale: { scheme: 'blues' } } },
+        encoding: {
+          // From 0, so that an empty cell is white and a light cell means few samples, not the fewest.
+          color: { field: 'count', type: 'quantitative', title: 'samples', scale: { scheme: 'blues', zero: true } },
+        },
       },
       ...text,
     ],

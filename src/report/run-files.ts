@@ -1,6 +1,6 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UserError } from '../errors.ts';
+import { errors, UserError } from '../errors.ts';
 import { readJsonFile } from '../io/json-file.ts';
 import { readConfusion, type Confusion } from './confusion.ts';
 import { readTensorHeader, type TensorHeader } from './tensor-header.ts';
@@ -27,8 +27,8 @@ export type MetricRow = Record<string, number | null>;
 
 export function readRunFiles(dir: string, label = basename(dir.replace(/[\\/]+$/, '')) || dir): RunFiles {
   const stats = statOrNull(dir);
-  if (!stats) throw new UserError(`✖ run directory not found → at ${dir}`);
-  if (!stats.isDirectory()) throw new UserError(`✖ not a directory (expected a run directory) → at ${dir}`);
+  if (!stats) throw errors.runDirectoryNotFound(dir);
+  if (!stats.isDirectory()) throw errors.notARunDirectory(dir);
   const configPath = join(dir, 'config.json');
   if (!statOrNull(configPath)?.isFile())
     throw new UserError(`✖ not a shardprop run directory (no config.json) → at ${dir}`);

@@ -23,22 +23,22 @@ interface Rule extends Omit<ChartGroup, 'fields'> {
 }
 
 const RULES: readonly Rule[] = [
-  { id: 'loss', title: 'Loss per epoch', yTitle: 'loss', match: /^(train|test|val)?loss$/i, better: 'min' },
+  { id: 'loss', title: 'Loss per epoch', yTitle: 'loss', match: /^(train|test|val|validation)?loss$/i, better: 'min' },
   {
     id: 'accuracy',
     title: 'Accuracy per epoch',
     yTitle: 'accuracy',
-    match: /^(train|test|val)?accuracy$/i,
+    match: /^(train|test|val|validation)?accuracy$/i,
     better: 'max',
   },
   {
     id: 'error',
     title: 'Regression error per epoch',
     yTitle: 'error',
-    match: /^(train|test|val)?(mse|rmse|mae)$/i,
+    match: /^(train|test|val|validation)?(mse|rmse|mae)$/i,
     better: 'min',
   },
-  { id: 'r2', title: 'R² per epoch', yTitle: 'R²', match: /^(train|test|val)?r2$/i, better: 'max' },
+  { id: 'r2', title: 'R² per epoch', yTitle: 'R²', match: /^(train|test|val|validation)?r2$/i, better: 'max' },
   {
     id: 'throughput',
     title: 'Training speed per epoch',
@@ -61,6 +61,8 @@ const SERIES_NAMES: Record<string, string> = {
   trainAccuracy: 'train',
   testAccuracy: 'test',
   valAccuracy: 'validation',
+  validationLoss: 'validation',
+  validationAccuracy: 'validation',
   samplesPerSec: 'samples/s',
   learningRate: 'learning rate',
 };

@@ -2,8 +2,7 @@ import { flatten } from './config-diff.ts';
 
 /**
  * summary.json as label/value rows. Known fields get a label a reader understands and a unit;
- * any other field (a future `machine` object, say) is listed by its dotted path, so nothing the
- * run wrote is hidden.
+ * any other field is listed by its dotted path, so nothing the run wrote is hidden.
  */
 const LABELS: Record<string, string> = {
   name: 'run name',
@@ -18,13 +17,11 @@ const LABELS: Record<string, string> = {
   chunks: 'chunks per batch',
   kernels: 'kernels',
   parameters: 'parameters',
-  // The machine block proposed for summary.json (README.md (the report section)).
-  'machine.cpuModel': 'CPU',
-  'machine.cpus': 'CPU cores',
-  'machine.memoryGiB': 'memory (GiB)',
-  'machine.platform': 'platform',
-  'machine.arch': 'architecture',
+  // The machine block the trainer writes (src/train/machine.ts).
+  'machine.cpu': 'CPU',
+  'machine.cores': 'CPU cores',
   'machine.node': 'Node.js',
+  'machine.platform': 'platform',
 };
 
 export function summaryRows(summary: Record<string, unknown>): Array<[string, unknown]> {

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import type { Allocator } from '../tensor.ts';
 import { alignedFloats, type ArenaLayout, type Region } from './layout.ts';
 
@@ -28,6 +28,8 @@ export interface ArenaViews {
   readonly inputValues: Float32Array;
   readonly order: Uint32Array;
   readonly scratch: Float32Array[];
+  readonly clipSums: Float64Array;
+  readonly classWeights: Float32Array;
 }
 
 export function arenaViews(memory: WebAssembly.Memory, layout: ArenaLayout): ArenaViews {
@@ -48,6 +50,8 @@ export function arenaViews(memory: WebAssembly.Memory, layout: ArenaLayout): Are
     inputValues: f32(layout.inputValues),
     order: new Uint32Array(buffer, layout.order.offset, layout.order.length),
     scratch: layout.scratch.map(f32),
+    clipSums: new Float64Array(buffer, layout.clipSums.offset, layout.clipSums.length),
+    classWeights: f32(layout.classWeights),
   };
 }
 
@@ -85,9 +89,6 @@ export function allocateArena(layout: ArenaLayout): WebAssembly.Memory {
   try {
     return createArenaMemory(layout);
   } catch (error) {
-    throw new UserError(
-      `cannot allocate ${(layout.bytes / 2 ** 20).toFixed(0)} MiB of shared memory for this run ` +
-        `(${(error as Error).message}): use fewer units, chunks or workers`,
-    );
+    throw errors.arenaTooLarge(layout.bytes, (error as Error).message);
   }
 }

@@ -26,6 +26,8 @@ export interface Checkpoint {
   readonly state: TrainingState;
   readonly params: Float32Array;
   readonly optimizerState: readonly Float32Array[];
+  /** The best epoch's parameters so far (train.earlyStopping), or null. */
+  readonly best: Float32Array | null;
   readonly file: string;
 }
 
@@ -33,9 +35,15 @@ const FOLDER = 'checkpoints';
 const NAME = /^step-(\d+)\.safetensors$/;
 const FORMAT = 'shardprop-checkpoint-1';
 
-export function encodeCheckpoint(state: TrainingState, params: Float32Array, optimizerState: readonly Float32Array[]) {
+export function encodeCheckpoint(
+  state: TrainingState,
+  params: Float32Array,
+  optimizerState: readonly Float32Array[],
+  best: Float32Array | null = null,
+) {
   const tensors: Record<string, NamedTensor> = { params: { shape: [params.length], data: params } };
   optimizerState.forEach((data, j) => (tensors[`optimizer.${j}`] = { shape: [data.length], data }));
+  if (best) tensors.best = { shape: [best.length], data: best };
   return encodeSafetensors(tensors, { format: FORMAT, state: JSON.stringify(state) });
 }
 
@@ -50,7 +58,8 @@ export function decodeCheckpoint(bytes: Uint8Array, paramCount: number, stateCou
     return t.data;
   };
   const optimizerState = Array.from({ length: stateCount }, (_, j) => vector(`optimizer.${j}`));
-  return { state: JSON.parse(metadata.state) as TrainingState, params: vector('params'), optimizerState, file };
+  const best = tensors.best ? vector('best') : null;
+  return { state: JSON.parse(metadata.state) as TrainingState, params: vector('params'), optimizerState, best, file };
 }
 
 /**
@@ -63,10 +72,11 @@ export function writeCheckpoint(
   params: Float32Array,
   optimizerState: readonly Float32Array[],
   keep: number,
+  best: Float32Array | null = null,
 ): void {
   directory.writeAtomic(
     `${FOLDER}/step-${String(state.step).padStart(9, '0')}.safetensors`,
-    encodeCheckpoint(state, params, optimizerState),
+    encodeCheckpoint(state, params, optimizerState, best),
   );
   for (const name of checkpointNames(directory.path).slice(keep)) directory.remove(`${FOLDER}/${name}`);
 }

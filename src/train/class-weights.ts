@@ -16,7 +16,7 @@ export function resolveClassWeights(
   classes: number,
 ): Float32Array | null {
   if (spec === undefined) return null;
-  const fail = (why: string) => new UserError(`✖ ${why} → at train.classWeights`);
+  const fail = (why: string) => new UserError(`${why}\n  → at train.classWeights`);
   if (loss !== 'softmax-cross-entropy') {
     throw fail(`class weights apply to softmax-cross-entropy only; model.loss is "${loss}"`);
   }

@@ -5,8 +5,9 @@ import type { TrainingPass } from '../layers/layer.ts';
 import type { ChainModel } from '../model/chain.ts';
 import { planModel } from '../model/plan.ts';
 import { arenaViews, bumpAllocator, type ArenaViews } from './arena.ts';
+import { clipFactor, globalNorm, scaleGradient, sumOfSquares } from './clip.ts';
 import { Slot } from './control.ts';
-import { StepFailure } from './errors.ts';
+import { StepFailure } from '../errors.ts';
 import { applyOptimizer, type OptimizerVectors } from './optimizer.ts';
 import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';
@@ -61,7 +62,8 @@ export class ComputeThread implements PhaseWork {
       targets: this.targets,
       model: this.model,
     } = buildThreadModel(plan, setup.maxRows, this.kernels, alloc, this.views.params[0], this.views.slots[0]));
-    this.pass = { seed: setup.seed, step: 0, samples: this.views.order, first: 0 };
+    const classWeights = setup.classWeighted ? this.views.classWeights : undefined;
+    this.pass = { seed: setup.seed, step: 0, samples: this.views.order, first: 0, classWeights };
     this.slotGradients = this.views.slots.map((slot) => this.model.viewsOf(slot));
     this.paramValues = this.views.params.map((buffer) => this.model.viewsOf(buffer));
     const ranges = Array.from({ length: setup.rangeCount }, (_, r) =>
@@ -104,11 +106,15 @@ export class ComputeThread implements PhaseWork {
     stats[3 * c + 2] = rows;
   }
 
-  /** Forward only on rows [e·maxRows, …) of the test split: loss sum and correct count. */
+  /**
+   * Forward only on rows [e·maxRows, …) of the evaluated split — rows [batchStart, batchStart +
+   * batchSize) of the evaluation region (the test split, then the validation split): loss sum and
+   * correct count.
+   */
   evalChunk(phase: Phase, e: number): void {
-    const { features, classes, maxRows, testCount } = this.setup;
-    const start = e * maxRows;
-    const rows = Math.min(maxRows, testCount - start);
+    const { features, classes, maxRows } = this.setup;
+    const start = phase.batchStart + e * maxRows;
+    const rows = Math.min(maxRows, phase.batchStart + phase.batchSize - start);
     if (e >= phase.chunks || rows <= 0) throw outOfRange(phase, `evaluation chunk ${e}`, phase.chunks);
     const x = { shape: [rows, features], data: testRows(this.kernels, this.views, start, rows, features, this.input) };
     const targets = this.views.testTargets.subarray(start, start + rows);
@@ -130,6 +136,29 @@ export class ComputeThread implements PhaseWork {
     if (!this.kernels.reduceSlots(this.rangeSlots[r], grads, grads.length, 1 / phase.batchSize)) {
       Atomics.store(this.views.control, Slot.NON_FINITE, 1);
     }
+    if (this.setup.clipGradientNorm !== undefined) {
+      this.views.clipSums[r] = sumOfSquares(grads); // the update waits for every range's sum (updateRange)
+      return;
+    }
+    this.update(phase, r);
+  }
+
+  /**
+   * Range r of an UPDATE phase (gradient clipping): every range adds the same R sums in range order,
+   * so every thread scales by the same factor, then applies the optimizer as reduceRange does.
+   */
+  updateRange(phase: Phase, r: number): void {
+    const maxNorm = this.setup.clipGradientNorm;
+    if (maxNorm === undefined || r >= this.rangeGrads.length) {
+      throw outOfRange(phase, `update range ${r}`, maxNorm === undefined ? 0 : this.rangeGrads.length);
+    }
+    scaleGradient(this.rangeGrads[r], clipFactor(globalNorm(this.views.clipSums), maxNorm));
+    this.update(phase, r);
+  }
+
+  /** The optimizer on range r: reads the phase's buffer and writes the other one. */
+  private update(phase: Phase, r: number): void {
+    const grads = this.rangeGrads[r];
     const current = phase.params;
     // phase.step is 0-based; Adam's bias correction counts from 1.
     const [from, to] = [this.rangeVectors[current][r], this.rangeVectors[1 - current][r]];

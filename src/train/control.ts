@@ -29,7 +29,11 @@ export const Slot = {
   READY: 21,
 } as const;
 
-export const Command = { IDLE: 0, TRAIN: 1, EVAL: 2, STOP: 3 } as const;
+/**
+ * UPDATE (only with train.clipGradientNorm): ranges only, after a TRAIN phase that reduced without
+ * updating; each range scales its piece of the gradient by the clip factor and applies the optimizer.
+ */
+export const Command = { IDLE: 0, TRAIN: 1, EVAL: 2, STOP: 3, UPDATE: 4 } as const;
 
 /**
  * The shared-memory operations the protocol is written with. Production threads use `atomicWords`

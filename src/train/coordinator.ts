@@ -1,6 +1,5 @@
-import { UserError } from '../errors.ts';
+import { errors, StepFailure, UserError } from '../errors.ts';
 import { Command, Slot, atomicWords, type ControlWords } from './control.ts';
-import { StepFailure } from './errors.ts';
 import { closePhase, emptyPhase, publishPhase, runChunks, runRanges, type PhaseRequest } from './phase.ts';
 import type { RunSetup } from './setup.ts';
 import { ComputeThread } from './compute-thread.ts';
@@ -64,8 +63,8 @@ export class Coordinator {
     if (this.setup.threads === 1) return;
     this.failure = null;
     Atomics.store(this.control, Slot.READY, 0);
-    const data = { memory: this.memory, setup: this.setup };
-    this.pool = new WorkerPool(this.setup.threads - 1, data, this.options.workerFile, (error) => {
+    const run = { memory: this.memory, setup: this.setup };
+    this.pool = new WorkerPool(this.setup.threads - 1, run, this.options.workerFile, (error) => {
       this.failure ??= error;
       for (const slot of WAKE_SLOTS) Atomics.notify(this.control, slot);
     });
@@ -91,8 +90,22 @@ export class Coordinator {
       await this.waitFor(Slot.CHUNKS_DONE, (phase.base + chunks) | 0, this.options.stepTimeoutMs, what);
       runRanges(this.words, phase, this.compute);
       await this.waitFor(Slot.RANGES_DONE, (phase.base + ranges) | 0, this.options.stepTimeoutMs, what);
+      if (this.setup.clipGradientNorm !== undefined) await this.clippedUpdate(step, what);
       return this.sumStats(chunks);
     });
+  }
+
+  /**
+   * With gradient clipping the TRAIN phase only reduces (and sums squares per range): the update is
+   * a phase of its own, since the clip factor needs every range's sum. A non-finite gradient is
+   * never applied (the epoch loop stops the run on it), so its update is skipped.
+   */
+  private async clippedUpdate(step: number, what: string): Promise<void> {
+    if (this.gradientNonFinite()) return;
+    const ranges = this.setup.rangeCount;
+    const phase = this.publish({ command: Command.UPDATE, chunks: 0, ranges, batchStart: 0, batchSize: 0, step });
+    runRanges(this.words, phase, this.compute);
+    await this.waitFor(Slot.RANGES_DONE, (phase.base + ranges) | 0, this.options.stepTimeoutMs, what);
   }
 
   /**
@@ -118,25 +131,45 @@ export class Coordinator {
     return Atomics.load(this.control, Slot.NON_FINITE) !== 0;
   }
 
-  /** Loss sum and correct count over the whole test split. */
-  evaluate(): Promise<PhaseStats> {
-    const chunks = Math.ceil(this.setup.testCount / this.setup.maxRows);
+  /** Loss sum and correct count over the whole test split (or the validation split). */
+  evaluate(split: 'test' | 'validation' = 'test'): Promise<PhaseStats> {
+    // The evaluation region holds the test rows, then the validation rows.
+    const { testCount, validationCount, maxRows } = this.setup;
+    const [batchStart, batchSize] = split === 'test' ? [0, testCount] : [testCount, validationCount];
+    const chunks = Math.ceil(batchSize / maxRows);
     if (chunks === 0) return Promise.resolve({ lossSum: 0, correct: 0, count: 0 });
     return this.withRetries('evaluation', async () => {
-      const phase = this.publish({ command: Command.EVAL, chunks, ranges: 0, batchStart: 0, batchSize: 0 });
+      const phase = this.publish({ command: Command.EVAL, chunks, ranges: 0, batchStart, batchSize });
       runChunks(this.words, phase, this.compute);
       await this.waitFor(Slot.CHUNKS_DONE, (phase.base + chunks) | 0, this.options.stepTimeoutMs, 'evaluation');
       return this.sumStats(chunks);
     });
   }
 
-  /** Stops the workers and destroys the pool; safe to call on every exit path, more than once. */
+  /**
+   * Scores other weights (the best epoch's) on a split, between or after steps: they go into the
+   * uncommitted buffer, which the next step's update overwrites whole.
+   */
+  async evaluateWeights(params: Float32Array, split: 'test' | 'validation'): Promise<PhaseStats> {
+    this.compute.paramsBuffer(1 - this.params).set(params);
+    this.params = 1 - this.params;
+    try {
+      return await this.evaluate(split);
+    } finally {
+      this.params = 1 - this.params;
+    }
+  }
+
+  /**
+   * Stops the workers; safe to call on every exit path, more than once. Healthy threads are kept
+   * for the process's next run (worker-pool.ts), a pool that saw a failure is destroyed.
+   */
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = null;
     if (!pool) return;
     this.publish({ command: Command.STOP, chunks: 0, ranges: 0, batchStart: 0, batchSize: 0 });
-    await pool.destroy();
+    await (this.failure ? pool.destroy() : pool.release());
   }
 
   /** Publishes the next phase; the previous one is complete or closed (restart) by now. */
@@ -167,9 +200,7 @@ export class Coordinator {
       } catch (error) {
         if (!(error instanceof StepFailure)) throw error;
         if (tries >= maxAttempts) {
-          const failed = new UserError(`${what} failed ${tries} times; giving up. Last failure: ${error.message}`, 1);
-          failed.cause = error;
-          throw failed;
+          throw errors.stepFailed(what, tries, error);
         }
         this.options.onRetry?.(what, tries, error);
         await this.restart();

@@ -1,17 +1,10 @@
-import { UserError } from '../errors.ts';
-import type { ModelPlan, ParamPlacement } from '../model/plan.ts';
-
 /**
  * The run stops, naming where, when training diverges: a non-finite loss or reduced gradient after
  * a step, or parameters an update made non-finite (a next step would see it, but after an epoch's
  * last step nothing does: such weights are never checkpointed or returned).
  */
-export interface StepPlace {
-  epoch: number;
-  /** 1-based step within the epoch, and over the run. */
-  stepInEpoch: number;
-  step: number;
-}
+import { errors, type StepPlace } from '../errors.ts';
+import type { ModelPlan, ParamPlacement } from '../model/plan.ts';
 
 /** `badGradient`: the reduced gradient when the step flagged a NaN or ±Inf in it, else null. */
 export function checkStepFinite(
@@ -25,12 +18,12 @@ export function checkStepFinite(
   const bad = badGradient && nonFinite(plan, badGradient);
   const where = bad ? `the gradient of ${describe(plan, bad)}` : `the loss (${plan.config.loss})`;
   const what = Number.isFinite(lossSum) ? 'a non-finite gradient' : `a non-finite loss (${lossSum})`;
-  throw diverged(place, `${what} in ${where}`, dir);
+  throw errors.diverged(place, `${what} in ${where}`, dir);
 }
 
 export function checkParamsFinite(plan: ModelPlan, place: StepPlace, params: Float32Array, dir?: string) {
   const bad = nonFinite(plan, params);
-  if (bad) throw diverged(place, `the update made ${describe(plan, bad)} non-finite`, dir);
+  if (bad) throw errors.diverged(place, `the update made ${describe(plan, bad)} non-finite`, dir);
 }
 
 function nonFinite(plan: ModelPlan, vector: Float32Array): ParamPlacement | undefined {
@@ -39,13 +32,4 @@ function nonFinite(plan: ModelPlan, vector: Float32Array): ParamPlacement | unde
 
 function describe(plan: ModelPlan, p: ParamPlacement): string {
   return `${p.name} (layer ${p.layer}, ${plan.config.layers[p.layer].type})`;
-}
-
-function diverged(place: StepPlace, what: string, dir?: string): UserError {
-  const kept = dir ? `; the last good weights are in ${dir}/model.safetensors (if an epoch finished)` : '';
-  return new UserError(
-    `training diverged at epoch ${place.epoch}, step ${place.stepInEpoch} (global step ${place.step}): ${what}. ` +
-      `Lower the learning rate${kept}`,
-    1,
-  );
 }

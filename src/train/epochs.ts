@@ -10,6 +10,7 @@ import type { Coordinator } from './coordinator.ts';
 import { checkParamsFinite, checkStepFinite } from './divergence.ts';
 import { learningRateAt } from './schedule.ts';
 import type { EpochMetrics, StepProgress } from './metrics.ts';
+import { ModelSelection } from './selection.ts';
 import { weightsOf } from './weights.ts';
 
 /** How often the step loop lets the event loop run (signal handlers, timers): latency of a stop request. */
@@ -23,6 +24,10 @@ export interface EpochLoop {
   readonly coordinator: Coordinator;
   readonly directory: RunDirectory | null;
   readonly threads: number;
+  /** A validation split is evaluated after each epoch (data.validation). */
+  readonly validating: boolean;
+  /** The best epoch's parameters kept by early stopping before a resume (its checkpoint's), or null. */
+  readonly best: Float32Array | null;
   /** A stop request: the run finishes the current step, writes a checkpoint and returns. */
   readonly signal?: AbortSignal;
   readonly onStep?: (progress: StepProgress) => void;
@@ -35,6 +40,8 @@ export interface LoopResult {
   /** Seconds spent in training steps (evaluation and checkpoints excluded). */
   readonly trainSeconds: number;
   readonly samplesTrained: number;
+  /** Early stopping's state (null without train.earlyStopping). */
+  readonly selection: ModelSelection | null;
 }
 
 /**
@@ -53,17 +60,24 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
   const totalSteps = config.train.epochs * steps;
   let { step, lossSum, correct } = start;
   const metrics = [...start.metrics];
+  const rule = config.train.earlyStopping;
+  const selection = rule ? new ModelSelection(rule, plan, directory, loop.best, metrics) : null;
+  // With a validation split, model selection must never see the test split: it is scored at the end.
+  const testEachEpoch = dataset.test !== null && (!loop.validating || config.train.testEveryEpoch === true);
   let trainSeconds = 0;
   let samplesTrained = 0;
   let lastCheckpoint = performance.now();
   let lastYield = performance.now();
   const save = (state: TrainingState) => {
     if (!directory) return;
-    writeCheckpoint(directory, state, coordinator.committedParams(), coordinator.committedOptimizerState(), every.keep);
+    const [params, optimizerState] = [coordinator.committedParams(), coordinator.committedOptimizerState()];
+    writeCheckpoint(directory, state, params, optimizerState, every.keep, selection?.best ?? null);
     lastCheckpoint = performance.now();
   };
 
-  for (let epoch = start.epoch; epoch <= config.train.epochs; epoch++) {
+  // Resumed from the checkpoint of the epoch that stopped the run: nothing is left to train.
+  const stoppedAlready = selection?.stopped ?? false;
+  for (let epoch = start.epoch; epoch <= config.train.epochs && !stoppedAlready; epoch++) {
     const epochStart = performance.now();
     views.order.set(permutation(count, createRng(config.seed, STREAM.order, epoch)));
     const first = epoch === start.epoch ? start.stepInEpoch : 0;
@@ -93,7 +107,7 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
       if (loop.signal?.aborted) {
         save(state);
         trainSeconds += (performance.now() - epochStart) / 1000;
-        return { state, status: 'interrupted', trainSeconds, samplesTrained };
+        return { state, status: 'interrupted', trainSeconds, samplesTrained, selection };
       }
       const dueBySteps = every.everySteps !== undefined && step % every.everySteps === 0;
       if (dueBySteps || performance.now() - lastCheckpoint > every.everySeconds * 1000) save(state);
@@ -101,13 +115,18 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
     const trainEnd = performance.now();
     trainSeconds += (trainEnd - epochStart) / 1000;
     checkParamsFinite(plan, { epoch, stepInEpoch: steps, step }, coordinator.committedParams(), directory?.path);
-    const test = dataset.test ? await coordinator.evaluate() : null;
+    const test = testEachEpoch ? await coordinator.evaluate('test') : null;
+    const validation = loop.validating ? await coordinator.evaluate('validation') : null;
     const epochMetrics: EpochMetrics = {
       epoch,
       loss: lossSum / count,
       trainAccuracy: correct / count,
       testAccuracy: test ? test.correct / test.count : null,
       testLoss: test ? test.lossSum / test.count : null,
+      ...(validation && {
+        validationLoss: validation.lossSum / validation.count,
+        validationAccuracy: validation.correct / validation.count,
+      }),
       learningRate: learningRateAt(optimizer.schedule, optimizer.learningRate, (epoch - 1) * steps, steps, totalSteps),
       samplesPerSec: (count - first * batchSize) / ((trainEnd - epochStart) / 1000),
       seconds: (performance.now() - epochStart) / 1000,
@@ -117,13 +136,16 @@ export async function runEpochs(loop: EpochLoop, start: TrainingState): Promise<
     directory?.appendLine('metrics.jsonl', epochMetrics);
     const weights = weightsOf(plan, coordinator.committedParams());
     directory?.writeAtomic('model.safetensors', encodeSafetensors(weights, weightsMetadata(epoch)));
+    const stop = selection?.afterEpoch(metrics, coordinator.committedParams()) ?? false;
     const state = { epoch: epoch + 1, stepInEpoch: 0, step, lossSum: 0, correct: 0, metrics };
     save(state);
     loop.onEpoch?.(epochMetrics);
+    if (stop) return { state, status: 'complete', trainSeconds, samplesTrained, selection };
     if (loop.signal?.aborted && epoch < config.train.epochs) {
-      return { state, status: 'interrupted', trainSeconds, samplesTrained };
+      return { state, status: 'interrupted', trainSeconds, samplesTrained, selection };
     }
   }
+  if (stoppedAlready) return { state: start, status: 'complete', trainSeconds, samplesTrained, selection };
   const state = { epoch: config.train.epochs + 1, stepInEpoch: 0, step, lossSum: 0, correct: 0, metrics };
-  return { state, status: 'complete', trainSeconds, samplesTrained };
+  return { state, status: 'complete', trainSeconds, samplesTrained, selection };
 }

@@ -27,6 +27,8 @@ export interface ArenaLayout {
   readonly inputValues: Region; // Float32 ×256: the value of each input byte (unused for float inputs)
   readonly order: Region; // Uint32: this epoch's order of the training rows
   readonly scratch: Region[]; // Float32: one per compute thread (model buffers, gathered rows)
+  readonly clipSums: Region; // Float64: Σg² of each reduce range (train.clipGradientNorm; else empty)
+  readonly classWeights: Region; // Float32: one loss weight per class (train.classWeights; else empty)
 }
 
 export interface LayoutSpec {
@@ -43,6 +45,10 @@ export interface LayoutSpec {
   readonly testCount: number;
   readonly threads: number;
   readonly scratchFloats: number;
+  /** Reduce ranges when gradients are clipped (one float64 sum each), else 0. */
+  readonly clipRanges?: number;
+  /** Classes when the loss is class-weighted, else 0. */
+  readonly weightedClasses?: number;
 }
 
 /** Regions start on 64-byte boundaries (a cache line; also aligns SIMD loads). */
@@ -73,6 +79,8 @@ export function layoutArena(spec: LayoutSpec): ArenaLayout {
     inputValues: floats(256),
     order: take(spec.trainCount, 4),
     scratch: many(spec.threads, spec.scratchFloats),
+    clipSums: take(spec.clipRanges ?? 0, 8),
+    classWeights: floats(spec.weightedClasses ?? 0),
   };
   return { ...layout, bytesPerInput: spec.bytesPerInput, bytes: cursor };
 }

@@ -1,3 +1,5 @@
+import type { MachineInfo } from './machine.ts';
+
 /** What a run reports: per epoch, per step (progress), and at the end. */
 
 export interface EpochMetrics {
@@ -9,6 +11,9 @@ export interface EpochMetrics {
   /** Share of the test split classified right after the epoch (null without a test split). */
   testAccuracy: number | null;
   testLoss: number | null;
+  /** On the validation split after the epoch (present only with data.validation). */
+  validationLoss?: number;
+  validationAccuracy?: number;
   /** The learning rate of the epoch's first step (schedules change it per step). */
   learningRate: number;
   samplesPerSec: number;
@@ -36,10 +41,21 @@ export interface TrainSummary {
   loss: number | null;
   trainAccuracy: number | null;
   testAccuracy: number | null;
+  /** With data.validation, the test split is scored once, here (unless train.testEveryEpoch). */
+  testLoss?: number | null;
+  /** Early stopping (train.earlyStopping): the best epoch by its metric, and whether it ended the run. */
+  bestEpoch?: number | null;
+  bestValue?: number | null;
+  stoppedEarly?: boolean;
+  /** The best epoch's weights (model.best.safetensors) on the test split. */
+  bestTestAccuracy?: number | null;
+  bestTestLoss?: number | null;
   seconds: number;
   samplesPerSec: number | null;
   workers: number;
   chunks: number;
   kernels: string;
   parameters: number;
+  /** CPU model, cores, Node version, platform: speeds mean little without them. */
+  machine: MachineInfo;
 }

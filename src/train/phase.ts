@@ -32,6 +32,8 @@ export interface PhaseWork {
   trainChunk(phase: Phase, chunk: number): void;
   evalChunk(phase: Phase, chunk: number): void;
   reduceRange(phase: Phase, range: number): void;
+  /** Range r of an UPDATE phase (gradient clipping): scale the reduced gradient, apply the optimizer. */
+  updateRange(phase: Phase, range: number): void;
 }
 
 /** Chunks or ranges one phase may have: keeps ticket arithmetic far from 2^32 wrap-around. */
@@ -187,19 +189,21 @@ export function runChunks(words: ControlWords, phase: Phase, work: PhaseWork): v
   }
 }
 
-/** Takes and reduces ranges of `phase` until none is left (after every chunk is done). */
+/** Takes and reduces (TRAIN) or updates (UPDATE) ranges of `phase` until none is left (after every chunk is done). */
 export function runRanges(words: ControlWords, phase: Phase, work: PhaseWork): void {
   for (;;) {
     const range = grab(words, Slot.NEXT_RANGE, phase.base, phase.ranges);
     if (range < 0) return;
-    work.reduceRange(phase, range);
+    if (phase.command === Command.UPDATE) work.updateRange(phase, range);
+    else work.reduceRange(phase, range);
     if (!finish(words, Slot.RANGES_DONE, phase.base, phase.ranges)) return;
   }
 }
 
 /**
  * A worker thread's life: says it is ready, then serves every phase the coordinator publishes
- * until a STOP. In a training phase it waits for every chunk before it takes ranges to reduce.
+ * until a STOP. In a training phase it waits for every chunk before it takes ranges to reduce; an
+ * update phase has no chunks, only ranges.
  */
 export function serveThread(words: ControlWords, work: PhaseWork, phase: Phase = emptyPhase()): void {
   let seen = words.load(Slot.SEQUENCE);
@@ -211,7 +215,7 @@ export function serveThread(words: ControlWords, work: PhaseWork, phase: Phase =
     seen = phase.sequence;
     if (phase.command === Command.STOP) return;
     runChunks(words, phase, work);
-    if (phase.command !== Command.TRAIN) continue;
+    if (phase.command !== Command.TRAIN && phase.command !== Command.UPDATE) continue;
     if (awaitCompletion(words, Slot.CHUNKS_DONE, phase.base, phase.chunks)) runRanges(words, phase, work);
   }
 }

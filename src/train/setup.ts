@@ -3,11 +3,14 @@ import type { ModelConfig } from '../config/model-schema.ts';
 import type { OptimizerConfig, RunConfig } from '../config/schema.ts';
 import { loadDataset } from '../data/load.ts';
 import { isByteInputs } from '../data/inputs.ts';
-import type { Dataset } from '../data/types.ts';
+import { holdOutValidation } from '../data/split.ts';
+import type { Dataset, Split } from '../data/types.ts';
 import { UserError } from '../errors.ts';
 import { WASM_RESERVED_BYTES } from '../kernels/wasm.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { MAX_ARENA_BYTES } from './arena.ts';
+import { chooseWorkers, type WorkerChoice } from './auto-workers.ts';
+import { resolveClassWeights } from './class-weights.ts';
 import { spinMicrosFor } from './control.ts';
 import { MAX_PHASE_ITEMS } from './phase.ts';
 import { layoutArena, type ArenaLayout } from './layout.ts';
@@ -26,6 +29,8 @@ export interface RunSetup {
   readonly classes: number;
   readonly trainCount: number;
   readonly testCount: number;
+  /** Rows of the validation split (0 without data.validation); evaluated after the test rows. */
+  readonly validationCount: number;
   readonly chunks: number;
   /** Rows of the largest chunk: ceil(batchSize / chunks). Evaluation uses chunks of this size too. */
   readonly maxRows: number;
@@ -41,12 +46,22 @@ export interface RunSetup {
   /** For learning-rate schedules: steps per epoch and over the configured run. */
   readonly stepsPerEpoch: number;
   readonly totalSteps: number;
+  /** train.clipGradientNorm: the TRAIN phase only reduces, an UPDATE phase clips and updates. */
+  readonly clipGradientNorm?: number;
+  /** The loss is class-weighted by the arena's classWeights region (train.classWeights). */
+  readonly classWeighted: boolean;
 }
 
 export interface PreparedRun {
+  /** The data; with data.validation its training split no longer holds the validation rows. */
   readonly dataset: Dataset;
+  readonly validation: Split | null;
+  /** Per-class loss weights (train.classWeights resolved), or null. */
+  readonly classWeights: Float32Array | null;
   readonly plan: ModelPlan;
   readonly setup: RunSetup;
+  /** How many threads compute, and why (`parallel.workers` resolved). */
+  readonly workers: WorkerChoice;
 }
 
 /**
@@ -54,9 +69,16 @@ export interface PreparedRun {
  * loads and validates, the model fits the data, the whole arena fits in memory.
  */
 export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
-  refuseUnwired(config);
   // Data that alone cannot fit in the arena is refused from its headers, naming the data.
-  const dataset = await loadDataset(config.data, config.seed, { maxBytes: MAX_ARENA_BYTES });
+  const loaded = await loadDataset(config.data, config.seed, { maxBytes: MAX_ARENA_BYTES });
+  const { dataset, validation } = withValidation(loaded, config);
+  checkEarlyStopping(config, validation !== null);
+  const classWeights = resolveClassWeights(
+    config.train.classWeights,
+    config.model.loss,
+    dataset.train.targets,
+    dataset.classes,
+  );
   const plan = planModel(config.model, dataset.features);
   const last = config.model.layers.length - 1;
   if (plan.outputs !== dataset.classes) {
@@ -65,16 +87,27 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
         `(${dataset.classesFrom}): make the last affine layer's units ${dataset.classes}\n  → at model.layers[${last}]`,
     );
   }
-  const { chunks, workers, kernels } = config.parallel;
+  const { chunks, kernels } = config.parallel;
   const batchSize = Math.min(config.train.batchSize, dataset.train.count);
+  const choice = chooseWorkers(config.parallel.workers, {
+    batchRows: batchSize,
+    paramCount: plan.paramCount,
+    chunks,
+    cores: availableParallelism(),
+  });
+  const workers = choice.count;
   const maxRows = Math.ceil(batchSize / chunks);
   const testCount = dataset.test?.count ?? 0;
-  if (Math.ceil(testCount / maxRows) > MAX_PHASE_ITEMS) {
+  const validationCount = validation?.count ?? 0;
+  const evalChunks = Math.ceil(Math.max(testCount, validationCount) / maxRows);
+  if (evalChunks > MAX_PHASE_ITEMS) {
     throw new UserError(
       `the test split is too large for chunks of ${maxRows} rows; raise train.batchSize\n  → at train.batchSize`,
     );
   }
-  const statsEntries = Math.max(chunks, Math.ceil(testCount / maxRows));
+  const statsEntries = Math.max(chunks, evalChunks);
+  const rangeCount = rangeCountFor(plan.paramCount);
+  const clipGradientNorm = config.train.clipGradientNorm;
   const layout = layoutArena({
     reservedBytes: WASM_RESERVED_BYTES,
     paramCount: plan.paramCount,
@@ -85,8 +118,11 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     features: dataset.features,
     bytesPerInput: isByteInputs(dataset.train.inputs) ? 1 : 4,
     trainCount: dataset.train.count,
-    testCount,
+    // The evaluation region: the test rows, then the validation rows.
+    testCount: testCount + validationCount,
     scratchFloats: measureScratchFloats(plan, maxRows),
+    clipRanges: clipGradientNorm === undefined ? 0 : rangeCount,
+    weightedClasses: classWeights ? dataset.classes : 0,
   });
   if (layout.bytes > MAX_ARENA_BYTES) {
     const gib = (layout.bytes / 2 ** 30).toFixed(1);
@@ -102,9 +138,10 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     classes: dataset.classes,
     trainCount: dataset.train.count,
     testCount,
+    validationCount,
     chunks,
     maxRows,
-    rangeCount: rangeCountFor(plan.paramCount),
+    rangeCount,
     kernels,
     threads: workers,
     layout,
@@ -112,18 +149,27 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     seed: config.seed,
     stepsPerEpoch: Math.ceil(dataset.train.count / batchSize),
     totalSteps: config.train.epochs * Math.ceil(dataset.train.count / batchSize),
+    ...(clipGradientNorm === undefined ? {} : { clipGradientNorm }),
+    classWeighted: classWeights !== null,
   };
-  return { dataset, plan, setup };
+  return { dataset, validation, classWeights, plan, setup, workers: choice };
 }
 
-/**
- * Techniques whose config is validated but which the trainer does not apply yet: refused by name
- * rather than silently ignored.
- */
-function refuseUnwired(config: RunConfig): void {
-  for (const key of ['classWeights', 'clipGradientNorm', 'earlyStopping'] as const) {
-    if (config.train[key] !== undefined) {
-      throw new UserError(`train.${key} is not supported by the trainer yet; remove it\n  → at train.${key}`);
-    }
+/** data.validation: a seeded share of the training split held out (none: the data as loaded). */
+function withValidation(loaded: Dataset, config: RunConfig): { dataset: Dataset; validation: Split | null } {
+  const fraction = config.data.validation;
+  if (fraction === undefined) return { dataset: loaded, validation: null };
+  const { train, validation } = holdOutValidation(loaded.train, loaded.features, fraction, config.seed);
+  return { dataset: { ...loaded, train }, validation };
+}
+
+/** Early stopping on a validation metric needs a validation split. */
+function checkEarlyStopping(config: RunConfig, hasValidation: boolean): void {
+  const metric = config.train.earlyStopping?.metric;
+  if (metric?.startsWith('validation') && !hasValidation) {
+    throw new UserError(
+      `train.earlyStopping.metric ${metric} needs a validation split: set data.validation ` +
+        `(e.g. 0.1) or use the metric loss or trainAccuracy\n  → at train.earlyStopping.metric`,
+    );
   }
 }

@@ -9,11 +9,14 @@ import type { NamedTensor } from '../io/safetensors.ts';
 import { initParams } from '../model/init.ts';
 import { confusionOf } from '../use/confusion.ts';
 import { describeModel } from '../use/describe.ts';
+import type { WorkerChoice } from './auto-workers.ts';
 import { allocateArena, arenaViews, type ArenaViews } from './arena.ts';
 import type { Checkpoint, TrainingState } from './checkpoint.ts';
 import { Coordinator } from './coordinator.ts';
 import { runEpochs, type LoopResult } from './epochs.ts';
+import { finalScores, type FinalScores } from './final-scores.ts';
 import type { EpochMetrics, StepProgress, TrainSummary } from './metrics.ts';
+import { machineInfo } from './machine.ts';
 import { optimizerStateCount } from './optimizer.ts';
 import { resumePoint } from './resume.ts';
 import { prepareRun } from './setup.ts';
@@ -37,7 +40,9 @@ export interface TrainOptions {
   resume?: boolean;
   /** Stops the run gracefully: the current step finishes, a checkpoint is written, status `interrupted`. */
   signal?: AbortSignal;
-  onStart?: (config: RunConfig, resumedFrom: TrainingState | null) => void;
+  /** Before the data is read (it can take seconds: a 60k-image IDX file). */
+  onLoadingData?: () => void;
+  onStart?: (config: RunConfig, resumedFrom: TrainingState | null, run: StartInfo) => void;
   onEpoch?: (metrics: EpochMetrics) => void;
   onStep?: (progress: StepProgress) => void;
   /** A step failed (a worker crashed or threw) and is retried on fresh workers. */
@@ -46,6 +51,16 @@ export interface TrainOptions {
   onWarning?: (message: string) => void;
   /** The module each worker thread runs (default workers/trainer.ts); a wrapper must serve the same protocol. */
   workerFile?: string;
+}
+
+/** What a run is about to do, once its data is loaded: for a one-line summary. */
+export interface StartInfo {
+  /** Features per sample, then each layer's per-sample output size. */
+  readonly widths: number[];
+  readonly parameters: number;
+  readonly trainRows: number;
+  readonly testRows: number;
+  readonly workers: WorkerChoice;
 }
 
 export interface TrainResult {
@@ -64,7 +79,8 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
   const raw = structuredClone(input) as RunConfigInput;
   if (options.workers !== undefined) raw.parallel = { ...raw.parallel, workers: options.workers };
   const config = parseConfig(raw, options.source);
-  const { dataset, plan, setup } = await prepareRun(config);
+  options.onLoadingData?.();
+  const { dataset, validation, classWeights, plan, setup, workers } = await prepareRun(config);
   for (const warning of dataset.warnings) options.onWarning?.(warning);
   if (setup.threads > availableParallelism()) {
     options.onWarning?.(
@@ -90,10 +106,17 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       directory.writeAtomic('metrics.jsonl', resumed.state.metrics.map((m) => JSON.stringify(m) + '\n').join(''));
       directory.remove('summary.json');
     }
-    options.onStart?.(config, resumed?.state ?? null);
+    options.onStart?.(config, resumed?.state ?? null, {
+      widths: [plan.inputs, ...plan.shapes.map((shape) => shape.reduce((a, b) => a * b, 1))],
+      parameters: plan.paramCount,
+      trainRows: dataset.train.count,
+      testRows: dataset.test?.count ?? 0,
+      workers,
+    });
 
     const views = arenaViews(memory, setup.layout);
-    fillArena(views, dataset, resumed);
+    fillArena(views, dataset, validation, resumed);
+    if (classWeights) views.classWeights.set(classWeights);
     if (!resumed) initParams(plan, views.params[0], config.seed);
     const coordinator = new Coordinator(memory, setup, {
       stepTimeoutMs: config.parallel.stepTimeoutSeconds * 1000,
@@ -102,13 +125,16 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     });
     const started = performance.now();
     let loop: LoopResult;
+    let final: FinalScores = {};
     try {
       await coordinator.start();
       const start = resumed?.state ?? { epoch: 1, stepInEpoch: 0, step: 0, lossSum: 0, correct: 0, metrics: [] };
+      const [validating, best] = [validation !== null, resumed?.best ?? null];
       loop = await runEpochs(
-        { config, plan, dataset, views, coordinator, directory, threads: setup.threads, ...options },
+        { config, plan, dataset, views, coordinator, directory, threads: setup.threads, validating, best, ...options },
         start,
       );
+      if (loop.status === 'complete') final = await finalScores(config, dataset, validating, coordinator, loop);
     } finally {
       await coordinator.close();
     }
@@ -128,12 +154,15 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       loss: last?.loss ?? null,
       trainAccuracy: last?.trainAccuracy ?? null,
       testAccuracy: last?.testAccuracy ?? null,
+      ...final,
+      ...loop.selection?.summary(metrics.length, config.train.epochs),
       seconds: (performance.now() - started) / 1000,
       samplesPerSec: loop.trainSeconds > 0 ? loop.samplesTrained / loop.trainSeconds : null,
       workers: setup.threads,
       chunks: setup.chunks,
       kernels: setup.kernels,
       parameters: plan.paramCount,
+      machine: machineInfo(),
     };
     directory?.writeJson('summary.json', summary);
     return { config, metrics, weights: weightsOf(plan, coordinator.committedParams()), summary };
@@ -149,26 +178,33 @@ function openDirectory(config: RunConfig, options: TrainOptions): RunDirectory |
 }
 
 /**
- * Copies the data in; on resume, the checkpoint's parameters and optimizer state into buffer 0.
- * The dataset's splits then refer to the arena's copy (also for the confusion matrix at the end),
- * so that the loader's buffers can be freed: the data is not held twice for the whole run.
+ * Copies the data in (the validation rows after the test rows); on resume, the checkpoint's
+ * parameters and optimizer state into buffer 0. The splits then refer to the arena's copy (also for
+ * the confusion matrix at the end) and the loader's buffers are freed: the data is not held twice.
  */
-function fillArena(views: ArenaViews, dataset: Dataset, resumed: Checkpoint | null): void {
-  const moveIn = (split: Split, inputs: Float32Array | Uint8Array, targets: Float32Array) => {
-    if (isByteInputs(split.inputs) && inputs instanceof Uint8Array) {
-      inputs.set(split.inputs.bytes);
+function fillArena(views: ArenaViews, dataset: Dataset, validation: Split | null, resumed: Checkpoint | null): void {
+  const { features } = dataset;
+  const moveIn = (split: Split, inputs: Float32Array | Uint8Array, targets: Float32Array, first: number) => {
+    const [into, intoTargets] = [
+      inputs.subarray(first * features, (first + split.count) * features),
+      targets.subarray(first, first + split.count),
+    ];
+    if (isByteInputs(split.inputs) && into instanceof Uint8Array) {
+      into.set(split.inputs.bytes);
       views.inputValues.set(split.inputs.values);
-      split.inputs = { bytes: inputs, values: views.inputValues };
-    } else if (!isByteInputs(split.inputs) && inputs instanceof Float32Array) {
-      inputs.set(split.inputs);
-      split.inputs = inputs;
+      split.inputs = { bytes: into, values: views.inputValues };
+    } else if (!isByteInputs(split.inputs) && into instanceof Float32Array) {
+      into.set(split.inputs);
+      split.inputs = into;
     } else throw new Error('the arena holds inputs of another type than the data');
-    targets.set(split.targets);
-    split.targets = targets;
+    intoTargets.set(split.targets);
+    split.targets = intoTargets;
   };
-  const loaded = [dataset.train.inputs, dataset.test?.inputs].map((inputs) => inputs && dataBuffer(inputs));
-  moveIn(dataset.train, views.trainInputs, views.trainTargets);
-  if (dataset.test) moveIn(dataset.test, views.testInputs, views.testTargets);
+  const splits = [dataset.train, dataset.test, validation];
+  const loaded = splits.map((split) => split && dataBuffer(split.inputs));
+  moveIn(dataset.train, views.trainInputs, views.trainTargets, 0);
+  if (dataset.test) moveIn(dataset.test, views.testInputs, views.testTargets, 0);
+  if (validation) moveIn(validation, views.testInputs, views.testTargets, dataset.test?.count ?? 0);
   releaseNow(loaded);
   if (!resumed) return;
   views.params[0].set(resumed.params);

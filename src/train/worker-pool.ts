@@ -2,18 +2,70 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RunSetup } from './setup.ts';
 
-/** What the coordinator hands every worker once, at pool creation (the worker protocol). */
-export interface TrainerWorkerData {
+/** The task each pool thread serves for one run (the worker protocol): `threadIndex` picks its scratch region. */
+export interface TrainerTask {
   readonly memory: WebAssembly.Memory;
   readonly setup: RunSetup;
-}
-
-/** The task each pool thread runs: `threadIndex` picks its scratch region (0 is the coordinator's). */
-export interface TrainerTask {
+  /** 1-based; 0 is the coordinator's own thread. */
   readonly threadIndex: number;
 }
 
 export const defaultWorkerFile = fileURLToPath(new URL('../../workers/trainer.ts', import.meta.url));
+
+/** How long a released pool's threads wait for the process's next run before they are ended. */
+const IDLE_POOL_MS = 30_000;
+/** How long the threads of a finished run get to return from their task before the pool is destroyed. */
+const STOP_GRACE_MS = 5_000;
+
+interface KeptPool {
+  readonly piscina: Piscina;
+  readonly size: number;
+}
+
+/**
+ * A thread costs ~0.3–0.8 s of CPU to start (a V8 isolate, the TypeScript loader, the modules), far
+ * more than a small run's training. A process that trains several times (a script, a sweep, the
+ * tests) reuses the threads of its last run: one idle pool of the default worker module is kept,
+ * its threads unreferenced by Piscina (they never keep the process alive) and ended after
+ * IDLE_POOL_MS. Everything a run needs travels in its task, so a reused thread starts clean.
+ * Pools of other worker modules (the tests' fault injectors) are never reused.
+ */
+let idle: (KeptPool & { timer: NodeJS.Timeout }) | null = null;
+
+function takeIdlePool(size: number, workerFile: string): KeptPool | null {
+  if (!idle || workerFile !== defaultWorkerFile) return null;
+  const kept = idle;
+  clearTimeout(kept.timer);
+  idle = null;
+  if (kept.size >= size) return kept; // extra threads just stay idle during the run
+  void kept.piscina.destroy(); // too few threads for this run
+  return null;
+}
+
+function keepIdlePool({ piscina, size }: KeptPool): void {
+  if (idle) void idle.piscina.destroy();
+  const timer = setTimeout(() => {
+    if (idle?.piscina === piscina) idle = null;
+    void piscina.destroy();
+  }, IDLE_POOL_MS);
+  timer.unref();
+  idle = { piscina, size, timer };
+}
+
+function startPool(size: number, workerFile: string): KeptPool {
+  const piscina = new Piscina({
+    filename: workerFile,
+    // minThreads = maxThreads and a long idleTimeout: Piscina's defaults would shrink the pool.
+    minThreads: size,
+    maxThreads: size,
+    idleTimeout: 3_600_000,
+    // tsx's disk cache does asynchronous file work in each thread that a terminated thread never
+    // finishes: every pool leaked ~10 descriptors per thread (EMFILE after ~300 runs in one
+    // process). Without the cache a thread transforms its modules itself (~0.1 s more to start).
+    env: { ...process.env, TSX_DISABLE_CACHE: '1' },
+  });
+  return { piscina, size };
+}
 
 /**
  * The Piscina threads of a run, each serving one long-lived task. Any failure — a task that
@@ -21,37 +73,47 @@ export const defaultWorkerFile = fileURLToPath(new URL('../../workers/trainer.ts
  * is reported once through `onFailure`, so the coordinator can stop waiting and retry.
  */
 export class WorkerPool {
-  private readonly pool: Piscina;
+  /** A reused pool may have more threads than this run has tasks. */
+  private readonly pool: KeptPool;
+  private readonly tasks: Promise<unknown>[];
+  private readonly report: (error: unknown) => void;
   private closing = false;
 
   constructor(
     size: number,
-    data: TrainerWorkerData,
-    workerFile: string = defaultWorkerFile,
+    run: Omit<TrainerTask, 'threadIndex'>,
+    private readonly workerFile: string = defaultWorkerFile,
     onFailure: (error: Error) => void,
   ) {
-    // minThreads = maxThreads and a long idleTimeout: Piscina's defaults would shrink the pool.
-    this.pool = new Piscina({
-      filename: workerFile,
-      minThreads: size,
-      maxThreads: size,
-      idleTimeout: 3_600_000,
-      workerData: data,
-      // tsx's disk cache does asynchronous file work in each thread that a terminated thread never
-      // finishes: every pool leaked ~10 descriptors per thread (EMFILE after ~300 runs in one
-      // process). Without the cache a thread transforms its modules itself (~0.1 s more to start).
-      env: { ...process.env, TSX_DISABLE_CACHE: '1' },
-    });
-    const report = (error: unknown) => {
+    this.pool = takeIdlePool(size, workerFile) ?? startPool(size, workerFile);
+    this.report = (error: unknown) => {
       if (!this.closing) onFailure(error instanceof Error ? error : new Error(String(error)));
     };
-    this.pool.on('error', report);
-    for (let i = 1; i <= size; i++) this.pool.run({ threadIndex: i } satisfies TrainerTask).catch(report);
+    this.pool.piscina.on('error', this.report);
+    this.tasks = Array.from({ length: size }, (_, i) =>
+      this.pool.piscina.run({ ...run, threadIndex: i + 1 } satisfies TrainerTask).catch(this.report),
+    );
+  }
+
+  /**
+   * After the coordinator published STOP: waits for every thread to return from its task and keeps
+   * the pool for the process's next run; a thread that does not return in time ends the pool.
+   */
+  async release(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_GRACE_MS)));
+    const stopped = await Promise.race([Promise.all(this.tasks).then(() => 'stopped' as const), late]);
+    clearTimeout(timer);
+    if (stopped === 'late' || this.workerFile !== defaultWorkerFile) return this.destroy();
+    this.closing = true;
+    this.pool.piscina.off('error', this.report);
+    keepIdlePool(this.pool);
   }
 
   /** Terminates every thread; failures after this point are expected and not reported. */
   async destroy(): Promise<void> {
     this.closing = true;
-    await this.pool.destroy();
+    this.pool.piscina.off('error', this.report);
+    await this.pool.piscina.destroy();
   }
 }

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelSchema } from '../config/model-schema.ts';
-import { UserError } from '../errors.ts';
+import { errors, UserError } from '../errors.ts';
 import { describeCause } from '../io/fs-errors.ts';
 import { parseSafetensors, SafetensorsError, SHARDPROP_LAYOUT, type NamedTensor } from '../io/safetensors.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
@@ -37,8 +37,8 @@ export function loadModel(runDir: string, options: LoadModelOptions = {}): Loade
 
 function readDescription(runDir: string): ModelDescription {
   const kind = entryKind(runDir);
-  if (kind === 'absent') throw new UserError(`✖ run directory not found → at ${runDir}`);
-  if (kind !== 'directory') throw new UserError(`✖ not a directory (expected a run directory) → at ${runDir}`);
+  if (kind === 'absent') throw errors.runDirectoryNotFound(runDir);
+  if (kind !== 'directory') throw errors.notARunDirectory(runDir);
   const path = join(runDir, MODEL_FILE);
   if (entryKind(path) === 'absent') {
     throw new UserError(

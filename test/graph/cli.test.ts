@@ -114,7 +114,10 @@ s('--help prints the usage and the formats, exit 0', async () => {
   const { code, stdout, stderr } = await graph('--help');
   assert.is(code, 0);
   assert.is(stderr, '');
-  assert.match(stdout, /^usage: npm run graph -- <spec\.json> \[--format json\|mermaid\|dot\]\n/);
+  assert.match(
+    stdout,
+    /^usage: npm run graph -- <spec\.json> \[--format json\|mermaid\|dot\] \[--precision f32\|f64\]\n/,
+  );
   assert.match(stdout, /--format FORMAT +json, mermaid or dot \(default json\)/);
 });
 
@@ -131,24 +134,58 @@ s('a spec path relative to INIT_CWD (npm run from a subdirectory)', async () => 
   assert.is(JSON.parse(stdout).output, 3);
 });
 
-s('--format mermaid labels each edge with value<br/>gradient', async () => {
+s('--format mermaid: a solid edge with the value, a dotted red one with the gradient, and a legend', async () => {
   const { code, stdout } = await graph('data/graphs/apple-orange.json', '--format', 'mermaid');
   assert.is(code, 0);
   assert.match(stdout, /^flowchart LR\n/);
   assert.match(stdout, /n0\["apple"\]/);
-  assert.match(stdout, /n0 -->\|"100<br\/>2\.2"\| n5/); // apple → applePrice: 100 forward, 2.2 back
-  assert.match(stdout, /n4 -->\|"1\.1<br\/>650"\| n8/); // tax → price
-  assert.match(stdout, /n8 -->\|"715<br\/>1"\| out/);
+  assert.match(stdout, /n5\(\("×"\)\)/, 'an op is a circle holding its symbol');
+  assert.match(stdout, /n0 -->\|"100"\| n5\n {2}n0 -\.-\|"← 2\.2"\| n5/); // apple → applePrice: 100 forward, 2.2 back
+  assert.match(stdout, /n4 -->\|"1\.1"\| n8\n {2}n4 -\.-\|"← 650"\| n8/); // tax → price
+  assert.match(stdout, /n5 -->\|"applePrice = 200"\| n7/, 'the op name goes with its value');
+  assert.match(stdout, /n8 -->\|"price = 715"\| out\n {2}n8 -\.-\|"← 1"\| out/);
+  assert.match(stdout, /subgraph legend \[legend\][^]*"forward: value"[^]*"← backward: gradient"[^]*end/);
+  // 9 pairs of edges and the legend's 2: the gradients are links 1, 3, …, 17 and 19.
+  assert.match(stdout, /linkStyle 1,3,5,7,9,11,13,15,17,19 stroke:#d62728,color:#d62728/);
 });
 
-s('--format dot labels each edge with value\\ngradient', async () => {
+s('--format dot: value edges, gradient edges dashed, red and pointing back, ops of one size, a legend', async () => {
   const { code, stdout } = await graph('data/graphs/apple-orange.json', '--format', 'dot');
   assert.is(code, 0);
   assert.match(stdout, /^digraph G \{\n/);
-  assert.match(stdout, /n0 -> n5 \[label="100\\n2\.2"\];/);
-  assert.match(stdout, /n1 -> n5 \[label="2\\n110"\];/);
-  assert.match(stdout, /n8 -> out \[label="715\\n1"\];/);
+  const back = 'dir=back, style=dashed, color="#d62728", fontcolor="#d62728"';
+  assert.ok(stdout.includes(`n0 -> n5 [label="100"];\n  n0 -> n5 [label="2.2", ${back}];`));
+  assert.ok(stdout.includes(`n1 -> n5 [label="2"];\n  n1 -> n5 [label="110", ${back}];`));
+  assert.ok(stdout.includes(`n8 -> out [label="price = 715"];\n  n8 -> out [label="1", ${back}];`));
+  const ops = stdout.match(/\[label="[×+]", shape=circle, width=0\.55, fixedsize=true, fontsize=16\]/g);
+  assert.is(ops?.length, 4, 'every op the same fixed circle');
+  assert.is(stdout.match(/shape=box, width=1\.3, height=0\.45, fixedsize=true/g)?.length, 6, 'inputs and output');
+  assert.match(stdout, /subgraph cluster_legend \{[^]*forward: value[^]*backward: gradient/);
   assert.match(stdout, /\}\n$/);
+});
+
+s('--precision f64 reproduces the float64 textbook numbers; f32 prints what float32 computes', async () => {
+  const f32 = JSON.parse((await graph('data/graphs/apple-orange.json')).stdout);
+  // tax 1.1 in float32 is 1.10000002384; times 3, rounded to float32: 3.3000001907, shortest 3.3000002.
+  assert.is(f32.gradients.orange, 3.3000002);
+  assert.is(Math.fround(3.3000002), Math.fround(3 * Math.fround(1.1)));
+  const f64 = JSON.parse((await graph('data/graphs/apple-orange.json', '--precision', 'f64')).stdout);
+  // Deep Learning from Scratch §5.4 prints these (NumPy float64); the same products in JavaScript:
+  assert.is(f64.output, (100 * 2 + 150 * 3) * 1.1);
+  assert.is(f64.output, 715.0000000000001);
+  assert.is(f64.gradients.apple, 1.1 * 2);
+  assert.is(f64.gradients.appleCount, 1.1 * 100);
+  assert.is(f64.gradients.appleCount, 110.00000000000001);
+  assert.is(f64.gradients.orange, 1.1 * 3);
+  assert.is(f64.gradients.orange, 3.3000000000000003);
+  assert.is(f64.gradients.orangeCount, 1.1 * 150);
+  assert.is(f64.gradients.tax, 650);
+  const dot = (await graph('data/graphs/apple-orange.json', '--precision', 'f64', '--format', 'dot')).stdout;
+  assert.match(dot, /label="3\.3000000000000003"/);
+  assertBadInput(
+    await graph('data/graphs/apple-orange.json', '--precision', 'f16'),
+    /--precision must be one of f32, f64/,
+  );
 });
 
 s('a value read twice gets two edges, each with its own share of the gradient', async () => {
@@ -158,7 +195,8 @@ s('a value read twice gets two edges, each with its own share of the gradient', 
     JSON.stringify({ inputs: { x: 3 }, nodes: [{ name: 'y', op: 'mul', in: ['x', 'x'] }], output: 'y' }),
   );
   const { stdout } = await graph(path, '--format', 'dot');
-  assert.is(stdout.match(/n0 -> n1 \[label="3\\n3"\];/g)?.length, 2); // 3 + 3 = 2x = 6 in total
+  // Each reading of x sends back 3: 3 + 3 = 2x = 6 in total.
+  assert.is(stdout.match(/n0 -> n1 \[label="3", dir=back/g)?.length, 2);
   assert.is(JSON.parse((await graph(path)).stdout).gradients.x, 6);
 });
 

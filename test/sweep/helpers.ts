@@ -1,10 +1,10 @@
 /** Shared by the sweep tests: tiny sweeps on synthetic data, scratch directories, the CLI in-process. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main, type SweepIo } from '../../src/cli/sweep.ts';
 import type { TrialResult } from '../../src/sweep/results.ts';
+import { tempDir } from '../support/temp.ts';
 
 /** A 2-8-3 net on 200 spiral points (160 train, 40 test), 2 epochs of 5 steps: ~0.1 s a trial. */
 export function tinyBase(): Record<string, unknown> {
@@ -19,9 +19,7 @@ export function tinyBase(): Record<string, unknown> {
 
 /** A fresh directory under the OS temp dir, removed when the process exits. */
 export function scratchDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `shardprop-sweep-${prefix}-`));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  return tempDir(`shardprop-sweep-${prefix}-`);
 }
 
 export function writeJson(path: string, value: unknown): string {

@@ -40,11 +40,11 @@ s('errors name train.classWeights: wrong count, or a loss other than softmax-cro
   };
   assert.is(
     message(() => resolveClassWeights([1, 2], 'softmax-cross-entropy', labels, 3)),
-    '✖ 2 class weights but the data has 3 classes: give one per class → at train.classWeights',
+    '2 class weights but the data has 3 classes: give one per class\n  → at train.classWeights',
   );
   assert.match(
     message(() => resolveClassWeights('balanced', 'mse', labels, 3)),
-    /softmax-cross-entropy only; model.loss is "mse" → at train.classWeights/,
+    /softmax-cross-entropy only; model.loss is "mse"\n {2}→ at train.classWeights/,
   );
 });
 

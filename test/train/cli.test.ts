@@ -173,7 +173,10 @@ s('a good run exits 0, prints readable lines, then refuses to overwrite it unles
   const { file, out } = configFile();
   const first = await batch([file, '--workers', '1']);
   assert.is(first.code, 0, first.stderr);
-  assert.match(first.stdout, /^shardprop: cli-test$/m);
+  assert.match(
+    first.stdout,
+    /^cli-test: 2-16-3 relu · 99 parameters · 240 train \/ 60 test · batch 32 × 2 epochs · 1 worker \(as configured\)$/m,
+  );
   assert.match(first.stdout, /^epoch 2\/2 +loss [\d.]+ +train acc [\d.]+ +test acc [\d.]+ .*\(1 worker\)$/m);
   assert.match(first.stdout, new RegExp(`^done: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} — test accuracy`, 'm'));
   const weights = readFileSync(join(out, 'model.safetensors'));
@@ -193,8 +196,8 @@ s('on a terminal, a progress bar redraws each epoch in place', async () => {
   const { file } = configFile();
   const result = await batch([file], { columns: 120 });
   assert.is(result.code, 0, result.stderr);
-  assert.match(result.stdout, /\repoch 1\/2 \[#+\] \d+ samples\/s/);
-  assert.match(result.stdout, /\repoch 2\/2 +loss [\d.]+ .*\(2 workers\) *\n/);
+  assert.match(result.stdout, /\repoch 1\/2  \[#+\]  ETA \S+( s)?  loss [\d.]+  [\d,]+ samples\/s/);
+  assert.match(result.stdout, /\repoch 2\/2 +loss [\d.]+ .*\(2 workers\)\x1b\[K\n/);
 });
 
 /** A CSV of a separable 2-class problem, and a config naming it and the run directory by relative paths. */

@@ -18,10 +18,10 @@ import { digest, mnistConfig, runNode, tempDir, userErrorOf, type KernelKind } f
 const s = suite('worker faults');
 const faultyWorker = fileURLToPath(new URL('./fixtures/faulty-trainer.ts', import.meta.url));
 
-function config(kernels: KernelKind, workers: number): RunConfigInput {
+function config(kernels: KernelKind, workers: number, clipGradientNorm?: number): RunConfigInput {
   const c = mnistConfig({ kernels, workers });
   // A hang becomes a failed step after 10 s instead of the default 120 s.
-  return { ...c, parallel: { ...c.parallel, stepTimeoutSeconds: 10 } };
+  return { ...c, train: { ...c.train, clipGradientNorm }, parallel: { ...c.parallel, stepTimeoutSeconds: 10 } };
 }
 
 const cleanDigests = new Map<string, string>();
@@ -34,11 +34,11 @@ async function cleanDigest(kernels: KernelKind): Promise<string> {
 }
 
 /** Trains with the faulty worker module; returns the result (or the error) and how many faults fired. */
-async function faultyRun(fault: Omit<FaultSpec, 'dir'>, kernels: KernelKind, workers: number) {
+async function faultyRun(fault: Omit<FaultSpec, 'dir'>, kernels: KernelKind, workers: number, clip?: number) {
   const dir = tempDir('shardprop-fault-');
   // Worker threads copy the environment when they start, the fresh ones of a retry too.
   process.env.SHARDPROP_FAULT = JSON.stringify({ ...fault, dir });
-  const run = train(config(kernels, workers), { write: false, workerFile: faultyWorker });
+  const run = train(config(kernels, workers, clip), { write: false, workerFile: faultyWorker });
   run.catch(() => {}).finally(() => delete process.env.SHARDPROP_FAULT);
   return { run, fired: () => readdirSync(dir).length };
 }
@@ -88,6 +88,21 @@ s('3 threads, a fault twice (one retry left): same weights as without the fault'
   const result = await run;
   assert.is(fired(), 2);
   assert.is(digest(result.weights), await cleanDigest('reference'));
+});
+
+s('clipping: a worker that dies after its part of a clipped UPDATE: the retry gives the same weights', async () => {
+  // The retry starts again from the TRAIN phase: the gradient is reduced afresh, never scaled twice.
+  const { run, fired } = await faultyRun(
+    { kind: 'exit', step: 3, times: 1, phase: 'clipped-update' },
+    'reference',
+    2,
+    0.5,
+  );
+  const result = await run;
+  assert.is(fired(), 1);
+  const clean = await train(config('reference', 1, 0.5), { write: false });
+  assert.is(digest(result.weights), digest(clean.weights), 'weights after a clipped step retried from mid-update');
+  assert.is.not(digest(clean.weights), await cleanDigest('reference'), 'clipping at 0.5 changed nothing');
 });
 
 s('a process whose run failed on worker faults ends by itself (no thread or timer left behind)', async () => {

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -83,7 +82,7 @@ s('config.json is the resolved config, every default filled in', () => {
   const config = JSON.parse(read(dir, 'config.json').toString());
   assert.equal(config, JSON.parse(JSON.stringify(result.config)));
   assert.equal(config.parallel, {
-    workers: availableParallelism(),
+    workers: 'auto',
     chunks: 8,
     kernels: 'wasm',
     stepTimeoutSeconds: 120,
@@ -119,7 +118,7 @@ s('metrics.jsonl: one line per epoch with epoch, loss, accuracies, samples/s, se
     }
     assert.ok(m.trainAccuracy <= 1 && m.testAccuracy <= 1);
     assert.ok(m.samplesPerSec > 0 && m.seconds > 0);
-    assert.is(m.workers, availableParallelism());
+    assert.is(m.workers, 1, 'auto: 32 rows × 99 parameters per step is too little to share');
   });
   assert.equal(lines, JSON.parse(JSON.stringify(result.metrics)));
   // Adam on the spiral: the training loss falls epoch over epoch.
@@ -164,10 +163,12 @@ s('summary.json: final loss and accuracies, seconds, samples/s, workers, chunks'
   assert.is(summary.loss, last.loss);
   assert.is(summary.trainAccuracy, last.trainAccuracy);
   assert.is(summary.testAccuracy, last.testAccuracy);
-  assert.is(summary.workers, availableParallelism());
+  assert.is(summary.workers, 1, 'auto: 32 rows × 99 parameters per step is too little to share');
   assert.is(summary.chunks, 8);
   assert.is(summary.kernels, 'wasm');
   assert.is(summary.parameters, 99);
+  assert.equal(Object.keys(summary.machine), ['cpu', 'cores', 'node', 'platform']);
+  assert.is(summary.machine.node, process.version);
   assert.ok(summary.seconds > 0 && summary.samplesPerSec > 0);
 });
 

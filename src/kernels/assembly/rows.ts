@@ -25,6 +25,24 @@ export function sumRows(a: usize, out: usize, m: i32, n: i32): void {
   }
 }
 
+/** The largest of the n f32 values at x, in f64. */
+@inline export function rowMax(x: usize, n: i32): f64 {
+  let max: f64 = -Infinity;
+  for (let j = 0; j < n; j++) max = Math.max(max, <f64>load<f32>(x + (<usize>j << 2)));
+  return max;
+}
+
+/** Parks exp(x_j − max) in d_j as f32 (d may be x) and returns the f64 sum of the exps. */
+@inline export function parkExps(x: usize, d: usize, n: i32, max: f64): f64 {
+  let sumExp: f64 = 0;
+  for (let j = 0; j < n; j++) {
+    const e = Math.exp(<f64>load<f32>(x + (<usize>j << 2)) - max);
+    store<f32>(d + (<usize>j << 2), <f32>e);
+    sumExp += e;
+  }
+  return sumExp;
+}
+
 /**
  * dlogits = softmax(logits) − onehot(targets) per row; returns Σ_i −log softmax(x_i)[t_i].
  * Computed in f64 like the reference: the rows are short (one logit per class), so precision
@@ -37,17 +55,11 @@ export function softmaxCrossEntropy(logits: usize, targets: usize, dlogits: usiz
   const width = <usize>n << 2;
   for (let i = 0; i < m; i++) {
     const x = logits + <usize>i * width, d = dlogits + <usize>i * width;
-    let max: f64 = -Infinity;
-    for (let j = 0; j < n; j++) max = Math.max(max, <f64>load<f32>(x + (<usize>j << 2)));
-    // Read before the loop below parks values in d, which may be the logits themselves.
+    const max = rowMax(x, n);
+    // Read before parkExps writes d, which may be the logits themselves.
     const target = <i32>load<f32>(targets + (<usize>i << 2));
     const targetLogit = <f64>load<f32>(x + (<usize>target << 2));
-    let sumExp: f64 = 0;
-    for (let j = 0; j < n; j++) {
-      const e = Math.exp(<f64>load<f32>(x + (<usize>j << 2)) - max);
-      store<f32>(d + (<usize>j << 2), <f32>e);
-      sumExp += e;
-    }
+    const sumExp = parkExps(x, d, n, max);
     loss += max + Math.log(sumExp) - targetLogit;
     const scale = 1 / sumExp;
     for (let j = 0; j < n; j++) {
@@ -78,13 +90,7 @@ export function softmaxCrossEntropyDense(logits: usize, targets: usize, dlogits:
       mass += tj;
       weighted += tj * xj;
     }
-    let sumExp: f64 = 0;
-    for (let j = 0; j < n; j++) {
-      const o = <usize>j << 2;
-      const e = Math.exp(<f64>load<f32>(x + o) - max);
-      store<f32>(d + o, <f32>e);
-      sumExp += e;
-    }
+    const sumExp = parkExps(x, d, n, max);
     loss += mass * (max + Math.log(sumExp)) - weighted;
     const scale = mass / sumExp;
     for (let j = 0; j < n; j++) {

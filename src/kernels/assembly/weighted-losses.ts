@@ -1,5 +1,7 @@
 // Softmax cross-entropy with a weight per class (class imbalance): the unweighted kernels of rows.ts
-// with each row's loss and gradient scaled. Kept apart so the unweighted hot path is untouched.
+// with each row's loss and gradient scaled, sharing their row helpers. Kept apart so the unweighted
+// hot path is untouched.
+import { parkExps, rowMax } from './rows';
 
 /**
  * Class-index targets: returns Σ_i w[t_i]·(logsumexp(x_i) − x_i[t_i]) and writes
@@ -18,17 +20,11 @@ export function softmaxCrossEntropyWeighted(
   const width = <usize>n << 2;
   for (let i = 0; i < m; i++) {
     const x = logits + <usize>i * width, d = dlogits + <usize>i * width;
-    let max: f64 = -Infinity;
-    for (let j = 0; j < n; j++) max = Math.max(max, <f64>load<f32>(x + (<usize>j << 2)));
+    const max = rowMax(x, n);
     const target = <i32>load<f32>(targets + (<usize>i << 2));
     const targetLogit = <f64>load<f32>(x + (<usize>target << 2));
     const weight = <f64>load<f32>(weights + (<usize>target << 2));
-    let sumExp: f64 = 0;
-    for (let j = 0; j < n; j++) {
-      const e = Math.exp(<f64>load<f32>(x + (<usize>j << 2)) - max);
-      store<f32>(d + (<usize>j << 2), <f32>e);
-      sumExp += e;
-    }
+    const sumExp = parkExps(x, d, n, max);
     loss += weight * (max + Math.log(sumExp) - targetLogit);
     const scale = 1 / sumExp;
     for (let j = 0; j < n; j++) {
@@ -66,13 +62,7 @@ export function softmaxCrossEntropyDenseWeighted(
       mass += tj;
       weighted += tj * xj;
     }
-    let sumExp: f64 = 0;
-    for (let j = 0; j < n; j++) {
-      const o = <usize>j << 2;
-      const e = Math.exp(<f64>load<f32>(x + o) - max);
-      store<f32>(d + o, <f32>e);
-      sumExp += e;
-    }
+    const sumExp = parkExps(x, d, n, max);
     loss += mass * (max + Math.log(sumExp)) - weighted;
     const scale = mass / sumExp;
     for (let j = 0; j < n; j++) {

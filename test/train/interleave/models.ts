@@ -19,7 +19,8 @@ import {
 import { check, type ActorBody, type ActorEnvironment, type Model } from './explorer.ts';
 
 export interface ScriptedPhase {
-  command: 'train' | 'eval';
+  /** `update`: the ranges-only phase after a reduce-only TRAIN (gradient clipping). */
+  command: 'train' | 'eval' | 'update';
   chunks: number;
   ranges: number;
   batchSize: number;
@@ -63,7 +64,14 @@ function ledgerWork(words: ControlWords, script: readonly ScriptedPhase[], publi
       check(phase.command === Command.EVAL, `evaluation chunk ${chunk} in a training phase`);
       record(phase, 'chunk', chunk);
     },
-    reduceRange: (phase, range) => record(phase, 'range', range),
+    reduceRange: (phase, range) => {
+      check(phase.command === Command.TRAIN, `reduce range ${range} in a phase of command ${phase.command}`);
+      record(phase, 'range', range);
+    },
+    updateRange: (phase, range) => {
+      check(phase.command === Command.UPDATE, `update range ${range} in a phase of command ${phase.command}`);
+      record(phase, 'range', range);
+    },
   };
 }
 
@@ -88,7 +96,7 @@ function finalCheck(script: readonly ScriptedPhase[]) {
   return (memory: Int32Array) => {
     script.forEach((phase, publish) => {
       for (const kind of ['chunk', 'range'] as const) {
-        const count = kind === 'chunk' ? phase.chunks : phase.command === 'train' ? phase.ranges : 0;
+        const count = kind === 'chunk' ? phase.chunks : phase.command === 'eval' ? 0 : phase.ranges;
         for (let i = 0; i < MAX_ITEMS; i++) {
           const runs = memory[ledgerSlot(publish, kind, i)];
           const allowed = i >= count ? runs === 0 : phase.abort ? runs <= 1 : runs === 1;
@@ -108,8 +116,8 @@ export function currentProtocol(script: readonly ScriptedPhase[], workers: numbe
     waitUntilEquals(words, Slot.READY, workers);
     script.forEach((scripted, publish) => {
       const { chunks, batchSize } = scripted;
-      const ranges = scripted.command === 'train' ? scripted.ranges : 0;
-      const command = scripted.command === 'train' ? Command.TRAIN : Command.EVAL;
+      const ranges = scripted.command === 'eval' ? 0 : scripted.ranges;
+      const command = { train: Command.TRAIN, eval: Command.EVAL, update: Command.UPDATE }[scripted.command];
       publishPhase(words, phase, { command, chunks, ranges, batchStart: 0, batchSize, step, params });
       runChunks(words, phase, work);
       if (scripted.abort) {
@@ -121,10 +129,12 @@ export function currentProtocol(script: readonly ScriptedPhase[], workers: numbe
       }
       waitUntilEquals(words, Slot.CHUNKS_DONE, (phase.base + chunks) | 0);
       checkOnce(words, publish, 'chunk', chunks);
-      if (command !== Command.TRAIN) return;
+      if (command === Command.EVAL) return;
       runRanges(words, phase, work);
       waitUntilEquals(words, Slot.RANGES_DONE, (phase.base + ranges) | 0);
       checkOnce(words, publish, 'range', ranges);
+      // A TRAIN followed by its UPDATE (clipping) is one step: the update commits it.
+      if (script[publish + 1]?.command === 'update') return;
       params = 1 - params;
       step++;
     });

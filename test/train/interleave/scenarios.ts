@@ -7,6 +7,8 @@ const train = (chunks: number, batchSize = 4, ranges = 1): ScriptedPhase => ({
   batchSize,
 });
 const evaluate = (chunks: number): ScriptedPhase => ({ command: 'eval', chunks, ranges: 0, batchSize: 0 });
+/** The ranges-only phase of a clipped step (train.clipGradientNorm). */
+const update = (ranges: number): ScriptedPhase => ({ command: 'update', chunks: 0, ranges, batchSize: 0 });
 
 export interface Scenario {
   name: string;
@@ -43,6 +45,20 @@ export const scenarios: Scenario[] = [
     exhaustiveBound: 3,
   },
   {
+    name: 'a clipped step: TRAIN → UPDATE → TRAIN with more chunks',
+    script: [train(1, 2, 2), update(2), train(2, 3, 1)],
+    workers: 1,
+    bound: 2,
+    exhaustiveBound: 3,
+  },
+  {
+    name: 'UPDATE abandoned mid-phase, workers restarted, the step retried (TRAIN, UPDATE)',
+    script: [{ ...update(2), abort: true }, train(1, 2, 1), update(1)],
+    workers: 1,
+    bound: 2,
+    exhaustiveBound: 3,
+  },
+  {
     name: 'two late workers: EVAL → TRAIN → EVAL',
     script: [evaluate(1), train(2), evaluate(1)],
     workers: 2,
@@ -51,4 +67,4 @@ export const scenarios: Scenario[] = [
   },
 ];
 
-export { evaluate, train };
+export { evaluate, train, update };
