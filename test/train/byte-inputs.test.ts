@@ -97,6 +97,22 @@ for (const kernels of ['wasm', 'reference'] as const) {
   }
 }
 
+s('with data.validation (rows held out of the bytes): the same weights and validation metrics as floats', async () => {
+  const withValidation = (source: 'idx' | 'csv') => {
+    const base = config(source, 255, 2, 'wasm');
+    return { ...base, data: { ...base.data, validation: 0.2 } };
+  };
+  const floats = await train(withValidation('csv'), { write: false });
+  const bytes = await train(withValidation('idx'), { write: false });
+  assert.ok(bytesOf(bytes.weights).equals(bytesOf(floats.weights)));
+  const validation = (run: typeof bytes) => run.metrics.map((m) => [m.validationLoss, m.validationAccuracy]);
+  assert.ok(
+    validation(bytes).every(([loss]) => typeof loss === 'number'),
+    'validation metrics are there',
+  );
+  assert.equal(validation(bytes), validation(floats));
+});
+
 s('a trained model evaluates the byte and the float test split alike', async () => {
   const run = config('idx', 255, 2, 'wasm');
   await train(run, { force: true });
