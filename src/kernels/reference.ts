@@ -165,6 +165,13 @@ export const referenceKernels: Kernels = {
     }
   },
 
+  gatherByteRows(source, values, order, first, rows, width, out) {
+    for (let r = 0; r < rows; r++) {
+      const from = (order ? order[first + r] : first + r) * width;
+      for (let j = 0; j < width; j++) out[r * width + j] = values[source[from + j]];
+    }
+  },
+
   dropoutMask(mask, rows, units, rate, seed, step, layer, samples, first) {
     fillDropoutMask(mask, rows, units, rate, { seed, step, layer }, samples, first);
   },

@@ -139,6 +139,21 @@ export interface Kernels {
   ): void;
 
   /**
+   * gatherRows for inputs stored as bytes (src/data/types.ts ByteInputs): out[r] = source row
+   * order[first + r] — or row first + r when order is null — of `width` bytes, each decoded to
+   * values[byte] (256 float32 values).
+   */
+  gatherByteRows(
+    source: Uint8Array,
+    values: Float32Array,
+    order: Uint32Array | null,
+    first: number,
+    rows: number,
+    width: number,
+    out: Float32Array,
+  ): void;
+
+  /**
    * Dropout's mask (defined in src/random/dropout-mask.ts): for rows i < rows of `units` each, 0 where
    * unit u of sample samples[first + i] is dropped at (seed, step, layer), 1/(1 − rate) where it is
    * kept. A pure function of those numbers, so both backends give the same mask bit for bit.

@@ -2,7 +2,7 @@ import type { Kernels } from './types.ts';
 import { imageSize, patchSize, positions, type WindowGeometry } from './window.ts';
 
 /** The byte offset of an arena view after checking it holds `count` elements (wasm.ts's `at`). */
-export type ArenaOffset = (array: Float32Array | Uint32Array, count: number, name: string) => number;
+export type ArenaOffset = (array: Float32Array | Uint32Array | Uint8Array, count: number, name: string) => number;
 
 /** The geometry as the exports take it: c, h, w, kh, kw, sh, sw, ph, pw, oh, ow. */
 type Geometry = [number, number, number, number, number, number, number, number, number, number, number];

@@ -98,6 +98,15 @@ interface KernelExports extends WindowExports {
     vOut: number,
   ): void;
   gatherRows(source: number, order: number, first: number, rows: number, width: number, out: number): void;
+  gatherByteRows(
+    source: number,
+    values: number,
+    order: number,
+    first: number,
+    rows: number,
+    width: number,
+    out: number,
+  ): void;
   dropoutMask(
     mask: number,
     rows: number,
@@ -170,7 +179,8 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
       );
     }
     if (array.length < count) {
-      throw new Error(`wasm kernels: '${name}' holds ${array.length} floats, the call needs ${count}`);
+      const unit = array instanceof Uint8Array ? 'bytes' : 'floats';
+      throw new Error(`wasm kernels: '${name}' holds ${array.length} ${unit}, the call needs ${count}`);
     }
     return array.byteOffset;
   };
@@ -280,6 +290,23 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
       wasm.gatherRows(
         at(source, (highest + 1) * width, 'source'),
         at(order, first + rows, 'order'),
+        first,
+        rows,
+        width,
+        at(out, rows * width, 'out'),
+      );
+    },
+    gatherByteRows(source, values, order, first, rows, width, out) {
+      let highest = first + rows - 1;
+      if (order) {
+        highest = 0;
+        for (let r = 0; r < rows; r++) highest = Math.max(highest, order[first + r]);
+      }
+      // Bytes: `at` counts elements, so a Uint8Array view holding (highest + 1) × width of them.
+      wasm.gatherByteRows(
+        at(source, (highest + 1) * width, 'source'),
+        at(values, 256, 'values'),
+        order ? at(order, first + rows, 'order') : 0,
         first,
         rows,
         width,

@@ -3,6 +3,7 @@ import type { ModelConfig } from '../config/model-schema.ts';
 import type { OptimizerConfig, RunConfig } from '../config/schema.ts';
 import { loadDataset } from '../data/load.ts';
 import { shapeOf } from '../data/shape.ts';
+import { isByteInputs } from '../data/inputs.ts';
 import { holdOutValidation } from '../data/split.ts';
 import type { Dataset, Split } from '../data/types.ts';
 import { UserError } from '../errors.ts';
@@ -123,6 +124,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     statsEntries,
     threads: workers,
     features: dataset.features,
+    bytesPerInput: isByteInputs(dataset.train.inputs) ? 1 : 4,
     trainCount: dataset.train.count,
     // The evaluation region: the test rows, then the validation rows.
     testCount: testCount + validationCount,

@@ -14,6 +14,7 @@ import type { RunConfigInput } from '../../src/config/schema.ts';
 import { loadModel, train } from '../../src/index.ts';
 import { readConfusion } from '../../src/report/confusion.ts';
 import { memoryIo, repoRoot, tempDir, trainRun, type TrainedRun } from './helpers.ts';
+import { floatInputs } from '../../src/data/inputs.ts';
 
 const s = suite('bundled csv examples');
 const root = tempDir();
@@ -117,8 +118,8 @@ s(
     const { train: trainSplit, test } = regression.dataset;
     const fromTraining = model.engine(1000);
     const all = new Float32Array(1000 * 3);
-    all.set(trainSplit.inputs);
-    all.set(test!.inputs, trainSplit.inputs.length);
+    all.set(floatInputs(trainSplit.inputs));
+    all.set(floatInputs(test!.inputs), floatInputs(trainSplit.inputs).length);
     fromTraining.inputOf(1000).set(all);
     const outputs = fromTraining.forward(1000).data;
     const byRow = new Map<string, string>();

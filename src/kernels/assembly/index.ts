@@ -6,7 +6,7 @@ export { softmaxCrossEntropyWeighted, softmaxCrossEntropyDenseWeighted } from '.
 export { reluForward, reluBackward, sigmoidForward, sigmoidBackward, tanhForward, tanhBackward } from './activations';
 export { sgd, momentum, adagrad, adam } from './optimizers';
 export { reduceSlots4 } from './reduce';
-export { gatherRows } from './gather';
+export { gatherRows, gatherByteRows } from './gather';
 export { dropoutMask } from './dropout';
 export { staticDataEnd, panelLocks, panelCount, panelsEnd } from './scratch';
 export { setSparsePath } from './sparsemask';
