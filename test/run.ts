@@ -165,6 +165,8 @@ const THREADED = [
   'io/run-lock',
   'sweep/local',
   'sweep/redis',
+  'use/parallel-eval',
+  'use/bundled',
 ];
 const isThreaded = (file: string) => THREADED.some((prefix) => relative(testDir, file).startsWith(prefix));
 type Job = () => Promise<FileResult[]>;

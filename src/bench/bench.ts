@@ -10,18 +10,22 @@ import { fileURLToPath } from 'node:url';
 import { choiceFlag, parseCommand } from '../cli/args.ts';
 import { isScript, runCommand, runScript, type Io } from '../cli/io.ts';
 import { UserError } from '../errors.ts';
+import { benchCnn, cnnJsonLines, formatCnn } from './cnn-bench.ts';
 import { benchGemm, formatGemmTable } from './gemm.ts';
 
 export const command = {
-  usage: 'npm run bench -- [--quick] [--json] [--kernels wasm|reference]',
+  usage: 'npm run bench -- [--quick] [--json] [--kernels wasm|reference] [--case all|mlp|cnn|gemm]',
   about:
     'Training throughput (samples/s, GFLOP/s, speed-up, peak RSS) of 784-50-10 at batch 100 and\n' +
-    '784-512-512-10 at batch 256 at 1, 2 and all-core workers, each case in its own process, then\n' +
-    'GEMM GFLOP/s per product orientation on one core. Takes ~21 s (--quick ~8 s); run it on a quiet machine.',
+    '784-512-512-10 at batch 256 at 1, 2 and all-core workers, each case in its own process; the\n' +
+    "book's SimpleConvNet at batch 100 at 1 and 2 workers with its conv layer's kernel times, beside\n" +
+    'PyTorch CPU when python3 has torch; then GEMM GFLOP/s per product orientation on one core.\n' +
+    'Run it on a quiet machine.',
   flags: {
     quick: { type: 'boolean', description: 'fewer epochs and samples (a smoke run, not a measurement)' },
     json: { type: 'boolean', description: 'one JSON line per case instead of the tables' },
     kernels: { type: 'string', value: 'K', default: 'wasm', description: 'wasm or reference (training cases)' },
+    case: { type: 'string', value: 'C', default: 'all', description: 'all, or only mlp, cnn (with PyTorch) or gemm' },
   },
   positionals: { min: 0, max: 0, name: 'argument' },
 } as const;
@@ -53,6 +57,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (!args) return 0;
     const { quick, json } = args.values;
     const kernels = choiceFlag(args.values.kernels, 'kernels', ['wasm', 'reference'] as const);
+    const only = choiceFlag(args.values.case, 'case', ['all', 'mlp', 'cnn', 'gemm'] as const);
+    const runs = (which: 'mlp' | 'cnn' | 'gemm') => only === 'all' || only === which;
     const print = (line: string) => io.stdout.write(line + '\n');
     const workerCounts = [...new Set([1, 2, availableParallelism()])];
     const nets = [
@@ -61,7 +67,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     ];
 
     const results: CaseResult[] = [];
-    for (const net of nets) {
+    for (const net of runs('mlp') ? nets : []) {
       let single = 0;
       for (const workers of workerCounts) {
         const line = runCase('./train-case.ts', [
@@ -75,11 +81,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (json) print(JSON.stringify({ case: 'train', ...result }));
       }
     }
+    const cnn = runs('cnn') ? benchCnn({ quick: !!quick, kernels, runCase }) : null;
+    if (json && cnn) for (const line of cnnJsonLines(cnn)) print(line);
     // The GEMM micro-benchmark runs here, after the training cases: one thread, nothing else running.
-    const gemm = benchGemm({ quick });
+    const gemm = runs('gemm') ? benchGemm({ quick }) : [];
     if (json) for (const result of gemm) print(JSON.stringify({ case: 'gemm', ...result }));
     else {
-      print('model            batch  workers  samples/s   GFLOP/s  speedup  peak RSS MB  RSS per epoch (MB)');
+      if (results.length > 0) {
+        print('model            batch  workers  samples/s   GFLOP/s  speedup  peak RSS MB  RSS per epoch (MB)');
+      }
       for (const r of results) {
         print(
           `${r.model.padEnd(16)} ${String(r.batch).padStart(5)}  ${String(r.workers).padStart(7)}  ` +
@@ -88,8 +98,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
             r.rssMBPerEpoch.join(' '),
         );
       }
-      print('\nGEMM, one core, median GFLOP/s');
-      print(formatGemmTable(gemm));
+      if (cnn) print(formatCnn(cnn));
+      if (gemm.length > 0) {
+        print('\nGEMM, one core, median GFLOP/s');
+        print(formatGemmTable(gemm));
+      }
     }
   });
 }

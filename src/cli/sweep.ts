@@ -20,13 +20,14 @@ import { SweepProgress, trialDescriber } from '../sweep/progress.ts';
 import { positiveInt } from '../sweep/options.ts';
 import { parseCliArgs } from './args.ts';
 
-const USAGE = `npm run sweep -- <sweep.json> [--out DIR] [--concurrent K]
-       npm run sweep -- <sweep.json> --queue redis://[:PASSWORD@]HOST:PORT [--shared] [--max-weights MB]`;
+const USAGE = `npm run sweep -- <sweep.json> [--out DIR] [--concurrent K] [--retry-failed]
+       npm run sweep -- <sweep.json> --queue redis://[:PASSWORD@]HOST:PORT [--shared] [--max-weights MB] [--retry-failed]`;
 
 const HELP = `usage: ${USAGE}
 
   Runs every trial of the sweep file and writes DIR/trials/<id>/ (one run directory per trial),
-  DIR/results.jsonl, DIR/compare.html and a ranked table. Trials already complete are skipped.
+  DIR/results.jsonl, DIR/compare.html and a ranked table. Trials already complete are skipped, and
+  so are trials that failed with their own error (a bad value, divergence); crashed ones run again.
 
 options:
   --out DIR          the sweep directory (default runs/sweeps/<name>)
@@ -37,6 +38,7 @@ options:
   --shared           with --queue: DIR is on a file system every worker sees at the same path;
                      workers write the trials there instead of sending them back
   --max-weights MB   with --queue: largest weights a worker sends back through Redis (default 64)
+  --retry-failed     run again the trials that failed with their own error last time
   --help             show this help
 `;
 
@@ -64,6 +66,7 @@ export async function main(argv: string[], io: SweepIo = processIo): Promise<num
         queue: { type: 'string' },
         shared: { type: 'boolean' },
         'max-weights': { type: 'string' },
+        'retry-failed': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       USAGE,
@@ -95,7 +98,7 @@ export async function main(argv: string[], io: SweepIo = processIo): Promise<num
     makeDirectory(outDir);
     const lock = RunLock.acquire(outDir, outDir, (message) => io.stderr.write(message + '\n'));
     try {
-      const done = completedTrials(loaded, outDir);
+      const done = completedTrials(loaded, outDir, values['retry-failed'] ?? false);
       const out = {
         write: (text: string) => void io.stdout.write(text),
         isTTY: io.stdout.isTTY === true,

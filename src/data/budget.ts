@@ -15,19 +15,23 @@ export interface DataSize {
   targets?: number;
   trainRows: number;
   testRows: number;
+  /** 1 for inputs stored as bytes (image pixels, types.ts ByteInputs); 4 (float32) by default. */
+  bytesPerInput?: 1 | 4;
 }
 
 /**
- * Bytes the data takes in the shared arena, as train/layout.ts lays it out: float32 inputs and
- * targets of both splits, and the uint32 order of the training rows (64-byte padding aside).
+ * Bytes the data takes in the shared arena, as train/layout.ts lays it out: the inputs (float32 or
+ * bytes) and float32 targets of both splits, and the uint32 order of the training rows (64-byte
+ * padding and the 1 KiB table of byte values aside).
  */
-export function dataArenaBytes({ features, targets = 1, trainRows, testRows }: DataSize): number {
-  return 4 * (trainRows * (features + targets + 1) + testRows * (features + targets));
+export function dataArenaBytes({ features, targets = 1, trainRows, testRows, bytesPerInput = 4 }: DataSize): number {
+  // Inputs, then float32 targets (and the train split's order entry per row).
+  return (trainRows + testRows) * features * bytesPerInput + 4 * (trainRows * (targets + 1) + testRows * targets);
 }
 
 /** The most rows of `features` features that fit in `maxBytes` (counted as training rows). */
-export function rowsThatFit(features: number, maxBytes: number): number {
-  return Math.floor(maxBytes / (4 * (features + 2)));
+export function rowsThatFit(features: number, maxBytes: number, bytesPerInput: 1 | 4 = 4): number {
+  return Math.floor(maxBytes / (features * bytesPerInput + 8));
 }
 
 /** 4.1 GiB, 12.0 MiB, 3.5 KiB or 100 bytes. */
@@ -52,8 +56,9 @@ export function dataTooBig(size: DataSize, maxBytes: number, what: string, advic
   const { trainRows, testRows } = size;
   const rows =
     testRows === 0 ? `${trainRows} rows` : `${trainRows > 0 ? `${trainRows} training + ` : ''}${testRows} test rows`;
+  const stored = size.bytesPerInput === 1 ? 'bytes' : 'float32';
   return new UserError(
     `${what}: ${rows} of ${size.features} features need ${formatBytes(dataArenaBytes(size))} of shared memory ` +
-      `as float32, more than the ${formatBytes(maxBytes)} a run can hold: ${advice}\n  → at ${field}`,
+      `as ${stored}, more than the ${formatBytes(maxBytes)} a run can hold: ${advice}\n  → at ${field}`,
   );
 }

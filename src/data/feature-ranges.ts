@@ -4,7 +4,9 @@
  * the big features and ignores the small ones), or inputs far from 1 (raw 0–255 pixels). Per-
  * feature normalization (minmax, standardize) answers both, so then there is nothing to say.
  */
+import { featureExtremes, inputLength } from './inputs.ts';
 import type { Preprocessing } from './preprocess.ts';
+import type { Inputs } from './types.ts';
 
 /** The largest feature this many times a small one: "very different ranges". */
 export const RANGE_RATIO = 100;
@@ -20,20 +22,13 @@ const fmt = (x: number): string => String(Number(x.toPrecision(3)));
  * `name(j)` names feature j ("column 14 (proline)").
  */
 export function featureRangeWarnings(
-  inputs: Float32Array,
+  inputs: Inputs,
   features: number,
   spec: Preprocessing,
   name: (feature: number) => string,
 ): string[] {
-  if (spec.kind === 'minmax' || spec.kind === 'standardize' || inputs.length === 0) return [];
-  const min = new Float64Array(features).fill(Infinity);
-  const max = new Float64Array(features).fill(-Infinity);
-  for (let i = 0; i < inputs.length; i += features) {
-    for (let j = 0; j < features; j++) {
-      min[j] = Math.min(min[j], inputs[i + j]);
-      max[j] = Math.max(max[j], inputs[i + j]);
-    }
-  }
+  if (spec.kind === 'minmax' || spec.kind === 'standardize' || inputLength(inputs) === 0) return [];
+  const { min, max } = featureExtremes(inputs, features);
   const magnitude = Array.from(min, (low, j) => Math.max(Math.abs(low), Math.abs(max[j])));
   let largest = 0;
   for (let j = 1; j < features; j++) if (magnitude[j] > magnitude[largest]) largest = j;

@@ -9,7 +9,7 @@
  */
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
-import { assembleDataset } from './assemble.ts';
+import { assembleDataset, perFeature } from './assemble.ts';
 import { checkDataFits, rowsThatFit } from './budget.ts';
 import { resolveClasses, type LabelFile } from './classes.ts';
 import { firstRecords, openIdx, readAllIdxRecords, readIdxRecords, type IdxFile } from './idx-file.ts';
@@ -96,20 +96,25 @@ export async function loadIdx(config: IdxConfig, seed: number, maxBytes: number)
   const train = await openPair(config.images, config.labels);
   const test = config.testImages && config.testLabels ? await openPair(config.testImages, config.testLabels) : null;
   const features = train.images.recordBytes;
+  // true: the pixel bytes ÷ 255; false: as they are.
+  const normalize = config.normalize === true ? 255 : config.normalize === false ? 'none' : config.normalize;
+  // The pixels stay bytes in memory unless per-feature statistics make them floats (assemble.ts).
+  const bytesPerInput = perFeature(normalize) ? 4 : 1;
   const fits: Fits = (trainRows, testRows) => {
-    const most = rowsThatFit(features, maxBytes);
+    const most = rowsThatFit(features, maxBytes, bytesPerInput);
     const advice = `use at most ${most} rows in all (data.train${test || config.test ? ' + data.test' : ''})`;
-    checkDataFits({ features, trainRows, testRows }, maxBytes, `data ${config.images}`, advice, 'data.train');
+    const size = { features, trainRows, testRows, bytesPerInput } as const;
+    checkDataFits(size, maxBytes, `data ${config.images}`, advice, 'data.train');
   };
   const classes = resolveClasses(test ? [train.labelFile, test.labelFile] : [train.labelFile], config.classes);
   const raw = test ? await fromTestFiles(config, train, test, fits) : await heldOut(config, seed, train, fits);
   return assembleDataset({
     name: `idx:${basename(config.images)}`,
     features,
+    shape: [1, train.images.rows, train.images.cols],
     classes,
     ...raw,
-    // true: the pixel bytes ÷ 255; false: as they are.
-    normalize: config.normalize === true ? 255 : config.normalize === false ? 'none' : config.normalize,
+    normalize,
     featureName: (j) => `pixel ${j}`,
   });
 }

@@ -7,6 +7,7 @@ import { loadCsv } from './csv-source.ts';
 import { loadIdx } from './idx.ts';
 import { loadMnist } from './mnist.ts';
 import type { DataConfig } from './schema.ts';
+import { withDeclaredShape } from './shape.ts';
 import { loadSynthetic } from './synthetic.ts';
 import type { Dataset } from './types.ts';
 import { checkDataset } from './validate.ts';
@@ -29,7 +30,7 @@ export interface LoadOptions {
 export async function loadDataset(config: DataConfig, seed: number, options: LoadOptions = {}): Promise<Dataset> {
   const dataset = await load(config, seed, options.maxBytes ?? DEFAULT_MAX_DATA_BYTES, options.cacheDir);
   checkDataset(dataset);
-  return dataset;
+  return withDeclaredShape(dataset, config.shape);
 }
 
 async function load(config: DataConfig, seed: number, maxBytes: number, cacheDir?: string): Promise<Dataset> {

@@ -8,6 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { z } from 'zod';
+import { dataShapeSchema } from './shape.ts';
 import { MAX_CLASSES } from './validate.ts';
 import { errors } from '../errors.ts';
 
@@ -52,6 +53,8 @@ const mnistSchema = z
     /** The package's pixels are already in [0, 1]. */
     normalize: normalize('none'),
     ...validation,
+    /** Per-sample shape (shape.ts); default [1, 28, 28]. */
+    shape: dataShapeSchema,
   })
   .refine((c) => c.train + c.test <= MNIST_TOTAL, {
     message: `train + test must be at most ${MNIST_TOTAL} (the mnist package holds ${MNIST_TOTAL} digits)`,
@@ -76,6 +79,8 @@ const idxSchema = z
     /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
     classes: statedClasses,
     ...validation,
+    /** Per-sample shape (shape.ts); default [1, rows, cols] from the header. */
+    shape: dataShapeSchema,
   })
   .refine((c) => (c.testImages === undefined) === (c.testLabels === undefined), {
     message: 'testImages and testLabels go together: give both or neither',
@@ -101,6 +106,8 @@ const csvSchema = z
     /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
     classes: statedClasses,
     ...validation,
+    /** Per-sample shape (shape.ts), e.g. [3, 32, 32] for images stored channel-major; default [features]. */
+    shape: dataShapeSchema,
   })
   .refine((c) => c.labelColumn === undefined || c.targetColumns === undefined, {
     message: 'give labelColumn (a classifier) or targetColumns (a regressor), not both',
@@ -143,6 +150,8 @@ const syntheticSchema = z
     /** Seed of the generated points; defaults to the run's seed. */
     seed: z.number().int().optional(),
     ...validation,
+    /** Per-sample shape (shape.ts); default [2]. */
+    shape: dataShapeSchema,
   })
   .refine((c) => c.classes === undefined || c.kind === 'spiral', {
     message: 'classes applies to kind "spiral" only',

@@ -4,6 +4,7 @@
  * overlap), and copying chosen rows out of a table.
  */
 import { UserError } from '../errors.ts';
+import { isByteInputs } from './inputs.ts';
 import { createRng, permutation, STREAM } from '../random.ts';
 import type { Split } from './types.ts';
 
@@ -93,13 +94,20 @@ export function holdOutValidation(
   };
 }
 
-/** The given rows of a split; a row has `features` inputs and `targetWidth` targets (a regressor's several). */
+/**
+ * Rows `rows` of a split, copied; a row has `features` inputs and `targetWidth` targets (a
+ * regressor's several). Inputs stored as bytes stay bytes (with the same table of values).
+ */
 function pickRows(split: Split, features: number, targetWidth: number, rows: Uint32Array): Split {
-  const inputs = new Float32Array(rows.length * features);
+  const from = isByteInputs(split.inputs) ? split.inputs.bytes : split.inputs;
+  const picked = new (from.constructor as new (length: number) => Float32Array | Uint8Array)(rows.length * features);
   const targets = new Float32Array(rows.length * targetWidth);
   rows.forEach((row, r) => {
-    inputs.set(split.inputs.subarray(row * features, (row + 1) * features), r * features);
+    picked.set(from.subarray(row * features, (row + 1) * features), r * features);
     targets.set(split.targets.subarray(row * targetWidth, (row + 1) * targetWidth), r * targetWidth);
   });
+  const inputs = isByteInputs(split.inputs)
+    ? { bytes: picked as Uint8Array, values: split.inputs.values }
+    : (picked as Float32Array);
   return { inputs, targets, count: rows.length };
 }

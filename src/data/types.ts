@@ -1,13 +1,27 @@
 /**
- * The one shape every data source is turned into. Inputs are float32, row-major (count ×
- * features); targets hold each row's class index (stored as a float so that the whole dataset is
- * one element type in shared memory). Loaders build it; load.ts picks the loader.
+ * The one shape every data source is turned into. Inputs are row-major (count × features):
+ * float32, or for image data (IDX, the bundled MNIST) one byte per value with the table of the
+ * float32 value each byte stands for, a quarter of the memory (inputs.ts reads both kinds).
+ * Targets hold each row's class index (as a float, the element type of the model's input).
+ * Loaders build it; load.ts picks the loader.
  */
 import type { Preprocessing } from './preprocess.ts';
 
+/**
+ * Inputs stored as bytes: value i is `values[bytes[i]]`, the float32 the float path would hold
+ * (the preprocessing applied to what byte b was read as), so both kinds train bit-identically.
+ */
+export interface ByteInputs {
+  readonly bytes: Uint8Array;
+  /** 256 float32 values, one per byte value. */
+  readonly values: Float32Array;
+}
+
+export type Inputs = Float32Array | ByteInputs;
+
 export interface Split {
   /** count × features, row-major. */
-  inputs: Float32Array;
+  inputs: Inputs;
   /** The class index of each row, in [0, classes); a regressor's: count × targetWidth values, row-major. */
   targets: Float32Array;
   count: number;
@@ -21,6 +35,8 @@ export interface Dataset {
   /** Target values per row: 1 (the class index), or the number of regression targets. */
   targetWidth: number;
   /** The number of classes (0 for a regressor). */
+  /** Per-sample shape, e.g. [1, 28, 28] for MNIST (see shape.ts); absent: [features]. */
+  shape?: readonly number[];
   classes: number;
   /** Class names in class-index order (CSV string labels), or null when the classes are their indices. */
   classNames: string[] | null;

@@ -4,7 +4,8 @@
  * that disagree, and empty files.
  */
 import { UserError } from '../errors.ts';
-import type { Dataset, Split } from './types.ts';
+import { isByteInputs } from './inputs.ts';
+import type { ByteInputs, Dataset, Split } from './types.ts';
 
 /** Names row `row` (0-based) of a file and, optionally, its feature `feature` (0-based). */
 export type Locate = (row: number, feature?: number) => string;
@@ -18,7 +19,8 @@ export const MAX_CLASSES = 65_536;
 
 export interface RowsToCheck {
   file: string;
-  inputs: ArrayLike<number>;
+  /** Null: inputs checked otherwise (bytes: checkByteInputs). */
+  inputs: ArrayLike<number> | null;
   labels: ArrayLike<number>;
   count: number;
   features: number;
@@ -35,10 +37,12 @@ export interface RowsToCheck {
 export function checkRows(rows: RowsToCheck): void {
   const { file, inputs, labels, count, features, locate } = rows;
   if (count === 0) throw new UserError(`${file}: no data rows`);
-  if (inputs.length !== count * features) throw new Error(`${file}: ${inputs.length} inputs for ${count}×${features}`);
+  if (inputs && inputs.length !== count * features) {
+    throw new Error(`${file}: ${inputs.length} inputs for ${count}×${features}`);
+  }
   const width = rows.labelWidth ?? 1;
   for (let i = 0; i < count; i++) {
-    for (let j = 0; j < features; j++) {
+    for (let j = 0; inputs && j < features; j++) {
       const value = inputs[i * features + j];
       if (!Number.isFinite(value)) throw new UserError(`${file} ${locate(i, j)}: input is ${value}`);
     }
@@ -76,9 +80,10 @@ export function checkDataset(dataset: Dataset): void {
     const width = dataset.targetWidth;
     if (split.targets.length !== split.count * width)
       throw new Error(`${file}: ${split.targets.length} targets for ${split.count}×${width}`);
+    if (isByteInputs(split.inputs)) checkByteInputs(file, split.inputs, split.count * dataset.features);
     checkRows({
       file,
-      inputs: split.inputs,
+      inputs: isByteInputs(split.inputs) ? null : split.inputs,
       labels: split.targets,
       count: split.count,
       features: dataset.features,
@@ -95,4 +100,13 @@ export function checkDataset(dataset: Dataset): void {
       }
     }
   }
+}
+
+/** Bytes: as many as the rows need, and every value a byte can stand for finite. */
+function checkByteInputs(file: string, inputs: ByteInputs, length: number): void {
+  if (inputs.bytes.length !== length)
+    throw new Error(`${file}: ${inputs.bytes.length} input bytes, expected ${length}`);
+  if (inputs.values.length !== 256) throw new Error(`${file}: ${inputs.values.length} byte values, expected 256`);
+  const bad = inputs.values.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0) throw new UserError(`${file}: byte ${bad} stands for ${inputs.values[bad]}, not a finite input`);
 }

@@ -11,14 +11,15 @@ import { graphSubject } from './subjects.ts';
  * What `npm run gradcheck` accepts: a model config (any object with a `model` field, e.g. a full
  * run config, whose other fields are ignored) or a graph spec. The model runs on a seeded random
  * batch; its input width is not in the model section (the data decides it), so it defaults to 5
- * and may be set in an optional `gradcheck` section.
+ * and may be set in an optional `gradcheck` section (a number, or a shape such as [3, 7, 6]).
  */
 const modelConfigSchema = z.looseObject({
   model: modelSchema,
   seed: z.int().nonnegative().default(0),
   gradcheck: z
     .strictObject({
-      inputs: z.int().min(1).max(1024).default(5),
+      /** Features per sample, or the per-sample shape ([channels, height, width] for image layers). */
+      inputs: z.union([z.int().min(1).max(1024), z.array(z.int().min(1).max(1024)).min(1).max(3)]).default(5),
       rows: z.int().min(1).max(1024).default(4),
     })
     .default({ inputs: 5, rows: 4 }),

@@ -13,8 +13,8 @@ export interface ModelCheckOptions {
   readonly seed: number;
   /** Rows of the random batch: a few are enough to exercise the sums over rows. */
   readonly rows?: number;
-  /** Input width: the model config does not fix it (the data does). */
-  readonly inputs?: number;
+  /** Input width or per-sample shape: the model config does not fix it (the data does). */
+  readonly inputs?: number | readonly number[];
   /** Std of the nudge added to every parameter after init (see below). */
   readonly jitter?: number;
 }
@@ -36,8 +36,8 @@ export function modelSubject(config: ModelConfig, options: ModelCheckOptions): G
   const rng = createRng(seed, STREAM.synthetic);
   for (let i = 0; i < values.length; i++) values[i] += jitter * rng.normal();
   const x = tensor(
-    [rows, inputs],
-    Float32Array.from({ length: rows * inputs }, () => rng.normal()),
+    [rows, ...plan.inputShape],
+    Float32Array.from({ length: rows * plan.inputs }, () => rng.normal()),
   );
   const targets = Float32Array.from({ length: rows }, () => rng.int(plan.outputs));
   // A training forward, as the trainer runs one (dropout drops, batch statistics are the batch's):

@@ -1,4 +1,5 @@
 import { fillDropoutMask } from '../random/dropout-mask.ts';
+import { windowReferenceKernels } from './reference-window.ts';
 import type { Kernels } from './types.ts';
 
 /**
@@ -164,9 +165,18 @@ export const referenceKernels: Kernels = {
     }
   },
 
+  gatherByteRows(source, values, order, first, rows, width, out) {
+    for (let r = 0; r < rows; r++) {
+      const from = (order ? order[first + r] : first + r) * width;
+      for (let j = 0; j < width; j++) out[r * width + j] = values[source[from + j]];
+    }
+  },
+
   dropoutMask(mask, rows, units, rate, seed, step, layer, samples, first) {
     fillDropoutMask(mask, rows, units, rate, { seed, step, layer }, samples, first);
   },
+
+  ...windowReferenceKernels,
 
   sgd(w, g, len, lr, weightDecay, wOut = w) {
     for (let i = 0; i < len; i++) wOut[i] = w[i] - lr * (g[i] + weightDecay * w[i]);

@@ -1,3 +1,5 @@
+import type { WindowGeometry } from './window.ts';
+
 /**
  * The numeric kernels every layer and optimizer runs on. Two implementations exist:
  * `reference.ts` (plain TypeScript, the oracle the tests compare against) and `wasm.ts`
@@ -78,6 +80,49 @@ export interface Kernels {
   ): number;
 
   /**
+   * Convolution and pooling over `rows` images laid out as in window.ts (channel-major per row).
+   * im2col writes the [K, rows·P] matrix whose column r·P + p is window position p = oh·outW + ow
+   * of sample r and whose row q = (c·kernelH + i)·kernelW + j is that value of every window:
+   * col[q, r·P + p] = x[r, c, oh·strideH − padH + i, ow·strideW − padW + j], 0 in the padding.
+   * Then a convolution is one product W[filters, K] · col.
+   */
+  im2col(x: Float32Array, col: Float32Array, rows: number, g: WindowGeometry): void;
+  /** The adjoint of im2col: dx = Σ of the col entries taken from each pixel, added in col's order. Overwrites dx. */
+  col2im(col: Float32Array, dx: Float32Array, rows: number, g: WindowGeometry): void;
+  /** out[r, f, p] = a[f, r·P + p] + bias[f]: a product's [channels, rows·P] to channel-major images. */
+  unpackChannels(
+    a: Float32Array,
+    bias: Float32Array,
+    out: Float32Array,
+    rows: number,
+    channels: number,
+    positions: number,
+  ): void;
+  /**
+   * out[f, r·P + p] = a[r, f, p] (images to the product's layout) and sums[f] = Σ of out's row f,
+   * value e into lane e mod 4, each lane in order, then (l0 + l1) + (l2 + l3): the bias gradient.
+   */
+  packChannels(
+    a: Float32Array,
+    out: Float32Array,
+    sums: Float32Array,
+    rows: number,
+    channels: number,
+    positions: number,
+  ): void;
+  /**
+   * y[r, c, oh, ow] = the largest x in the window (the first one in row-major order on ties); argmax
+   * gets its index into x (r·channels·height·width + …), for the backward.
+   */
+  maxPool(x: Float32Array, y: Float32Array, argmax: Uint32Array, rows: number, g: WindowGeometry): void;
+  /** dx[argmax[o]] += dout[o] in output order, dx zeroed first (overlapping windows add up). */
+  maxPoolBackward(dout: Float32Array, argmax: Uint32Array, dx: Float32Array, rows: number, g: WindowGeometry): void;
+  /** y = the mean of each window (padding counts as zeros in the mean). */
+  avgPool(x: Float32Array, y: Float32Array, rows: number, g: WindowGeometry): void;
+  /** dx[pixel] = Σ over the windows holding it of dout / (kernelH·kernelW), in output order. Overwrites dx. */
+  avgPoolBackward(dout: Float32Array, dx: Float32Array, rows: number, g: WindowGeometry): void;
+
+  /**
    * out[i] = scale · Σ_s slots[s][i] over i < len, summed in slot order (determinism). Returns
    * false when any value written is NaN or ±Inf, so the trainer needs no second pass to check.
    */
@@ -87,6 +132,21 @@ export interface Kernels {
   gatherRows(
     source: Float32Array,
     order: Uint32Array,
+    first: number,
+    rows: number,
+    width: number,
+    out: Float32Array,
+  ): void;
+
+  /**
+   * gatherRows for inputs stored as bytes (src/data/types.ts ByteInputs): out[r] = source row
+   * order[first + r] — or row first + r when order is null — of `width` bytes, each decoded to
+   * values[byte] (256 float32 values).
+   */
+  gatherByteRows(
+    source: Uint8Array,
+    values: Float32Array,
+    order: Uint32Array | null,
     first: number,
     rows: number,
     width: number,

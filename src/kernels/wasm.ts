@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checkSampleRange, DROPOUT_KEY, dropThreshold, keepFactor } from '../random/dropout-mask.ts';
 import type { Kernels } from './types.ts';
+import { windowKernels, type ArenaOffset, type WindowExports } from './wasm-window.ts';
 
 /**
  * The WebAssembly SIMD kernels (source: ./assembly, built by `npm run build:wasm`), bound to the
@@ -14,7 +15,7 @@ export const WASM_RESERVED_BYTES = 40 * 65536;
 const WASM_PATH = fileURLToPath(new URL('./build/kernels.wasm', import.meta.url));
 
 /** The raw exports: pointers are byte offsets, booleans are 0/1. */
-interface KernelExports {
+interface KernelExports extends WindowExports {
   matmul(a: number, b: number, out: number, m: number, k: number, n: number): void;
   matmulAT(a: number, b: number, out: number, m: number, k: number, n: number): void;
   matmulBT(a: number, b: number, out: number, m: number, n: number, k: number): void;
@@ -97,6 +98,15 @@ interface KernelExports {
     vOut: number,
   ): void;
   gatherRows(source: number, order: number, first: number, rows: number, width: number, out: number): void;
+  gatherByteRows(
+    source: number,
+    values: number,
+    order: number,
+    first: number,
+    rows: number,
+    width: number,
+    out: number,
+  ): void;
   dropoutMask(
     mask: number,
     rows: number,
@@ -153,7 +163,7 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
   const wasm = instantiateKernels(memory);
 
   /** The byte offset of `array`, after checking it is an arena view holding `count` floats. */
-  const at = (array: Float32Array | Uint32Array, count: number, name: string): number => {
+  const at: ArenaOffset = (array, count, name) => {
     // A kernel writing through a bad offset would silently corrupt a neighbouring tensor in the
     // shared arena, so these cheap checks run on every call.
     if (array.buffer !== memory.buffer) {
@@ -169,7 +179,8 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
       );
     }
     if (array.length < count) {
-      throw new Error(`wasm kernels: '${name}' holds ${array.length} floats, the call needs ${count}`);
+      const unit = array instanceof Uint8Array ? 'bytes' : 'floats';
+      throw new Error(`wasm kernels: '${name}' holds ${array.length} ${unit}, the call needs ${count}`);
     }
     return array.byteOffset;
   };
@@ -187,6 +198,7 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
 
   return {
     name: 'wasm',
+    ...windowKernels(wasm, at),
     matmul(a, b, out, m, k, n) {
       wasm.matmul(at(a, m * k, 'a'), at(b, k * n, 'b'), at(out, m * n, 'out'), m, k, n);
     },
@@ -278,6 +290,23 @@ export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
       wasm.gatherRows(
         at(source, (highest + 1) * width, 'source'),
         at(order, first + rows, 'order'),
+        first,
+        rows,
+        width,
+        at(out, rows * width, 'out'),
+      );
+    },
+    gatherByteRows(source, values, order, first, rows, width, out) {
+      let highest = first + rows - 1;
+      if (order) {
+        highest = 0;
+        for (let r = 0; r < rows; r++) highest = Math.max(highest, order[first + r]);
+      }
+      // Bytes: `at` counts elements, so a Uint8Array view holding (highest + 1) × width of them.
+      wasm.gatherByteRows(
+        at(source, (highest + 1) * width, 'source'),
+        at(values, 256, 'values'),
+        order ? at(order, first + rows, 'order') : 0,
         first,
         rows,
         width,

@@ -1,5 +1,5 @@
 import type { Kernels } from '../kernels/types.ts';
-import { viewOf, type Tensor } from '../tensor.ts';
+import { sizeOf, viewOf, type Tensor } from '../tensor.ts';
 import { cached, type Layer, type LayerContext, type Param } from './layer.ts';
 
 /**
@@ -31,7 +31,10 @@ export class Affine implements Layer {
 
   forward(x: Tensor): Tensor {
     const rows = x.shape[0];
-    if (x.shape[1] !== this.inputs) throw new Error(`Affine: expected ${this.inputs} inputs per row, got [${x.shape}]`);
+    // Images ([rows, channels, height, width]) are taken as flat rows, as they are stored.
+    if (sizeOf(x.shape.slice(1)) !== this.inputs) {
+      throw new Error(`Affine: expected ${this.inputs} inputs per row, got [${x.shape}]`);
+    }
     this.x = x;
     const y = viewOf(this.out, [rows, this.units]);
     this.kernels.matmul(x.data, this.weight.value, y.data, rows, this.inputs, this.units);

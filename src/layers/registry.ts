@@ -9,6 +9,10 @@ import type { ForwardMode, Layer, LayerContext, Param } from './layer.ts';
 import { LayerNorm } from './layer-norm.ts';
 import { constant, WEIGHT_INITS, weightInit, type ParamInit } from './param-init.ts';
 import { Bias, Scale } from './scale-bias.ts';
+import { Conv2d } from './conv2d.ts';
+import { AvgPool, Flatten, MaxPool } from './pooling.ts';
+import { sizePair, windowOn, type SizePair } from './window-shape.ts';
+import type { WindowGeometry } from '../kernels/window.ts';
 
 /**
  * Every kind of layer a model config can name, in one table: its config schema, the shapes and
@@ -94,6 +98,21 @@ function elementwise<T extends string>(name: T, Class: new (capacity: number, co
     outputShape: (_, input) => input,
     params: () => [],
     build: (_, { input, maxRows, context }) => new Class(maxRows * sizeOf(input), context),
+  });
+}
+
+/** A pooling layer: a parameter-free window per channel. */
+function poolKind<T extends string>(name: T, build: (g: WindowGeometry, args: BuildArgs) => Layer) {
+  const windowOf = (config: { size: SizePair; stride?: SizePair }, input: Shape) =>
+    windowOn(name, input, config.size, config.stride ?? config.size, 0);
+  return layerKind({
+    schema: z.strictObject({ type: layerType(name), size: sizePair(1), stride: sizePair(1).optional() }),
+    outputShape: (config, input) => {
+      const g = windowOf(config, input);
+      return [g.channels, g.outH, g.outW];
+    },
+    params: () => [],
+    build: (config, args) => build(windowOf(config, args.input), args),
   });
 }
 
@@ -202,6 +221,49 @@ export const layerKinds = {
       const options = { momentum: config.momentum, epsilon: config.epsilon };
       return new BatchNorm(sizeOf(input), params[0], params[1], running, options, maxRows, context, mode, index);
     },
+  }),
+  /**
+   * A 2-D convolution of [channels, height, width] images: `filters` output channels, each a
+   * kernel [channels, kh, kw] plus a bias (PyTorch's Conv2d weight layout); sizes are a number or [h, w].
+   */
+  conv2d: layerKind({
+    schema: z.strictObject({
+      type: layerType('conv2d'),
+      filters: z.int().min(1).max(MAX_UNITS),
+      kernel: sizePair(1),
+      stride: sizePair(1).default(1),
+      padding: sizePair(0).default(0),
+      init: z.enum(WEIGHT_INITS).default('he'),
+      std: z.number().positive().default(0.01),
+    }),
+    outputShape: (config, input) => {
+      const g = windowOn('conv2d', input, config.kernel, config.stride, config.padding);
+      return [config.filters, g.outH, g.outW];
+    },
+    params: (config, input) => {
+      const { channels, kernelH, kernelW } = windowOn('conv2d', input, config.kernel, config.stride, config.padding);
+      const area = kernelH * kernelW;
+      const init = weightInit(config.init, channels * area, config.filters * area, config.std);
+      return [
+        { name: 'weight', shape: [config.filters, channels, kernelH, kernelW], init },
+        { name: 'bias', shape: [config.filters], init: constant(0) },
+      ];
+    },
+    build: (config, { input, params, maxRows, context, inputGradient }) => {
+      const g = windowOn('conv2d', input, config.kernel, config.stride, config.padding);
+      return new Conv2d(g, config.filters, params[0], params[1], maxRows, context, inputGradient);
+    },
+  }),
+  /** The largest value of each `size` window per channel, windows `stride` apart (default: `size`). */
+  maxpool: poolKind('maxpool', (g, { maxRows, context }) => new MaxPool(g, maxRows, context)),
+  /** The mean of each `size` window per channel, windows `stride` apart (default: `size`). */
+  avgpool: poolKind('avgpool', (g, { maxRows, context }) => new AvgPool(g, maxRows, context)),
+  /** [channels, height, width] images as flat rows of features (no data moves). */
+  flatten: layerKind({
+    schema: z.strictObject({ type: layerType('flatten') }),
+    outputShape: (_, input) => [sizeOf(input)],
+    params: () => [],
+    build: () => new Flatten(),
   }),
 };
 

@@ -1,6 +1,8 @@
 import type { ModelConfig } from '../config/model-schema.ts';
 import type { ParamInit } from '../layers/param-init.ts';
 import { kindOf, type Shape } from '../layers/registry.ts';
+import { UserError } from '../errors.ts';
+import { ShapeMismatch } from '../layers/window-shape.ts';
 import { sizeOf } from '../tensor.ts';
 
 /** Where one parameter tensor lives inside the model's flat parameter vector, and how it starts. */
@@ -56,7 +58,8 @@ export function planModel(config: ModelConfig, input: number | Shape): ModelPlan
   let bufferOffset = 0;
   config.layers.forEach((layer, index) => {
     const kind = kindOf(layer);
-    for (const { name, shape: paramShape, init } of kind.params(layer, shape)) {
+    const layerParams = checked(config, index, shape, () => kind.params(layer, shape));
+    for (const { name, shape: paramShape, init } of layerParams) {
       const size = sizeOf(paramShape);
       params.push({ name: `layers.${index}.${name}`, layer: index, shape: paramShape, offset, size, init });
       offset += size;
@@ -73,7 +76,7 @@ export function planModel(config: ModelConfig, input: number | Shape): ModelPlan
       });
       bufferOffset += size;
     }
-    shape = kind.outputShape(layer, shape);
+    shape = checked(config, index, shape, () => kind.outputShape(layer, shape));
     shapes.push(shape);
   });
   return {
@@ -87,4 +90,19 @@ export function planModel(config: ModelConfig, input: number | Shape): ModelPlan
     bufferCount: bufferOffset,
     shapes,
   };
+}
+
+/** Runs a layer kind's shape callback; an input it cannot take is a config error naming the layer and both shapes. */
+function checked<T>(config: ModelConfig, index: number, input: Shape, shapeOf: () => T): T {
+  try {
+    return shapeOf();
+  } catch (error) {
+    if (!(error instanceof ShapeMismatch)) throw error;
+    const from = index === 0 ? 'the data' : `model.layers[${index - 1}] (${config.layers[index - 1].type})`;
+    const hint = index === 0 && input.length === 1 ? '; give the data its image shape in data.shape' : '';
+    throw new UserError(
+      `model.layers[${index}] (${config.layers[index].type}) gets [${input.join(', ')}] from ${from}, ` +
+        `but ${error.needs}${hint}\n  → at model.layers[${index}]`,
+    );
+  }
 }

@@ -18,6 +18,11 @@ export interface TrialJob {
   maxWeightBytes: number;
   /** The sweep directory, absolute, when every machine sees it at this path (`--shared`); else null. */
   sharedDir: string | null;
+  /**
+   * Set by the worker on a trial that failed with its own error (the trainer's ✖ error: it would fail
+   * the same way again) just before failing the job; absent on a crash or a stall.
+   */
+  failure?: 'error';
 }
 
 export interface TrialJobResult {

@@ -1,7 +1,15 @@
 import type { LoadedSweep } from './load.ts';
 import { planConcurrency } from './plan.ts';
 import type { SweepProgress } from './progress.ts';
-import { failedResult, previousWorkers, readCompletedTrial, writeResults, type TrialResult } from './results.ts';
+import {
+  earlierError,
+  failedResult,
+  previousResults,
+  readCompletedTrial,
+  skippedText,
+  writeResults,
+  type TrialResult,
+} from './results.ts';
 import { RunnerPool } from './runner-pool.ts';
 import type { RankMetric } from './schema.ts';
 import type { Trial } from './trials.ts';
@@ -15,15 +23,23 @@ export interface LocalOptions {
 }
 
 /**
- * The trials whose run directories are already complete, as results (a re-run skips them),
- * keyed by id; `worker` is taken from the previous results.jsonl.
+ * The trials a re-run skips, as results keyed by id: those whose run directories are complete, and
+ * (unless `retryFailed`) those the previous results.jsonl records as failed with their own error —
+ * a bad value or a diverging run fails again the same way. Crashed trials are not kept: they run again.
+ * `worker` is taken from the previous results.jsonl.
  */
-export function completedTrials(loaded: LoadedSweep, outDir: string): Map<string, TrialResult> {
-  const workers = previousWorkers(outDir);
+export function completedTrials(loaded: LoadedSweep, outDir: string, retryFailed = false): Map<string, TrialResult> {
+  const previous = previousResults(outDir);
   const results = new Map<string, TrialResult>();
   for (const trial of loaded.trials) {
+    const earlier = previous.get(trial.id);
+    const worker = typeof earlier?.worker === 'string' ? earlier.worker : null;
     const result = readCompletedTrial(trial, outDir, loaded.sweep.rank.metric);
-    if (result) results.set(trial.id, { ...result, worker: workers.get(trial.id) ?? null });
+    if (result) results.set(trial.id, { ...result, worker });
+    else {
+      const failed = retryFailed ? null : earlierError(trial, outDir, earlier);
+      if (failed) results.set(trial.id, failed);
+    }
   }
   return results;
 }
@@ -36,10 +52,10 @@ export function completedTrials(loaded: LoadedSweep, outDir: string): Map<string
 export async function runLocal(loaded: LoadedSweep, done: Map<string, TrialResult>, options: LocalOptions) {
   const { outDir, progress } = options;
   const pending = loaded.trials.filter((t) => !done.has(t.id));
-  if (pending.length === 0) return progress.line(`all ${done.size} trials are already done`);
+  if (pending.length === 0) return progress.line(`nothing to run (${skippedText(done)})`);
   const plan = planConcurrency(options.cores, pending.length, pending[0].config, options.concurrent);
   progress.line(
-    `${pending.length} to run (${done.size} already done), ${plan.concurrent} at once with ${plan.workers} ` +
+    `${pending.length} to run (${skippedText(done)}), ${plan.concurrent} at once with ${plan.workers} ` +
       `thread${plan.workers > 1 ? 's' : ''} each (${plan.why})`,
   );
   const pool = new RunnerPool();
@@ -72,9 +88,9 @@ async function runTrial(
   const outcome = await pool.run({ type: 'run', id: trial.id, config: trial.config, workers }, (metrics) =>
     progress.epoch(trial.id, metrics.epoch),
   );
-  if (!outcome.ok) return failedResult(trial, outDir, outcome.error, slot);
+  if (!outcome.ok) return failedResult(trial, outDir, outcome.error, slot, outcome.deterministic ? 'error' : 'crash');
   const result = readCompletedTrial(trial, outDir, metric);
   return result
     ? { ...result, worker: slot }
-    : failedResult(trial, outDir, 'the trial finished but its run directory is incomplete', slot);
+    : failedResult(trial, outDir, 'the trial finished but its run directory is incomplete', slot, 'crash');
 }

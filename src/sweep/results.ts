@@ -26,6 +26,12 @@ export interface TrialResult {
   /** SHA-256 of model.safetensors: equal weights, equal hash. */
   weightsSha256: string | null;
   error: string | null;
+  /**
+   * Why a failed trial failed: `error`, the trainer's own ✖ error (a bad value, divergence, a missing
+   * data file), which would happen again, so a re-run of the sweep keeps it unless --retry-failed;
+   * `crash`, anything else (a killed or crashed process, an incomplete result), tried again. Null when done.
+   */
+  failure: 'error' | 'crash' | null;
   /** Who trained it: `local`, or the worker's name. */
   worker: string | null;
   /** The run directory, relative to the sweep's directory. */
@@ -63,31 +69,54 @@ export function readCompletedTrial(trial: Trial, outDir: string, metric: RankMet
     summary,
     weightsSha256: fileSha256(join(dir, 'model.safetensors')),
     error: null,
+    failure: null,
     worker: null,
   };
 }
 
-/** Who trained each trial, from an earlier results.jsonl (a resumed sweep keeps that record). */
-export function previousWorkers(outDir: string): Map<string, string> {
-  const workers = new Map<string, string>();
+/** The lines of an earlier results.jsonl by trial id (a resumed sweep keeps their record). */
+export function previousResults(outDir: string): Map<string, Partial<TrialResult>> {
+  const results = new Map<string, Partial<TrialResult>>();
   let text = '';
   try {
     text = readFileSync(join(outDir, 'results.jsonl'), 'utf8');
   } catch {
-    return workers;
+    return results;
   }
   for (const line of text.split('\n')) {
     try {
       const result = JSON.parse(line) as Partial<TrialResult>;
-      if (typeof result.id === 'string' && typeof result.worker === 'string') workers.set(result.id, result.worker);
+      if (isObject(result) && typeof result.id === 'string') results.set(result.id, result);
     } catch {
-      // a line that is not JSON (edited by hand) only loses its worker's name
+      // a line that is not JSON (edited by hand) is as if the trial had no record
     }
   }
-  return workers;
+  return results;
 }
 
-export function failedResult(trial: Trial, outDir: string, error: string, worker: string | null): TrialResult {
+/** An earlier result saying the trial failed with its own error (not a crash): that failure, kept. */
+export function earlierError(trial: Trial, outDir: string, earlier: Partial<TrialResult> | undefined) {
+  if (earlier?.status !== 'failed' || earlier.failure !== 'error' || typeof earlier.error !== 'string') return null;
+  const worker = typeof earlier.worker === 'string' ? earlier.worker : null;
+  return failedResult(trial, outDir, earlier.error, worker, 'error');
+}
+
+/** How many of the skipped trials are kept failures, for the line that says what runs. */
+export function skippedText(done: Map<string, TrialResult>): string {
+  const failed = [...done.values()].filter((r) => r.status === 'failed').length;
+  const complete = `${done.size - failed} already done`;
+  return failed === 0
+    ? complete
+    : `${complete}, ${failed} failed before with their own error and not retried: --retry-failed runs them`;
+}
+
+export function failedResult(
+  trial: Trial,
+  outDir: string,
+  error: string,
+  worker: string | null,
+  failure: 'error' | 'crash',
+): TrialResult {
   return {
     ...identity(trial, outDir),
     status: 'failed',
@@ -96,6 +125,7 @@ export function failedResult(trial: Trial, outDir: string, error: string, worker
     summary: null,
     weightsSha256: null,
     error,
+    failure,
     worker,
   };
 }

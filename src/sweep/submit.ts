@@ -7,7 +7,7 @@ import type { LoadedSweep } from './load.ts';
 import type { RunningTrial, SweepProgress } from './progress.ts';
 import { Redis } from 'ioredis';
 import { checkRedis, KEY_PREFIX, REGISTRY_KEY, type RedisTarget } from './redis.ts';
-import { failedResult, readCompletedTrial, trialDir, writeResults, type TrialResult } from './results.ts';
+import { failedResult, readCompletedTrial, skippedText, trialDir, writeResults, type TrialResult } from './results.ts';
 import type { RankMetric } from './schema.ts';
 import type { Trial } from './trials.ts';
 
@@ -76,7 +76,7 @@ export async function runDistributed(loaded: LoadedSweep, done: Map<string, Tria
     progress.finished(trial, result);
   };
 
-  progress.line(`${pending.size} to run (${done.size} already done), queued on ${options.target.display}`);
+  progress.line(`${pending.size} to run (${skippedText(done)}), queued on ${options.target.display}`);
   let reconciled = 0;
   let away = false;
   const doneAtStart = done.size;
@@ -100,8 +100,11 @@ export async function runDistributed(loaded: LoadedSweep, done: Map<string, Tria
         }
         for (const job of await queue.getJobs(['failed'], 0, BATCH - 1)) {
           const trial = pending.get(job.id!);
-          if (trial) collect(trial, failedResult(trial, outDir, job.failedReason || 'failed', job.processedBy ?? null));
-          await job.remove(); // a re-run of the sweep tries it again
+          // A worker marks the trial's own errors (job.ts TrialJob.failure); anything else was a crash.
+          const failure = job.data.failure === 'error' ? 'error' : 'crash';
+          const error = job.failedReason || 'failed';
+          if (trial) collect(trial, failedResult(trial, outDir, error, job.processedBy ?? null, failure));
+          await job.remove(); // results.jsonl has it: a re-run retries it if it crashed (or with --retry-failed)
         }
         const active = await queue.getJobs(['active']);
         const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
@@ -143,7 +146,7 @@ function receive(
   const result = readCompletedTrial(trial, outDir, metric);
   if (result) return { ...result, worker };
   const why = files ? 'its files are incomplete' : `its run directory is not in ${trialDir(outDir, trial.id)}`;
-  return failedResult(trial, outDir, `the worker finished the trial but ${why}`, worker);
+  return failedResult(trial, outDir, `the worker finished the trial but ${why}`, worker, 'crash');
 }
 
 function runningTrial(job: Job<TrialJob, TrialJobResult>): RunningTrial {

@@ -110,7 +110,11 @@ function startWorker(name: string, options: SweepWorkerOptions, pool: RunnerPool
         return result;
       } catch (error) {
         log(`trial ${job.id}: failed: ${(error as Error).message.split('\n')[0]}`);
-        if (error instanceof DeterministicTrialError) throw new UnrecoverableError(error.message);
+        if (error instanceof DeterministicTrialError) {
+          // Tells the sweep not to retry it on a re-run; if Redis cannot be told, it is taken for a crash.
+          await job.updateData({ ...job.data, failure: 'error' }).catch(() => {});
+          throw new UnrecoverableError(error.message);
+        }
         throw error;
       }
     },

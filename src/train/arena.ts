@@ -20,10 +20,12 @@ export interface ArenaViews {
   readonly grads: Float32Array;
   readonly optimizerState: Float32Array[][];
   readonly slots: Float32Array[];
-  readonly trainInputs: Float32Array;
+  /** Float32, or bytes decoded through inputValues (layout.bytesPerInput 1). */
+  readonly trainInputs: Float32Array | Uint8Array;
   readonly trainTargets: Float32Array;
-  readonly testInputs: Float32Array;
+  readonly testInputs: Float32Array | Uint8Array;
   readonly testTargets: Float32Array;
+  readonly inputValues: Float32Array;
   readonly order: Uint32Array;
   readonly scratch: Float32Array[];
   readonly clipSums: Float64Array;
@@ -35,6 +37,7 @@ export interface ArenaViews {
 export function arenaViews(memory: WebAssembly.Memory, layout: ArenaLayout): ArenaViews {
   const buffer = memory.buffer;
   const f32 = (r: Region) => new Float32Array(buffer, r.offset, r.length);
+  const inputs = (r: Region) => (layout.bytesPerInput === 1 ? new Uint8Array(buffer, r.offset, r.length) : f32(r));
   return {
     control: new Int32Array(buffer, layout.control.offset, layout.control.length),
     stats: new Float64Array(buffer, layout.stats.offset, layout.stats.length),
@@ -42,10 +45,11 @@ export function arenaViews(memory: WebAssembly.Memory, layout: ArenaLayout): Are
     grads: f32(layout.grads),
     optimizerState: layout.optimizerState.map((buffer) => buffer.map(f32)),
     slots: layout.slots.map(f32),
-    trainInputs: f32(layout.trainInputs),
+    trainInputs: inputs(layout.trainInputs),
     trainTargets: f32(layout.trainTargets),
-    testInputs: f32(layout.testInputs),
+    testInputs: inputs(layout.testInputs),
     testTargets: f32(layout.testTargets),
+    inputValues: f32(layout.inputValues),
     order: new Uint32Array(buffer, layout.order.offset, layout.order.length),
     scratch: layout.scratch.map(f32),
     clipSums: new Float64Array(buffer, layout.clipSums.offset, layout.clipSums.length),

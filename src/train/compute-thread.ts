@@ -16,6 +16,7 @@ import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';
 import { chunkBounds, rangeBounds } from './partition.ts';
 import type { RunSetup } from './setup.ts';
+import { gatherTrainRows, testRows } from './input-rows.ts';
 import { buildThreadModel } from './thread-model.ts';
 
 /** Counts rows whose largest output is the target class (ties go to the first). */
@@ -63,7 +64,7 @@ export class ComputeThread implements PhaseWork {
   ) {
     this.views = arenaViews(memory, setup.layout);
     this.kernels = selectKernels(setup.kernels, memory);
-    const plan = planModel(setup.model, setup.features);
+    const plan = planModel(setup.model, setup.inputShape);
     const alloc = bumpAllocator(this.views.scratch[threadIndex]);
     ({
       input: this.input,
@@ -113,8 +114,8 @@ export class ComputeThread implements PhaseWork {
       stats.fill(0, 3 * c, 3 * c + 3);
       return;
     }
-    const { order, trainInputs, trainTargets } = this.views;
-    this.kernels.gatherRows(trainInputs, order, phase.batchStart + start, rows, features, this.input);
+    const { order, trainTargets } = this.views;
+    gatherTrainRows(this.kernels, this.views, phase.batchStart + start, rows, features, this.input);
     const width = this.setup.targetWidth;
     this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, width, this.targets);
     this.model.bindValues(this.paramValues[phase.params]);
@@ -139,10 +140,7 @@ export class ComputeThread implements PhaseWork {
     const start = phase.batchStart + e * maxRows;
     const rows = Math.min(maxRows, phase.batchStart + phase.batchSize - start);
     if (e >= phase.chunks || rows <= 0) throw outOfRange(phase, `evaluation chunk ${e}`, phase.chunks);
-    const x = {
-      shape: [rows, features],
-      data: this.views.testInputs.subarray(start * features, (start + rows) * features),
-    };
+    const x = { shape: [rows, features], data: testRows(this.kernels, this.views, start, rows, features, this.input) };
     const width = this.setup.targetWidth;
     const targets = this.views.testTargets.subarray(start * width, (start + rows) * width);
     this.model.bindValues(this.paramValues[phase.params]);
@@ -229,8 +227,8 @@ export class ComputeThread implements PhaseWork {
     const rows = end - start;
     stages.count = phase.batchSize;
     if (rows === 0) return stages.emptyChunk(phase.stage, c);
-    const { order, trainInputs, trainTargets } = this.views;
-    this.kernels.gatherRows(trainInputs, order, phase.batchStart + start, rows, features, this.input);
+    const { order, trainTargets } = this.views;
+    gatherTrainRows(this.kernels, this.views, phase.batchStart + start, rows, features, this.input);
     const width = this.setup.targetWidth;
     this.kernels.gatherRows(trainTargets, order, phase.batchStart + start, rows, width, this.targets);
     this.model.bindValues(this.paramValues[phase.params]);

@@ -19,10 +19,12 @@ export interface ArenaLayout {
   readonly grads: Region; // Float32: the reduced, averaged gradient
   readonly optimizerState: Region[][]; // Float32 [buffer][j]: e.g. Adam's m and v, same layout as params
   readonly slots: Region[]; // Float32: one gradient SUM per chunk, same layout as params
+  readonly bytesPerInput: 1 | 4; // inputs are Float32, or bytes (image data) decoded through inputValues
   readonly trainInputs: Region;
   readonly trainTargets: Region;
   readonly testInputs: Region;
   readonly testTargets: Region;
+  readonly inputValues: Region; // Float32 ×256: the value of each input byte (unused for float inputs)
   readonly order: Region; // Uint32: this epoch's order of the training rows
   readonly scratch: Region[]; // Float32: one per compute thread (model buffers, gathered rows)
   readonly clipSums: Region; // Float64: Σg² of each reduce range (train.clipGradientNorm; else empty)
@@ -42,6 +44,8 @@ export interface LayoutSpec {
   readonly chunks: number;
   readonly statsEntries: number;
   readonly features: number;
+  /** 1: inputs stored as bytes (src/data/types.ts ByteInputs); 4: float32. */
+  readonly bytesPerInput: 1 | 4;
   readonly trainCount: number;
   readonly testCount: number;
   /** Target values per row: 1 (a class index) or a regressor's outputs (default 1). */
@@ -78,10 +82,11 @@ export function layoutArena(spec: LayoutSpec): ArenaLayout {
     grads: floats(spec.paramCount),
     optimizerState: [0, 1].map(() => many(spec.optimizerStateCount, spec.paramCount)),
     slots: many(spec.chunks, spec.paramCount),
-    trainInputs: floats(spec.trainCount * spec.features),
+    trainInputs: take(spec.trainCount * spec.features, spec.bytesPerInput),
     trainTargets: floats(spec.trainCount * (spec.targetWidth ?? 1)),
-    testInputs: floats(spec.testCount * spec.features),
+    testInputs: take(spec.testCount * spec.features, spec.bytesPerInput),
     testTargets: floats(spec.testCount * (spec.targetWidth ?? 1)),
+    inputValues: floats(256),
     order: take(spec.trainCount, 4),
     scratch: many(spec.threads, spec.scratchFloats),
     clipSums: take(spec.clipRanges ?? 0, 8),
@@ -89,7 +94,7 @@ export function layoutArena(spec: LayoutSpec): ArenaLayout {
     buffers: many(2, spec.bufferCount ?? 0),
     batchNorm: take(spec.batchNormPartials ?? 0, 8),
   };
-  return { ...layout, bytes: cursor };
+  return { ...layout, bytesPerInput: spec.bytesPerInput, bytes: cursor };
 }
 
 /** Rounds an allocation up to whole 64-byte lines, as the arena's bump allocator does. */

@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import type { ModelConfig } from '../config/model-schema.ts';
 import type { OptimizerConfig, RunConfig } from '../config/schema.ts';
 import { loadDataset } from '../data/load.ts';
+import { shapeOf } from '../data/shape.ts';
+import { isByteInputs } from '../data/inputs.ts';
 import { holdOutValidation } from '../data/split.ts';
 import type { Dataset, Split } from '../data/types.ts';
 import { UserError } from '../errors.ts';
@@ -26,6 +28,8 @@ export interface RunSetup {
   readonly model: ModelConfig;
   readonly optimizer: OptimizerConfig;
   readonly features: number;
+  /** Per-sample shape of the inputs ([features], or [channels, height, width] for images). */
+  readonly inputShape: readonly number[];
   readonly classes: number;
   /** `regression`: the targets are values (mse), and a chunk's second statistic is Σ|y − t|, not correct rows. */
   readonly task: 'classification' | 'regression';
@@ -83,7 +87,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     dataset.train.targets,
     dataset.classes,
   );
-  const plan = planModel(config.model, dataset.features);
+  const plan = planModel(config.model, shapeOf(dataset));
   const last = config.model.layers.length - 1;
   if (dataset.task === 'regression') checkRegressor(config, plan, dataset);
   else if (plan.outputs !== dataset.classes) {
@@ -121,6 +125,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     statsEntries,
     threads: workers,
     features: dataset.features,
+    bytesPerInput: isByteInputs(dataset.train.inputs) ? 1 : 4,
     trainCount: dataset.train.count,
     // The evaluation region: the test rows, then the validation rows.
     testCount: testCount + validationCount,
@@ -142,6 +147,7 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
     model: config.model,
     optimizer: config.train.optimizer,
     features: dataset.features,
+    inputShape: shapeOf(dataset),
     classes: dataset.classes,
     task: dataset.task,
     targetWidth: dataset.targetWidth,
@@ -197,6 +203,13 @@ function checkRegressor(config: RunConfig, plan: ModelPlan, dataset: Dataset): v
       `data.targetColumns makes a regressor (targets ${names.join(', ')}): set model.loss to "mse" ` +
         `(${config.model.loss} needs class labels)\n  → at model.loss`,
     );
+  }
+  // Not wired for a regressor yet: the validation split's and early stopping's metrics are a classifier's.
+  for (const [key, given] of [
+    ['data.validation', config.data.validation !== undefined],
+    ['train.earlyStopping', config.train.earlyStopping !== undefined],
+  ] as const) {
+    if (given) throw new UserError(`${key} is not supported for a regressor (targetColumns) yet\n  → at ${key}`);
   }
   if (plan.outputs !== dataset.targetWidth) {
     throw new UserError(

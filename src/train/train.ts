@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig, RunConfigInput } from '../config/schema.ts';
-import type { Dataset } from '../data/types.ts';
+import { isByteInputs } from '../data/inputs.ts';
+import type { Dataset, Inputs, Split } from '../data/types.ts';
 import { RunDirectory } from '../io/run-dir.ts';
 import type { NamedTensor } from '../io/safetensors.ts';
 import { initBuffers, initParams } from '../model/init.ts';
@@ -115,9 +117,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     });
 
     const views = arenaViews(memory, setup.layout);
-    fillArena(views, dataset, resumed);
-    if (validation) views.testInputs.set(validation.inputs, setup.testCount * dataset.features);
-    if (validation) views.testTargets.set(validation.targets, setup.testCount);
+    fillArena(views, dataset, validation, resumed);
     if (classWeights) views.classWeights.set(classWeights);
     if (!resumed) initParams(plan, views.params[0], config.seed);
     if (!resumed) initBuffers(plan, views.buffers[0]);
@@ -187,16 +187,57 @@ function openDirectory(config: RunConfig, options: TrainOptions): RunDirectory |
   return RunDirectory.claim(config.output.dir, options.force ?? false);
 }
 
-/** Copies the data in; on resume, the checkpoint's parameters and optimizer state into buffer 0. */
-function fillArena(views: ArenaViews, dataset: Dataset, resumed: Checkpoint | null): void {
-  views.trainInputs.set(dataset.train.inputs);
-  views.trainTargets.set(dataset.train.targets);
-  if (dataset.test) {
-    views.testInputs.set(dataset.test.inputs);
-    views.testTargets.set(dataset.test.targets);
-  }
+/**
+ * Copies the data in (the validation rows after the test rows); on resume, the checkpoint's
+ * parameters and optimizer state into buffer 0. The splits then refer to the arena's copy (also for
+ * the confusion matrix at the end) and the loader's buffers are freed: the data is not held twice.
+ */
+function fillArena(views: ArenaViews, dataset: Dataset, validation: Split | null, resumed: Checkpoint | null): void {
+  const { features } = dataset;
+  const moveIn = (split: Split, inputs: Float32Array | Uint8Array, targets: Float32Array, first: number) => {
+    const [into, intoTargets] = [
+      inputs.subarray(first * features, (first + split.count) * features),
+      targets.subarray(first, first + split.count),
+    ];
+    if (isByteInputs(split.inputs) && into instanceof Uint8Array) {
+      into.set(split.inputs.bytes);
+      views.inputValues.set(split.inputs.values);
+      split.inputs = { bytes: into, values: views.inputValues };
+    } else if (!isByteInputs(split.inputs) && into instanceof Float32Array) {
+      into.set(split.inputs);
+      split.inputs = into;
+    } else throw new Error('the arena holds inputs of another type than the data');
+    intoTargets.set(split.targets);
+    split.targets = intoTargets;
+  };
+  const splits = [dataset.train, dataset.test, validation];
+  const loaded = splits.map((split) => split && dataBuffer(split.inputs));
+  moveIn(dataset.train, views.trainInputs, views.trainTargets, 0);
+  if (dataset.test) moveIn(dataset.test, views.testInputs, views.testTargets, 0);
+  if (validation) moveIn(validation, views.testInputs, views.testTargets, dataset.test?.count ?? 0);
+  releaseNow(loaded);
   if (!resumed) return;
   views.params[0].set(resumed.params);
   resumed.optimizerState.forEach((vector, j) => views.optimizerState[0][j].set(vector));
   views.buffers[0].set(resumed.buffers);
+}
+
+/** The buffer behind a split's inputs as the loader made it. */
+function dataBuffer(inputs: Inputs): ArrayBufferLike {
+  return isByteInputs(inputs) ? inputs.bytes.buffer : inputs.buffer;
+}
+
+/**
+ * Frees the loader's input buffers now rather than at some later garbage collection, which could
+ * come after the worker threads have started and so add the data's size to the run's peak memory:
+ * a buffer transferred to a closed port is released when the message is dropped. Only for buffers
+ * that hold nothing but the data (the loaders allocate them for it) and are no longer used.
+ */
+function releaseNow(buffers: (ArrayBufferLike | null | undefined)[]): void {
+  const own = [...new Set(buffers)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
+  if (own.length === 0) return;
+  const { port1, port2 } = new MessageChannel();
+  port2.close();
+  port1.postMessage(null, own);
+  port1.close();
 }

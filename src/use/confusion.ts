@@ -2,6 +2,7 @@
  * The confusion matrix of a model on a split, for confusion.json (the format report.html reads):
  * what the trainer writes at the end of a run, from the parameters it holds.
  */
+import { copyInputs } from '../data/inputs.ts';
 import type { ModelPlan } from '../model/plan.ts';
 import { DEFAULT_BLOCK_ROWS, ForwardEngine, type KernelName } from './engine.ts';
 import type { PreparedSplit } from './loaded-model.ts';
@@ -28,7 +29,7 @@ export function confusionOf(args: ConfusionArgs): Confusion {
   const predicted = new Int32Array(engine.blockRows);
   for (let start = 0; start < split.count; start += engine.blockRows) {
     const rows = Math.min(engine.blockRows, split.count - start);
-    engine.inputOf(rows).set(split.inputs.subarray(start * plan.inputs, (start + rows) * plan.inputs));
+    copyInputs(split.inputs, start * plan.inputs, (start + rows) * plan.inputs, engine.inputOf(rows));
     argmaxInto(engine.forward(rows).data, rows, plan.outputs, predicted);
     const truth = Array.from({ length: rows }, (_, i) => split.targets[start + i]);
     countInto(confusion, truth, predicted, rows);

@@ -3,7 +3,9 @@
  * resolved config, the model plan, the dataset). Pure: it reads and writes no file.
  */
 import type { RunConfig } from '../config/schema.ts';
+import { featureExtremes, inputLength } from '../data/inputs.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
+import type { Inputs } from '../data/types.ts';
 import type { ModelPlan } from '../model/plan.ts';
 import { MODEL_FORMAT, MODEL_VERSION, WEIGHTS_FILE, type ModelDescription } from './model-json.ts';
 
@@ -19,7 +21,7 @@ export interface DescribedData {
   /** A regressor's target names (CSV targetColumns), in output order. */
   readonly targetNames?: readonly string[] | null;
   /** The training split: its smallest and largest input are recorded, so predict can warn about unscaled input. */
-  readonly train?: { readonly inputs: ArrayLike<number> };
+  readonly train?: { readonly inputs: Inputs };
 }
 
 export function describeModel(
@@ -51,14 +53,8 @@ export function describeModel(
   };
 }
 
-function rangeOf(values: ArrayLike<number>): { min: number; max: number } | null {
-  if (values.length === 0) return null;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { min, max };
+function rangeOf(inputs: Inputs): { min: number; max: number } | null {
+  if (inputLength(inputs) === 0) return null;
+  const { min, max } = featureExtremes(inputs, 1);
+  return { min: min[0], max: max[0] };
 }

@@ -1,9 +1,10 @@
 /** What LoadedModel.evaluate takes (loaded-model.ts, regression-data.ts). */
+import type { Inputs } from '../data/types.ts';
 import type { Rows } from './rows.ts';
 
-/** Rows as a data loader gives them: already preprocessed float32 inputs, class-index targets. */
+/** Rows as a data loader gives them: preprocessed inputs (float32, or bytes with their values), class-index targets. */
 export interface PreparedSplit {
-  readonly inputs: Float32Array;
+  readonly inputs: Inputs;
   readonly targets: ArrayLike<number>;
   readonly count: number;
 }

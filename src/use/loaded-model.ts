@@ -2,6 +2,7 @@
  * A trained model, loaded back (see load.ts): predictions, probabilities and evaluation on the
  * forward pass training runs (engine.ts), with the model's stored preprocessing applied to raw rows.
  */
+import { copyInputs, inputLength } from '../data/inputs.ts';
 import { UserError } from '../errors.ts';
 import type { NamedTensor } from '../io/safetensors.ts';
 import type { ModelPlan } from '../model/plan.ts';
@@ -117,14 +118,14 @@ export class LoadedModel {
     }
     const split = 'test' in data ? data.test : data;
     if (!split) throw new UserError('✖ the dataset has no test split to evaluate → at test');
-    if (split.inputs.length !== split.count * this.features) {
-      const width = split.inputs.length / split.count;
+    if (inputLength(split.inputs) !== split.count * this.features) {
+      const width = inputLength(split.inputs) / split.count;
       throw new UserError(`✖ the split's rows have ${width} features, the model takes ${this.features} → at inputs`);
     }
     for (let start = 0; start < split.count; start += blockRows) {
       const count = Math.min(blockRows, split.count - start);
       const engine = this.engine(blockRows);
-      engine.inputOf(count).set(split.inputs.subarray(start * this.features, (start + count) * this.features));
+      copyInputs(split.inputs, start * this.features, (start + count) * this.features, engine.inputOf(count));
       classIndices(split.targets, start, count, this.classes, false, (i) => `targets[${i}]`, targets);
       const { output, lossSum } = engine.forwardLoss(count, targets);
       accumulator.add(output.data, targets, count, lossSum);

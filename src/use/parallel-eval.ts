@@ -16,6 +16,7 @@ import { classIndices, EvaluationAccumulator, type Evaluation } from './evaluati
 import type { ModelDescription } from './model-json.ts';
 import type { ForwardResult, ForwardShared, ForwardTask } from './parallel-types.ts';
 import { RegressionAccumulator, type RegressionEvaluation } from './regression-evaluation.ts';
+import { copyInputs } from '../data/inputs.ts';
 
 /** Below this many rows an evaluation runs on the calling thread. */
 export const PARALLEL_MIN_ROWS = 10_000;
@@ -114,7 +115,7 @@ export async function evaluateInParallel(
   const evaluator = new ParallelEvaluator(model, options.blockRows, options.threads ?? threadsFor(split.count));
   try {
     const batch = evaluator.batch(split.count);
-    batch.inputs.set(split.inputs.subarray(0, split.count * model.features));
+    copyInputs(split.inputs, 0, split.count * model.features, batch.inputs);
     if (model.description.task === 'regression') {
       batch.targets.set(Array.prototype.slice.call(split.targets, 0, batch.targets.length));
     } else {

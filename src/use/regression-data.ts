@@ -10,6 +10,7 @@ import type { StoredPreprocessing } from './model-json.ts';
 import { preprocessInto } from './preprocess.ts';
 import { flatTargets, RegressionAccumulator, type RegressionEvaluation } from './regression-evaluation.ts';
 import { rowSource } from './rows.ts';
+import { copyInputs, inputLength } from '../data/inputs.ts';
 
 /** What evaluateRegressor needs of a LoadedModel. */
 export interface RegressorParts {
@@ -46,15 +47,15 @@ export function evaluateRegressor(
   }
   const split = 'test' in data ? data.test : data;
   if (!split) throw new UserError('✖ the dataset has no test split to evaluate → at test');
-  if (split.inputs.length !== split.count * features || split.targets.length !== split.count * width) {
+  if (inputLength(split.inputs) !== split.count * features || split.targets.length !== split.count * width) {
     throw new UserError(
-      `✖ the split's rows have ${split.inputs.length / split.count} features and ` +
+      `✖ the split's rows have ${inputLength(split.inputs) / split.count} features and ` +
         `${split.targets.length / split.count} targets; the model takes ${features} and gives ${width} → at inputs`,
     );
   }
   for (let start = 0; start < split.count; start += blockRows) {
     const count = Math.min(blockRows, split.count - start);
-    engine.inputOf(count).set(split.inputs.subarray(start * features, (start + count) * features));
+    copyInputs(split.inputs, start * features, (start + count) * features, engine.inputOf(count));
     const block = Float32Array.from({ length: count * width }, (_, i) => split.targets[start * width + i]);
     const { output, lossSum } = engine.forwardLoss(count, block);
     accumulator.add(output.data, block, count, lossSum);

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
+import { floatInputs } from '../../src/data/inputs.ts';
 import * as assert from 'uvu/assert';
 import { loadDataset } from '../../src/data/load.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
@@ -15,14 +16,14 @@ s('reads a header and finds the label column by name', async () => {
   const data = await load({ path: csv('x,y,label\n1,2,0\n3,4,1\n'), labelColumn: 'label' });
   assert.is(data.features, 2);
   assert.is(data.classes, 2);
-  assert.equal(Array.from(data.train.inputs), [1, 2, 3, 4]);
+  assert.equal(Array.from(floatInputs(data.train.inputs)), [1, 2, 3, 4]);
   assert.equal(Array.from(data.train.targets), [0, 1]);
   assert.is(data.test, null);
 });
 
 s('reads a file without header, label in column 0 by default, with \\r\\n endings', async () => {
   const data = await load({ path: csv('1,0.5,0.25\r\n2,8,16\r\n'), header: false });
-  assert.equal(Array.from(data.train.inputs), [0.5, 0.25, 8, 16]);
+  assert.equal(Array.from(floatInputs(data.train.inputs)), [0.5, 0.25, 8, 16]);
   assert.equal(Array.from(data.train.targets), [1, 2]);
   assert.is(data.classes, 3);
 });
@@ -40,11 +41,11 @@ s('ignores a byte-order mark before the header', async () => {
 
 s('reads a gzipped csv', async () => {
   const path = writeTemp(dir, 'g.csv.gz', gzipSync('l,a\n1,2\n'));
-  assert.equal(Array.from((await load({ path })).train.inputs), [2]);
+  assert.equal(Array.from(floatInputs((await load({ path })).train.inputs)), [2]);
 });
 
 s('divides every feature by normalize', async () => {
-  assert.equal(Array.from((await load({ path: csv('l,v\n0,255\n'), normalize: 255 })).train.inputs), [1]);
+  assert.equal(Array.from(floatInputs((await load({ path: csv('l,v\n0,255\n'), normalize: 255 })).train.inputs)), [1]);
 });
 
 s('rejects a ragged row, naming file and line', async () => {
@@ -100,7 +101,9 @@ s('splits by testFraction: 10 rows at 0.3 give 7 train and 3 test, disjoint', as
   const data = await load({ path, testFraction: 0.3 });
   assert.is(data.train.count, 7);
   assert.is(data.test?.count, 3);
-  const ids = [...data.train.inputs, ...(data.test?.inputs ?? [])].sort((a, b) => a - b);
+  const ids = [...floatInputs(data.train.inputs), ...floatInputs(data.test?.inputs ?? new Float32Array(0))].sort(
+    (a, b) => a - b,
+  );
   assert.equal(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
@@ -109,8 +112,8 @@ s('splits the same way for the same seed and differently for another', async () 
   const a = await load({ path, testFraction: 0.2 }, 7);
   assert.equal(await load({ path, testFraction: 0.2 }, 7), a);
   assert.not.equal(
-    Array.from((await load({ path, testFraction: 0.2 }, 8)).test?.inputs ?? []),
-    Array.from(a.test?.inputs ?? []),
+    Array.from(floatInputs((await load({ path, testFraction: 0.2 }, 8)).test?.inputs ?? new Float32Array(0))),
+    Array.from(floatInputs(a.test?.inputs ?? new Float32Array(0))),
   );
 });
 
@@ -123,7 +126,7 @@ s('rejects a testFraction that leaves no test rows', async () => {
 
 s('reads testPath as the test split; classes span both files', async () => {
   const data = await load({ path: csv('l,a\n0,1\n1,2\n'), testPath: csv('l,a\n3,5\n') });
-  assert.equal(Array.from(data.test?.inputs ?? []), [5]);
+  assert.equal(Array.from(floatInputs(data.test?.inputs ?? new Float32Array(0))), [5]);
   assert.is(data.classes, 4);
 });
 

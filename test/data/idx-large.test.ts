@@ -4,6 +4,7 @@
  * for the multi-gigabyte files, so nothing big is written to disk.
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { floatInputs } from '../../src/data/inputs.ts';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
@@ -49,10 +50,10 @@ s('reads 100 rows of a raw images file over 2 GiB, with test files', async () =>
   };
   const data = await load(config);
   assert.is(data.train.count, 100);
-  assert.equal(Array.from(data.train.inputs.subarray(0, 784)), pixelsOf(0));
-  assert.equal(Array.from(data.train.inputs.subarray(99 * 784)), pixelsOf(99));
-  assert.equal(Array.from(data.train.inputs.subarray(2 * 784, 3 * 784)), new Array(784).fill(0)); // a hole
-  assert.equal(Array.from(data.test?.inputs ?? []), pixelsOf(5));
+  assert.equal(Array.from(floatInputs(data.train.inputs).subarray(0, 784)), pixelsOf(0));
+  assert.equal(Array.from(floatInputs(data.train.inputs).subarray(99 * 784)), pixelsOf(99));
+  assert.equal(Array.from(floatInputs(data.train.inputs).subarray(2 * 784, 3 * 784)), new Array(784).fill(0)); // a hole
+  assert.equal(Array.from(floatInputs(data.test?.inputs ?? new Float32Array(0))), pixelsOf(5));
   assert.equal(Array.from(data.train.targets.subarray(0, 12)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
 });
 
@@ -63,8 +64,8 @@ s('holds out seeded rows of a raw file over 2 GiB, reading only those rows', asy
   const images = sparseImages('big-split.idx', BIG, 28, new Map(Array.from(order, (r) => [r, pixelsOf(r)])));
   const data = await load({ images, labels: bigLabels, train: 20, test: 10, normalize: false }, seed);
   const rows = [...order];
-  assert.equal(Array.from(data.train.inputs), rows.slice(0, 20).flatMap(pixelsOf));
-  assert.equal(Array.from(data.test?.inputs ?? []), rows.slice(20).flatMap(pixelsOf));
+  assert.equal(Array.from(floatInputs(data.train.inputs)), rows.slice(0, 20).flatMap(pixelsOf));
+  assert.equal(Array.from(floatInputs(data.test?.inputs ?? new Float32Array(0))), rows.slice(20).flatMap(pixelsOf));
   assert.equal(
     Array.from(data.train.targets),
     rows.slice(0, 20).map((r) => r % 10),
@@ -86,7 +87,7 @@ s('inflates a gzip file only as far as the rows used: corrupt data after them is
   const labels = writeTemp(dir, 'corrupt-tail-labels.idx', idxLabels(new Uint8Array(2 + 2048 + 16)));
   assert.match(await userErrorOf(() => load({ images, labels, classes: 2 })), `${images}: bad gzip data`);
   const data = await load({ images, labels, train: 2, normalize: false, classes: 2 });
-  assert.equal(Array.from(data.train.inputs), new Array(2 * side * side).fill(7));
+  assert.equal(Array.from(floatInputs(data.train.inputs)), new Array(2 * side * side).fill(7));
 });
 
 s(
@@ -105,10 +106,15 @@ s(
     closeSync(fd);
     const labels = writeTemp(dir, 'huge-labels.idx.gz', members(idxLabels(new Uint8Array(count))));
     const data = await load({ images, labels, train: 3, normalize: false, classes: 2 });
-    assert.equal(Array.from(data.train.inputs.subarray(0, 2 * side * side)), new Array(2 * side * side).fill(7));
-    assert.equal(Array.from(data.train.inputs.subarray(2 * side * side)), new Array(side * side).fill(0));
+    assert.equal(
+      Array.from(floatInputs(data.train.inputs).subarray(0, 2 * side * side)),
+      new Array(2 * side * side).fill(7),
+    );
+    assert.equal(Array.from(floatInputs(data.train.inputs).subarray(2 * side * side)), new Array(side * side).fill(0));
     const message = await userErrorOf(() => load({ images, labels }));
-    assert.match(message, `data ${images}: ${count} rows of 1024 features need 18.0 GiB`);
+    // Stored as bytes: count × (1024 pixels + a float32 target + a uint32 order entry) bytes.
+    const gib = ((count * (1024 + 8)) / 2 ** 30).toFixed(1);
+    assert.match(message, `data ${images}: ${count} rows of 1024 features need ${gib} GiB of shared memory as bytes`);
     assert.match(message, '→ at data.train');
     assert.not.match(message, 'gzip');
   },
@@ -118,24 +124,30 @@ s('refuses data that cannot fit from the header, naming the data and what to cha
   const pixels = Array.from({ length: 10 * 4 }, (_, i) => i);
   const images = writeTemp(dir, 'ten.idx', idxImages(10, 2, 2, pixels));
   const labels = writeTemp(dir, 'ten-labels.idx', idxLabels([0, 1, 0, 1, 0, 1, 0, 1, 0, 1]));
-  // 10 rows × (4 features + target + order) × 4 bytes = 240 bytes; 6 rows fit in 150.
-  const message = await userErrorOf(() => load({ images, labels }, 1, 150));
-  assert.match(message, `data ${images}: 10 rows of 4 features need 240 bytes of shared memory`);
-  assert.match(message, 'more than the 150 bytes a run can hold: use at most 6 rows in all (data.train)');
+  // Pixels as bytes: 10 rows × (4 pixels + 4 bytes of target + 4 of order) = 120 bytes; 8 rows fit in 100.
+  const message = await userErrorOf(() => load({ images, labels }, 1, 100));
+  assert.match(message, `data ${images}: 10 rows of 4 features need 120 bytes of shared memory as bytes`);
+  assert.match(message, 'more than the 100 bytes a run can hold: use at most 8 rows in all (data.train)');
   assert.match(message, '→ at data.train');
-  assert.is((await load({ images, labels, train: 6 }, 1, 150)).train.count, 6);
+  assert.is((await load({ images, labels, train: 8 }, 1, 100)).train.count, 8);
+  // Standardized pixels are float32: 10 rows × (4 features + target + order) × 4 bytes = 240; 6 rows fit in 150.
+  const floats = await userErrorOf(() => load({ images, labels, normalize: 'standardize' }, 1, 150));
+  assert.match(floats, `data ${images}: 10 rows of 4 features need 240 bytes of shared memory as float32`);
+  assert.match(floats, 'use at most 6 rows in all (data.train)');
+  assert.is((await load({ images, labels, train: 6, normalize: 'standardize' }, 1, 150)).train.count, 6);
 });
 
-s('a 1.4M-row file too big for the arena fails at once in train(), blaming the data, not the model', async () => {
-  const images = sparseImages('million.idx', 1_400_000, 28, new Map());
-  const labels = writeTemp(dir, 'million-labels.idx', idxLabels(new Uint8Array(1_400_000)));
+s('a 5.5M-row file too big for the arena fails at once in train(), blaming the data, not the model', async () => {
+  const images = sparseImages('million.idx', 5_500_000, 28, new Map());
+  const labels = writeTemp(dir, 'million-labels.idx', idxLabels(new Uint8Array(5_500_000)));
   const config = {
     data: { source: 'idx' as const, images, labels },
     model: { layers: [{ type: 'affine' as const, units: 10 }] },
     train: { epochs: 1 },
   };
   const message = await userErrorOf(() => train(config, { write: false, workers: 1 }));
-  assert.match(message, `data ${images}: 1400000 rows of 784 features need 4.1 GiB`);
+  // 5.5M × (784 pixel bytes + 8) bytes = 4.06 GiB: over the 4 GiB arena even as bytes.
+  assert.match(message, `data ${images}: 5500000 rows of 784 features need 4.1 GiB of shared memory as bytes`);
   assert.match(message, '→ at data.train');
   assert.not.match(message, 'model.layers');
 });

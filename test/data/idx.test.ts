@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
+import { floatInputs } from '../../src/data/inputs.ts';
 import * as assert from 'uvu/assert';
 import { loadDataset } from '../../src/data/load.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
@@ -20,7 +21,7 @@ s('reads a raw pair: 4 features, classes = max label + 1, pixels ÷ 255', async 
   assert.is(data.features, 4);
   assert.is(data.classes, 3);
   assert.equal(
-    Array.from(data.train.inputs),
+    Array.from(floatInputs(data.train.inputs)),
     pixels.map((p) => Math.fround(p / 255)),
   );
   assert.equal(Array.from(data.train.targets), [0, 2, 1]);
@@ -28,7 +29,7 @@ s('reads a raw pair: 4 features, classes = max label + 1, pixels ÷ 255', async 
 });
 
 s('keeps raw bytes with normalize: false', async () => {
-  assert.equal(Array.from((await load({ images, labels, normalize: false })).train.inputs), pixels);
+  assert.equal(Array.from(floatInputs((await load({ images, labels, normalize: false })).train.inputs)), pixels);
 });
 
 s('reads gzipped files, detected by their bytes, not their names', async () => {

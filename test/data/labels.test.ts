@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { loadDataset } from '../../src/data/load.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
 import { tempDir, userErrorOf, writeTemp } from './helpers.ts';
+import { floatInputs } from '../../src/data/inputs.ts';
 
 const s = suite('csv class names');
 const dir = tempDir();
@@ -60,7 +61,7 @@ s('a testFraction split keeps the names of the whole file', async () => {
   // Every row keeps its own class: x mod 3 gives it back.
   for (const split of [data.train, data.test!]) {
     for (let i = 0; i < split.count; i++) {
-      assert.is(split.targets[i], [1, 0, 2][split.inputs[i] % 3], `x ${split.inputs[i]}`);
+      assert.is(split.targets[i], [1, 0, 2][floatInputs(split.inputs)[i] % 3], `x ${floatInputs(split.inputs)[i]}`);
     }
   }
 });

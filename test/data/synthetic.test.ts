@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { floatInputs } from '../../src/data/inputs.ts';
 import { loadDataset } from '../../src/data/load.ts';
 import type { Dataset } from '../../src/data/types.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
@@ -20,7 +21,11 @@ function classSizes(data: Dataset): number[] {
 function points(data: Dataset): number[][] {
   return [data.train, data.test].flatMap((split) =>
     split
-      ? Array.from({ length: split.count }, (_, i) => [split.inputs[2 * i], split.inputs[2 * i + 1], split.targets[i]])
+      ? Array.from({ length: split.count }, (_, i) => [
+          floatInputs(split.inputs)[2 * i],
+          floatInputs(split.inputs)[2 * i + 1],
+          split.targets[i],
+        ])
       : [],
   );
 }
@@ -35,7 +40,10 @@ s('holds out testFraction 0.2 of n = 1000: 800 train, 200 test, 2 features', asy
 for (const kind of ['xor', 'spiral', 'moons']) {
   s(`${kind}: the same seed gives the same data, another seed other data`, async () => {
     assert.equal(await load({ kind }, 9), await load({ kind }, 9));
-    assert.not.equal((await load({ kind }, 9)).train.inputs, (await load({ kind }, 10)).train.inputs);
+    assert.not.equal(
+      floatInputs((await load({ kind }, 9)).train.inputs),
+      floatInputs((await load({ kind }, 10)).train.inputs),
+    );
   });
 }
 

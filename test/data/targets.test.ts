@@ -8,6 +8,7 @@ import { loadDataset } from '../../src/data/load.ts';
 import { dataConfigSchema } from '../../src/data/schema.ts';
 import { repoRoot } from '../support/cli.ts';
 import { tempDir, userErrorOf, writeTemp } from './helpers.ts';
+import { floatInputs } from '../../src/data/inputs.ts';
 
 const s = suite('csv regression targets');
 const dir = tempDir();
@@ -44,7 +45,7 @@ s('targets are taken out of the row; every other column is a feature, in file or
   assert.is(data.targetWidth, 2);
   assert.equal(data.targetNames, ['z', 'y']);
   assert.is(data.classes, 0);
-  assert.equal(Array.from(data.train.inputs), [1, 2, 3, 4, 5, 6]);
+  assert.equal(Array.from(floatInputs(data.train.inputs)), [1, 2, 3, 4, 5, 6]);
   assert.equal(Array.from(data.train.targets), [20, 10, 21, 11, 22, 12]);
   // Without a header: indices, named "column N".
   const bare = await load({ path: csv('1,2,3\n4,5,6\n'), header: false, targetColumns: [1] });
@@ -57,7 +58,7 @@ s('a seeded split keeps each row’s targets with its features', async () => {
   const data = await load({ path: csv(['x,y,z', ...rows].join('\n')), targetColumns: ['y', 'z'], testFraction: 0.3 });
   for (const split of [data.train, data.test!]) {
     for (let i = 0; i < split.count; i++) {
-      const x = split.inputs[i];
+      const x = floatInputs(split.inputs)[i];
       assert.equal([split.targets[2 * i], split.targets[2 * i + 1]], [2 * x, -x]);
     }
   }
@@ -99,8 +100,8 @@ s('data/iris.csv: the 150 rows of Fisher’s iris with species names, 50 of each
   for (const t of data.train.targets) counts[t]++;
   assert.equal(counts, [50, 50, 50]);
   // The first and last rows of the UCI file.
-  assert.equal(Array.from(data.train.inputs.subarray(0, 4)), [5.1, 3.5, 1.4, 0.2].map(Math.fround));
-  assert.equal(Array.from(data.train.inputs.subarray(149 * 4)), [5.9, 3, 5.1, 1.8].map(Math.fround));
+  assert.equal(Array.from(floatInputs(data.train.inputs).subarray(0, 4)), [5.1, 3.5, 1.4, 0.2].map(Math.fround));
+  assert.equal(Array.from(floatInputs(data.train.inputs).subarray(149 * 4)), [5.9, 3, 5.1, 1.8].map(Math.fround));
   assert.is(data.train.targets[149], 2);
 });
 

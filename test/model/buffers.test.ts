@@ -83,6 +83,7 @@ s('a model without buffers keeps the arena layout it had (the buffer and partial
     testCount: 20,
     threads: 2,
     scratchFloats: 777,
+    bytesPerInput: 4,
   };
   const without = layoutArena(spec);
   const empty = layoutArena({ ...spec, bufferCount: 0, batchNormPartials: 0 });

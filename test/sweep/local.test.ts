@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -75,14 +75,47 @@ s('resume: only missing or incomplete trials run again, and they come out the sa
   rmSync(join(out, 'trials', halfDone.id, 'summary.json')); // as if killed before the end
   rmSync(join(out, 'trials', gone.id), { recursive: true });
   const again = await sweepCli(dir, 'sweep.json', '--out', 'out', '--concurrent', '1');
-  assert.is(again.code, 1);
-  // the 2 incomplete ones and the 2 that failed (failures are tried again)
-  assert.match(again.stdout, /4 to run \(2 already done\), 1 at once with \d+ threads? each/);
+  assert.is(again.code, 1, 'the kept failures still count: exit 1');
+  // the 2 incomplete ones; the 2 that diverged would diverge again: kept as they are, not run
+  assert.match(
+    again.stdout,
+    /2 to run \(2 already done, 2 failed before with their own error and not retried: --retry-failed runs them\)/,
+  );
   assert.is(statSync(keptWeights).mtimeMs, keptTime, 'a complete trial is not touched');
   const after = readResults(out);
   const strip = (r: (typeof after)[number]) => ({ ...r, final: null, summary: null, worker: null });
   assert.equal(after.map(strip), before.map(strip), 'same values, statuses and weights (sha256)');
   assert.is(rankedTable(again.stdout), rankedTable(first.stdout));
+});
+
+s('failed trials on a re-run: their own errors are kept unless --retry-failed; crashes run again', async () => {
+  const diverging = readResults(out).filter((r) => r.status === 'failed');
+  assert.equal(
+    diverging.map((r) => r.failure),
+    ['error', 'error'],
+  );
+  const retried = await sweepCli(dir, 'sweep.json', '--out', 'out', '--retry-failed');
+  assert.is(retried.code, 1);
+  assert.match(retried.stdout, /2 to run \(4 already done\)/);
+  assert.match(retried.stdout, /✖ failed \(local-\d\): .*training diverged at epoch 1/);
+  // A failure recorded as a crash (a killed runner process) is tried again without being asked.
+  const path = join(out, 'results.jsonl');
+  const lines = readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  const crashed = lines.find((r) => r.id === diverging[0].id);
+  crashed.failure = 'crash';
+  crashed.error = 'the trial-runner process exited (SIGKILL)';
+  writeFileSync(path, lines.map((r) => JSON.stringify(r) + '\n').join(''));
+  const third = await sweepCli(dir, 'sweep.json', '--out', 'out');
+  assert.match(
+    third.stdout,
+    /1 to run \(4 already done, 1 failed before with their own error and not retried: --retry-failed runs them\)/,
+  );
+  const after = new Map(readResults(out).map((r) => [r.id, r]));
+  assert.match(after.get(diverging[0].id)!.error!, /training diverged/, 'run again: its own error again');
+  assert.is(after.get(diverging[0].id)!.failure, 'error');
 });
 
 s('a directory holding another trial, or an unfinished one, is not taken for complete', () => {

@@ -22,6 +22,7 @@ function result(point: Record<string, unknown>, value: number | null, error: str
     summary: null,
     weightsSha256: null,
     error,
+    failure: error ? 'error' : null,
     worker: null,
     dir: `trials/t${i}`,
   };

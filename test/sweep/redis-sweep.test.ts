@@ -77,6 +77,15 @@ if (url) {
     assert.match(dist.stdout, /✖ failed \(w[ab]\): .*training diverged at epoch 1/);
   });
 
+  s('a re-run keeps the trial that failed with its own error (no --retry-failed): nothing is queued', async () => {
+    const byId = new Map(readResults(join(dir, 'dist')).map((r) => [r.id, r]));
+    assert.is(byId.get(divergingTrial.id)!.failure, 'error', 'the worker marked it as its own error');
+    const again = await withTimeout(sweepCli(dir, 'sweep.json', '--out', 'dist', '--queue', url), 30_000);
+    assert.is(again.code, 1, 'the kept failure still counts\n' + again.stderr);
+    assert.match(again.stdout, /0 to run \(3 already done, 1 failed before with their own error and not retried/);
+    assert.equal(readResults(join(dir, 'dist')).map(comparable), [...byId.values()].map(comparable));
+  });
+
   s('a trial that fails the same way every time is tried once, not again and again', () => {
     const log = workers.map((w) => w.output()).join('');
     const starts = log.match(new RegExp(`trial ${divergingTrial.id} of sweep .*: started`, 'g')) ?? [];

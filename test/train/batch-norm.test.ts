@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseConfig } from '../../src/config/load.ts';
 import type { RunConfigInput } from '../../src/config/schema.ts';
+import { floatInputs } from '../../src/data/inputs.ts';
 import { loadDataset } from '../../src/data/load.ts';
 import { decodeSafetensors } from '../../src/io/safetensors.ts';
 import { train, type TrainResult } from '../../src/index.ts';
@@ -78,7 +79,7 @@ async function referenceRun(config: RunConfigInput, grouping: 'batch' | 'chunk')
       grouping === 'batch'
         ? [[0, batch.length]]
         : Array.from({ length: chunks }, (_, c) => chunkBounds(batch.length, chunks, c));
-    referenceStep(NET, w, dataset.train.inputs, dataset.train.targets, batch, groups);
+    referenceStep(NET, w, floatInputs(dataset.train.inputs), dataset.train.targets, batch, groups);
   }
   return { w, dataset };
 }
@@ -171,7 +172,10 @@ s('evaluation (training test loss, loadModel) uses the running statistics saved 
   const model = loadModel(dir);
   const { dataset } = await referenceRun(config, 'batch');
   const test = dataset.test!;
-  const expected = meanLoss(referenceEvaluation(NET, widenWeights(result.weights), test.inputs, test.count), test);
+  const expected = meanLoss(
+    referenceEvaluation(NET, widenWeights(result.weights), floatInputs(test.inputs), test.count),
+    test,
+  );
   const loaded = model.evaluate(test).loss;
   assert.ok(
     Math.abs(loaded - expected) < 1e-5,
@@ -181,7 +185,7 @@ s('evaluation (training test loss, loadModel) uses the running statistics saved 
   const fresh = widenWeights(result.weights);
   fresh['layers.1.running_mean'].fill(0);
   fresh['layers.1.running_var'].fill(1);
-  const other = meanLoss(referenceEvaluation(NET, fresh, test.inputs, test.count), test);
+  const other = meanLoss(referenceEvaluation(NET, fresh, floatInputs(test.inputs), test.count), test);
   assert.ok(Math.abs(other - expected) > 1e-3, `the running statistics change the loss only by ${other - expected}`);
   // Training's own test loss is an evaluation forward on the same statistics.
   const blockRows = Math.ceil(32 / 3);
@@ -282,13 +286,13 @@ s(
     // forward), not on the last epoch's, which would give another loss.
     const { dataset } = await referenceRun(config(dir), 'batch');
     const test = dataset.test!;
-    const expected = meanLoss(referenceEvaluation(NET, best, test.inputs, test.count), test);
+    const expected = meanLoss(referenceEvaluation(NET, best, floatInputs(test.inputs), test.count), test);
     const bestTestLoss = whole.summary.bestTestLoss as number;
     assert.ok(Math.abs(bestTestLoss - expected) < 1e-5, `bestTestLoss ${bestTestLoss}, reference ${expected}`);
     const mixed: typeof best = { ...best };
     mixed['layers.1.running_mean'] = final['layers.1.running_mean'];
     mixed['layers.1.running_var'] = final['layers.1.running_var'];
-    const stale = meanLoss(referenceEvaluation(NET, mixed, test.inputs, test.count), test);
+    const stale = meanLoss(referenceEvaluation(NET, mixed, floatInputs(test.inputs), test.count), test);
     assert.ok(
       Math.abs(stale - expected) > 1e-3,
       `the last epoch's statistics change the loss only by ${stale - expected}`,

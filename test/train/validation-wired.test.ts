@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { floatInputs } from '../../src/data/inputs.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { RunConfigInput } from '../../src/config/schema.ts';
 import { loadDataset } from '../../src/data/load.ts';
@@ -28,7 +29,8 @@ s('holdOutValidation: a seeded partition of the training rows, round(count · fr
   assert.is(validation.count, 10);
   assert.is(rest.count, 40);
   // Row r is recognisable by its first feature, 2r: together the two splits hold each row once.
-  const rowsOf = (part: typeof rest) => Array.from({ length: part.count }, (_, i) => part.inputs[2 * i] / 2);
+  const rowsOf = (part: typeof rest) =>
+    Array.from({ length: part.count }, (_, i) => floatInputs(part.inputs)[2 * i] / 2);
   const all = [...rowsOf(rest), ...rowsOf(validation)].sort((a, b) => a - b);
   assert.equal(
     all,
@@ -36,7 +38,7 @@ s('holdOutValidation: a seeded partition of the training rows, round(count · fr
   );
   for (const part of [rest, validation]) {
     rowsOf(part).forEach((row, i) => {
-      assert.is(part.inputs[2 * i + 1], 2 * row + 1, 'features stay with their row');
+      assert.is(floatInputs(part.inputs)[2 * i + 1], 2 * row + 1, 'features stay with their row');
       assert.is(part.targets[i], row % 3, 'labels stay with their row');
     });
   }

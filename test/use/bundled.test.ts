@@ -14,6 +14,7 @@ import type { RunConfigInput } from '../../src/config/schema.ts';
 import { loadModel, train } from '../../src/index.ts';
 import { readConfusion } from '../../src/report/confusion.ts';
 import { memoryIo, repoRoot, tempDir, trainRun, type TrainedRun } from './helpers.ts';
+import { floatInputs } from '../../src/data/inputs.ts';
 
 const s = suite('bundled csv examples');
 const root = tempDir();
@@ -117,8 +118,8 @@ s(
     const { train: trainSplit, test } = regression.dataset;
     const fromTraining = model.engine(1000);
     const all = new Float32Array(1000 * 3);
-    all.set(trainSplit.inputs);
-    all.set(test!.inputs, trainSplit.inputs.length);
+    all.set(floatInputs(trainSplit.inputs));
+    all.set(floatInputs(test!.inputs), floatInputs(trainSplit.inputs).length);
     fromTraining.inputOf(1000).set(all);
     const outputs = fromTraining.forward(1000).data;
     const byRow = new Map<string, string>();
@@ -145,6 +146,22 @@ s('regression: byte-identical weights at 1 and 2 workers', async () => {
   }
   const scores = (m: (typeof one.metrics)[number]) => [m.loss, m.trainMse, m.trainMae, m.trainR2, m.testMse, m.testR2];
   assert.equal(two.metrics.map(scores), one.metrics.map(scores));
+});
+
+s('a regressor needs the mse loss and one output per target, and refuses data.validation for now', async () => {
+  const base = bundled('regression', 1);
+  const refused = async (config: RunConfigInput, text: string) => {
+    const error = await train(config, { write: false }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    assert.ok(error, `${text}: no error`);
+    assert.match(error!.message, text);
+  };
+  await refused({ ...base, model: { ...base.model, loss: 'softmax-cross-entropy' } }, '→ at model.loss');
+  const layers = [{ type: 'affine' as const, units: 3 }];
+  await refused({ ...base, model: { ...base.model, layers } }, '2 target columns (y, z)');
+  await refused({ ...base, data: { ...base.data, validation: 0.1 } } as RunConfigInput, '→ at data.validation');
 });
 
 s.run();

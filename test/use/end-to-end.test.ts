@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { floatInputs } from '../../src/data/inputs.ts';
 import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -29,7 +30,7 @@ s.before(async () => {
   labels = Array.from(test.targets);
   const lines = [['label', ...Array.from({ length: 784 }, (_, j) => `p${j}`)].join(',')];
   for (let i = 0; i < test.count; i++)
-    lines.push([labels[i], ...test.inputs.subarray(i * 784, (i + 1) * 784)].join(','));
+    lines.push([labels[i], ...floatInputs(test.inputs).subarray(i * 784, (i + 1) * 784)].join(','));
   testCsv = join(root, 'test.csv.gz');
   writeFileSync(testCsv, gzipSync(lines.join('\n') + '\n'));
 });
@@ -56,7 +57,7 @@ s('predict on the same rows from a CSV gives the classes training counted right'
   const correct = classes.filter((c, i) => c === labels[i]).length;
   assert.is(correct / 100, last.testAccuracy);
   // The printed probabilities are predictProba's float32 values, read back exactly.
-  const probabilities = loadModel(run.dir).predictProba(run.dataset.test!.inputs);
+  const probabilities = loadModel(run.dir).predictProba(floatInputs(run.dataset.test!.inputs));
   lines.slice(1).forEach((line, i) => {
     const printed = line.split(',').slice(1).map(Number);
     assert.equal(printed.map(Math.fround), Array.from(probabilities.subarray(i * 10, (i + 1) * 10)), `row ${i}`);

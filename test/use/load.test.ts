@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { floatInputs } from '../../src/data/inputs.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { confusionOf, loadModel } from '../../src/index.ts';
@@ -96,7 +97,7 @@ s('raw CSV rows go through the stored divisor or standardization: the same loss 
 });
 
 s('a row’s outputs do not depend on the block it is computed in', () => {
-  const inputs = wasm.dataset.test!.inputs;
+  const inputs = floatInputs(wasm.dataset.test!.inputs);
   const outputs = [1, 7, 256, 1000].map((blockRows) => loadModel(wasm.dir, { blockRows }).forward(inputs));
   for (const other of outputs.slice(1)) assert.ok(bytes(other).equals(bytes(outputs[0])));
   // Nested rows and a flat array are the same rows.
@@ -113,7 +114,7 @@ s('the outputs agree with an independent forward pass (reference kernels, heap m
     kernels: referenceKernels,
     alloc: heapAllocator,
   });
-  const inputs = wasm.dataset.test!.inputs;
+  const inputs = floatInputs(wasm.dataset.test!.inputs);
   const expected = chain.forward({ shape: [100, 784], data: inputs }).data;
   const actual = model.forward(inputs);
   for (let i = 0; i < actual.length; i++) {
@@ -123,7 +124,7 @@ s('the outputs agree with an independent forward pass (reference kernels, heap m
 
 s('predict is the arg-max of the outputs; predictProba their softmax, rows summing to 1', () => {
   const model = loadModel(wasm.dir);
-  const inputs = wasm.dataset.test!.inputs.subarray(0, 20 * 784);
+  const inputs = floatInputs(wasm.dataset.test!.inputs).subarray(0, 20 * 784);
   const logits = model.forward(inputs);
   const classes = model.predict(inputs);
   const probabilities = model.predictProba(inputs);

@@ -38,3 +38,37 @@ export function gatherRows(source: usize, order: usize, first: i32, rows: i32, w
   for (; o < body; o += 16) v128.store(to + o, v128.load(from + o));
   for (; o < rowBytes; o += 4) store<f32>(to + o, load<f32>(from + o));
 }
+
+// Image data is stored as bytes (a quarter of the memory and of the traffic) and decoded here,
+// through the run's table of 256 float32 values, as a chunk gathers its rows: the table holds what
+// the float path would have stored, so the decoded rows are the same bit for bit.
+
+/**
+ * out[r] = values[source row order[first + r]] for r < rows, rows of `width` bytes decoded to
+ * floats. order 0 means rows first, first + 1, … in place (byte 0 is the module's own memory,
+ * never an arena region).
+ */
+export function gatherByteRows(
+  source: usize, values: usize, order: usize, first: i32, rows: i32, width: i32, out: usize,
+): void {
+  const rowBytes = <usize>width;
+  for (let r = 0; r < rows; r++) {
+    const row: usize = order ? <usize>load<u32>(order + (<usize>(first + r) << 2)) : <usize>(first + r);
+    decodeRow(source + row * rowBytes, values, rowBytes, out + <usize>r * (rowBytes << 2));
+  }
+}
+
+/** to[j] = values[from[j]] for j < width: four bytes per load. */
+// @ts-ignore: decorator
+@inline function decodeRow(from: usize, values: usize, width: usize, to: usize): void {
+  let j: usize = 0;
+  for (; j + 4 <= width; j += 4) {
+    const four = <usize>load<u32>(from + j), t = to + (j << 2);
+    // Each byte of the little-endian word, times 4: its value's offset in the table.
+    store<f32>(t, load<f32>(values + ((four << 2) & 1020)));
+    store<f32>(t, load<f32>(values + ((four >> 6) & 1020)), 4);
+    store<f32>(t, load<f32>(values + ((four >> 14) & 1020)), 8);
+    store<f32>(t, load<f32>(values + ((four >> 22) & 1020)), 12);
+  }
+  for (; j < width; j++) store<f32>(to + (j << 2), load<f32>(values + (<usize>load<u8>(from + j) << 2)));
+}

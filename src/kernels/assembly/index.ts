@@ -6,7 +6,9 @@ export { softmaxCrossEntropyWeighted, softmaxCrossEntropyDenseWeighted } from '.
 export { reluForward, reluBackward, sigmoidForward, sigmoidBackward, tanhForward, tanhBackward } from './activations';
 export { sgd, momentum, adagrad, adam } from './optimizers';
 export { reduceSlots4 } from './reduce';
-export { gatherRows } from './gather';
+export { gatherRows, gatherByteRows } from './gather';
 export { dropoutMask } from './dropout';
 export { staticDataEnd, panelLocks, panelCount, panelsEnd } from './scratch';
 export { setSparsePath } from './sparsemask';
+export { im2col, col2im, unpackChannels, packChannels } from './window';
+export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool';
