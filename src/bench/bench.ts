@@ -11,13 +11,15 @@ import { choiceFlag, parseCommand } from '../cli/args.ts';
 import { isScript, runCommand, runScript, type Io } from '../cli/io.ts';
 import { UserError } from '../errors.ts';
 import { benchGemm, formatGemmTable } from './gemm.ts';
+import { formatTorchTable, PYTHON, runTorch, torchAvailable, torchRatios, usesReferenceBlas } from './pytorch.ts';
 
 export const command = {
   usage: 'npm run bench -- [--quick] [--json] [--kernels wasm|reference]',
   about:
     'Training throughput (samples/s, GFLOP/s, speed-up, peak RSS) of 784-50-10 at batch 100 and\n' +
     '784-512-512-10 at batch 256 at 1, 2 and all-core workers, each case in its own process, then\n' +
-    'GEMM GFLOP/s per product orientation on one core. Takes ~21 s (--quick ~8 s); run it on a quiet machine.',
+    'GEMM GFLOP/s per product orientation on one core. Takes ~21 s (--quick ~8 s); run it on a quiet machine.\n' +
+    `With PyTorch importable by ${PYTHON}: the same nets in PyTorch-CPU at 1 and 2 threads, and the ratios.`,
   flags: {
     quick: { type: 'boolean', description: 'fewer epochs and samples (a smoke run, not a measurement)' },
     json: { type: 'boolean', description: 'one JSON line per case instead of the tables' },
@@ -75,6 +77,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (json) print(JSON.stringify({ case: 'train', ...result }));
       }
     }
+    // PyTorch after our cases, alone on the machine like them (src/bench/pytorch_mlp.py).
+    const torch = torchAvailable() ? runTorch(quick) : { error: `${PYTHON} cannot import torch` };
+    if (json && 'results' in torch) for (const result of torch.results) print(JSON.stringify(result));
     // The GEMM micro-benchmark runs here, after the training cases: one thread, nothing else running.
     const gemm = benchGemm({ quick });
     if (json) for (const result of gemm) print(JSON.stringify({ case: 'gemm', ...result }));
@@ -87,6 +92,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
             `${r.speedup!.toFixed(2).padStart(6)}x  ${Math.round(r.peakRssMB).toString().padStart(11)}  ` +
             r.rssMBPerEpoch.join(' '),
         );
+      }
+      if ('error' in torch) print(`\nPyTorch comparison skipped: ${torch.error}`);
+      else {
+        print('\nPyTorch CPU (src/bench/pytorch_mlp.py), same nets, data, epochs and median rule');
+        print(formatTorchTable(torch.results));
+        if (usesReferenceBlas(torch.results))
+          print('(this PyTorch runs on the reference BLAS of libblas3, far below its usual speed: install OpenBLAS)');
+        print('\nratios of medians');
+        for (const line of torchRatios(results, torch.results)) print(line);
       }
       print('\nGEMM, one core, median GFLOP/s');
       print(formatGemmTable(gemm));
