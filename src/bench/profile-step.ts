@@ -25,6 +25,14 @@ interface Job {
 }
 type Timings = Record<string, number[]>;
 
+/** A worker running this file (tsx's --import hooks do not reach a worker's .ts entry; its API does). */
+const self = JSON.stringify(import.meta.url);
+const startThread = (data: unknown) =>
+  new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${self}, ${self}))`, {
+    eval: true,
+    workerData: data,
+  });
+
 export const command = {
   usage: 'node --import tsx src/bench/profile-step.ts [--hidden LIST] [--rows N] [--threads 1|2] [--steps N]',
   about: 'Median µs of every kernel call in one training chunk, per thread, with 1 or 2 threads at once.',
@@ -130,11 +138,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
     barrier[1] = threads;
     const pixels = mnistImages().pixels;
     const job = (thread: number): Job => ({ memory, widths, rows, steps, thread, pixels, cpu });
-    const others = Array.from({ length: threads - 1 }, (_, i) => {
-      const worker = new Worker(new URL(import.meta.url), { workerData: { job: job(i + 1), barrier } });
-      return new Promise<Timings>((resolve, reject) => worker.once('message', resolve).once('error', reject));
-    });
-    const all = [runThread(job(0), barrier), ...(await Promise.all(others))];
+    // Two threads run as workers: the main thread must keep its event loop free while a worker loads
+    // its modules (the tsx loader answers there), or a barrier wait here deadlocks the start.
+    const all =
+      threads === 1
+        ? [runThread(job(0), barrier)]
+        : await Promise.all(
+            Array.from({ length: threads }, (_, thread) => {
+              const worker = startThread({ job: job(thread), barrier });
+              return new Promise<Timings>((resolve, reject) => worker.once('message', resolve).once('error', reject));
+            }),
+          );
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     const flops = (name: string) => {
       const shape = /(\d+)×(\d+)×(\d+)/.exec(name);

@@ -47,6 +47,14 @@ interface Job {
 }
 type Times = Record<string, number[]>;
 
+/** A worker running this file (tsx's --import hooks do not reach a worker's .ts entry; its API does). */
+const self = JSON.stringify(import.meta.url);
+const startThread = (data: unknown) =>
+  new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${self}, ${self}))`, {
+    eval: true,
+    workerData: data,
+  });
+
 export const command = {
   usage: 'node --import tsx src/bench/slot-sharing.ts [--rounds N]',
   about: "Median µs of a thread's xᵀ·dout into its gradient slot after the reduce: cross, paged, own.",
@@ -105,9 +113,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const pixels = mnistImages().pixels;
     const barrier = new Int32Array(new SharedArrayBuffer(4));
     const job = (thread: number): Job => ({ memory, base, thread, rounds, pixels });
-    const worker = new Worker(new URL(import.meta.url), { workerData: { job: job(1), barrier } });
-    const other = new Promise<Times>((resolve, reject) => worker.once('message', resolve).once('error', reject));
-    const all = [runThread(job(0), barrier), await other];
+    // Both threads are workers: the main thread must keep its event loop free while a worker loads
+    // its modules (the tsx loader answers there), or a barrier wait here deadlocks the start.
+    const all = await Promise.all(
+      [0, 1].map((thread) => {
+        const worker = startThread({ job: job(thread), barrier });
+        return new Promise<Times>((resolve, reject) => worker.once('message', resolve).once('error', reject));
+      }),
+    );
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     io.stdout.write('median µs             thread 0  thread 1\n');
     for (const name of Object.keys(all[0]).sort()) {
