@@ -7,7 +7,7 @@ trains them: 8000 MNIST digits, He-initialised affine layers with ReLU between, 
 plain SGD at 0.01, a fresh permutation each epoch and its batches gathered from the training rows
 (the last batch partial). Samples/s is timed per epoch (permutation, gathers, forward, backward and
 update) and the figure is the median epoch after a warm-up third, the same rule as train-case.ts.
-Prints one JSON line per case and thread count. Needs only torch (and numpy, which it ships with).
+Prints one JSON line per case and thread count. Needs torch and numpy.
 
 The digits: `--digits` names the shardprop MNIST cache (data/.cache/mnist-v1.bin, written by any
 shardprop run that loads MNIST; layout in src/data/mnist-cache.ts). Without it, random pixels with
@@ -25,7 +25,6 @@ import sys
 import time
 
 import numpy as np
-import torch
 
 TRAIN_ROWS = 8000
 FEATURES = 784
@@ -35,12 +34,12 @@ CACHE_HEADER = 32
 
 def load_digits(path):
     """The first TRAIN_ROWS digits of a seeded permutation of the cache's 10000 (which rows does not
-    change the speed of dense products), as float32 pixels and int64 labels."""
+    change the speed of dense products), as numpy float32 pixels and int64 labels."""
     if path is None:
         rng = np.random.default_rng(1)
         pixels = rng.random((TRAIN_ROWS, FEATURES), dtype=np.float32)
         pixels[rng.random((TRAIN_ROWS, FEATURES)) < 0.8] = 0
-        return torch.from_numpy(pixels), torch.from_numpy(rng.integers(0, CLASSES, TRAIN_ROWS))
+        return pixels, rng.integers(0, CLASSES, TRAIN_ROWS)
     with open(path, 'rb') as file:
         data = file.read()
     if data[:8] != b'SPMNIST1':
@@ -50,10 +49,12 @@ def load_digits(path):
     labels = np.frombuffer(data, np.uint8, count, CACHE_HEADER)
     pixels = np.frombuffer(data, '<f4', count * features, CACHE_HEADER + label_bytes).reshape(count, features)
     rows = np.random.default_rng(1).permutation(count)[:TRAIN_ROWS]
-    return torch.from_numpy(pixels[rows].copy()), torch.from_numpy(labels[rows].astype(np.int64))
+    return pixels[rows].copy(), labels[rows].astype(np.int64)
 
 
 def build(hidden):
+    import torch  # here and below, not at the top: the digit reader (and its test) needs numpy alone
+
     widths = [FEATURES, *hidden, CLASSES]
     layers = []
     for i in range(len(widths) - 1):
@@ -67,6 +68,8 @@ def build(hidden):
 
 
 def train_case(hidden, batch, epochs, threads, pixels, labels):
+    import torch
+
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     model, widths = build(hidden)
@@ -128,7 +131,9 @@ def main():
                 sys.exit(1)
         return
     (hidden, batch, epochs), threads = cases[args.case]
-    pixels, labels = load_digits(args.digits)
+    import torch
+
+    pixels, labels = (torch.from_numpy(array) for array in load_digits(args.digits))
     torch.set_num_interop_threads(1)
     result = train_case(hidden, batch, epochs, threads, pixels, labels)
     print(json.dumps({**result, 'blas': blas_library()}), flush=True)

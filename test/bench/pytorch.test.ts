@@ -1,7 +1,17 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runTorch, torchAvailable, torchRatios, usesReferenceBlas, type TorchResult } from '../../src/bench/pytorch.ts';
+import { defaultCacheDir, mnistImages } from '../../src/data/mnist-cache.ts';
+import {
+  PYTHON,
+  runTorch,
+  torchAvailable,
+  torchRatios,
+  usesReferenceBlas,
+  type TorchResult,
+} from '../../src/bench/pytorch.ts';
 import { tempDir, writeTemp } from '../support/temp.ts';
 
 /** The PyTorch comparison's plumbing, with a stand-in for python (never PyTorch itself: too slow for a test). */
@@ -53,5 +63,28 @@ s('a python that is missing or cannot import torch turns the comparison off; its
   assert.ok(torchAvailable(fake));
   assert.equal(runTorch(true, fake), { results: [JSON.parse(line)] });
 });
+
+// Runs only where numpy is importable (the reader needs no torch): the script's reader of the digit
+// cache against src/data/mnist-cache.ts, row by row for a few of the rows it picks.
+if (spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0) {
+  s('pytorch_mlp.py reads the same digits and labels as shardprop from its MNIST cache', () => {
+    const images = mnistImages();
+    const code =
+      "import sys, json; sys.path.insert(0, 'src/bench'); import numpy as np; import pytorch_mlp as p\n" +
+      'x, y = p.load_digits(sys.argv[1]); rows = np.random.default_rng(1).permutation(10000)[:8000]\n' +
+      'sums = [float(v) for v in x[:3].sum(1)]\n' +
+      'print(json.dumps([list(x.shape), [int(r) for r in rows[:3]], sums, y[:3].tolist()]))';
+    const run = spawnSync(PYTHON, ['-c', code, join(defaultCacheDir, 'mnist-v1.bin')], { encoding: 'utf8' });
+    assert.is(run.status, 0, run.stderr);
+    const [shape, rows, sums, labels] = JSON.parse(run.stdout) as number[][];
+    assert.equal(shape, [8000, 784]);
+    rows.forEach((row, i) => {
+      const pixels = images.pixels.subarray(row * 784, (row + 1) * 784);
+      const sum = pixels.reduce((total, v) => total + v, 0);
+      assert.ok(Math.abs(sum - sums[i]) < 1e-3 * sum, `row ${row}: pixel sum ${sum} vs ${sums[i]}`);
+      assert.is(labels[i], images.labels[row], `row ${row}: label`);
+    });
+  });
+}
 
 s.run();
