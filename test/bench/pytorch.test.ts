@@ -74,7 +74,7 @@ if (spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0)
       'x, y = p.load_digits(sys.argv[1]); rows = np.random.default_rng(1).permutation(10000)[:8000]\n' +
       'sums = [float(v) for v in x[:3].sum(1)]\n' +
       'print(json.dumps([list(x.shape), [int(r) for r in rows[:3]], sums, y[:3].tolist()]))';
-    const run = spawnSync(PYTHON, ['-c', code, join(defaultCacheDir, 'mnist-v1.bin')], { encoding: 'utf8' });
+    const run = spawnSync(PYTHON, ['-B', '-c', code, join(defaultCacheDir, 'mnist-v1.bin')], { encoding: 'utf8' });
     assert.is(run.status, 0, run.stderr);
     const [shape, rows, sums, labels] = JSON.parse(run.stdout) as number[][];
     assert.equal(shape, [8000, 784]);
