@@ -80,6 +80,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     // PyTorch after our cases, alone on the machine like them (src/bench/pytorch_mlp.py).
     const torch = torchAvailable() ? runTorch(quick) : { error: `${PYTHON} cannot import torch` };
     if (json && 'results' in torch) for (const result of torch.results) print(JSON.stringify(result));
+    if (json && 'error' in torch) print(JSON.stringify({ case: 'pytorch', skipped: torch.error }));
     // The GEMM micro-benchmark runs here, after the training cases: one thread, nothing else running.
     const gemm = benchGemm({ quick });
     if (json) for (const result of gemm) print(JSON.stringify({ case: 'gemm', ...result }));
