@@ -187,11 +187,11 @@ function openDirectory(config: RunConfig, options: TrainOptions): RunDirectory |
  * the confusion matrix at the end) and the loader's buffers are freed: the data is not held twice.
  */
 function fillArena(views: ArenaViews, dataset: Dataset, validation: Split | null, resumed: Checkpoint | null): void {
-  const { features } = dataset;
+  const { features, targetWidth } = dataset;
   const moveIn = (split: Split, inputs: Float32Array | Uint8Array, targets: Float32Array, first: number) => {
     const [into, intoTargets] = [
       inputs.subarray(first * features, (first + split.count) * features),
-      targets.subarray(first, first + split.count),
+      targets.subarray(first * targetWidth, (first + split.count) * targetWidth),
     ];
     if (isByteInputs(split.inputs) && into instanceof Uint8Array) {
       into.set(split.inputs.bytes);
