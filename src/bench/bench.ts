@@ -12,15 +12,16 @@ import { isScript, runCommand, runScript, type Io } from '../cli/io.ts';
 import { UserError } from '../errors.ts';
 import { benchCnn, cnnJsonLines, formatCnn } from './cnn-bench.ts';
 import { benchGemm, formatGemmTable } from './gemm.ts';
+import { formatTorchTable, PYTHON, runTorch, torchAvailable, torchRatios, usesReferenceBlas } from './pytorch.ts';
 
 export const command = {
   usage: 'npm run bench -- [--quick] [--json] [--kernels wasm|reference] [--case all|mlp|cnn|gemm]',
   about:
     'Training throughput (samples/s, GFLOP/s, speed-up, peak RSS) of 784-50-10 at batch 100 and\n' +
     '784-512-512-10 at batch 256 at 1, 2 and all-core workers, each case in its own process; the\n' +
-    "book's SimpleConvNet at batch 100 at 1 and 2 workers with its conv layer's kernel times, beside\n" +
-    'PyTorch CPU when python3 has torch; then GEMM GFLOP/s per product orientation on one core.\n' +
-    'Run it on a quiet machine.',
+    "book's SimpleConvNet at batch 100 at 1 and 2 workers with its conv layer's kernel times; then\n" +
+    'GEMM GFLOP/s per product orientation on one core. Run it on a quiet machine.\n' +
+    `With PyTorch importable by ${PYTHON}: the same nets in PyTorch-CPU at 1 and 2 threads, and the ratios.`,
   flags: {
     quick: { type: 'boolean', description: 'fewer epochs and samples (a smoke run, not a measurement)' },
     json: { type: 'boolean', description: 'one JSON line per case instead of the tables' },
@@ -83,6 +84,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const cnn = runs('cnn') ? benchCnn({ quick: !!quick, kernels, runCase }) : null;
     if (json && cnn) for (const line of cnnJsonLines(cnn)) print(line);
+    // PyTorch after our MLP cases, alone on the machine like them (src/bench/pytorch_mlp.py).
+    const torch = !runs('mlp') ? null : torchAvailable() ? runTorch(quick) : { error: `${PYTHON} cannot import torch` };
+    if (json && torch && 'results' in torch) for (const result of torch.results) print(JSON.stringify(result));
+    if (json && torch && 'error' in torch) print(JSON.stringify({ case: 'pytorch', skipped: torch.error }));
     // The GEMM micro-benchmark runs here, after the training cases: one thread, nothing else running.
     const gemm = runs('gemm') ? benchGemm({ quick }) : [];
     if (json) for (const result of gemm) print(JSON.stringify({ case: 'gemm', ...result }));
@@ -97,6 +102,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
             `${r.speedup!.toFixed(2).padStart(6)}x  ${Math.round(r.peakRssMB).toString().padStart(11)}  ` +
             r.rssMBPerEpoch.join(' '),
         );
+      }
+      if (torch && 'error' in torch) print(`\nPyTorch comparison skipped: ${torch.error}`);
+      else if (torch) {
+        print('\nPyTorch CPU (src/bench/pytorch_mlp.py), same nets, data, epochs and median rule');
+        print(formatTorchTable(torch.results));
+        if (usesReferenceBlas(torch.results))
+          print('(this PyTorch runs on the reference BLAS of libblas3, far below its usual speed: install OpenBLAS)');
+        print('\nratios of medians');
+        for (const line of torchRatios(results, torch.results)) print(line);
       }
       if (cnn) print(formatCnn(cnn));
       if (gemm.length > 0) {

@@ -4,6 +4,8 @@ import { main as benchMain } from '../../src/bench/bench.ts';
 import { main as gemmMain, benchGemm, formatGemmTable } from '../../src/bench/gemm.ts';
 import { main as gemmSparseMain } from '../../src/bench/gemm-sparse.ts';
 import { main as trainCaseMain } from '../../src/bench/train-case.ts';
+import { main as profileStepMain } from '../../src/bench/profile-step.ts';
+import { main as slotSharingMain } from '../../src/bench/slot-sharing.ts';
 import type { Main } from '../../src/cli/io.ts';
 import { assertBadInput, runMain, runNode } from '../support/cli.ts';
 
@@ -52,11 +54,40 @@ s('the GEMM micro-benchmark measures every orientation for a given shape', () =>
   assert.match(formatGemmTable(results), /matmulAT\s+3×5×7/);
 });
 
+s('the per-kernel profile times every kernel call of a chunk, in the order the layers make them', async () => {
+  const run = await runMain(profileStepMain, ['--hidden', '6', '--rows', '5', '--steps', '3', '--cpu']);
+  assert.is(run.code, 0, run.stderr);
+  const names = run.stdout
+    .trim()
+    .split('\n')
+    .slice(1, -1)
+    .map((line) => line.split(/ {2,}/)[0]);
+  // 784-6-10: no input gradient for the first layer (as the affine layer skips it).
+  assert.equal(names, [
+    'x·W1 5×784×6',
+    'bias 1',
+    'relu 1',
+    'x·W2 5×6×10',
+    'bias 2',
+    'softmax',
+    'xᵀ·dout dW2 6×5×10',
+    'db2',
+    'dout·W2ᵀ 5×10×6',
+    "relu' 1",
+    'xᵀ·dout dW1 784×5×6',
+    'db1',
+  ]);
+  assert.match(run.stdout, /sum of medians/);
+  assertBadInput(await runMain(profileStepMain, ['--threads', '2', '--cpu']), /--cpu counts the whole process/);
+});
+
 const entryPoints: Array<[string, Main, RegExp]> = [
   ['bench', benchMain, /^usage: npm run bench -- \[--quick\] \[--json\]/],
   ['train-case', trainCaseMain, /^usage: node --import tsx src\/bench\/train-case\.ts --hidden LIST/],
   ['gemm', gemmMain, /^usage: node --import tsx src\/bench\/gemm\.ts \[--quick\] \[--json\]/],
   ['gemm-sparse', gemmSparseMain, /^usage: node --import tsx src\/bench\/gemm-sparse\.ts/],
+  ['profile-step', profileStepMain, /^usage: node --import tsx src\/bench\/profile-step\.ts/],
+  ['slot-sharing', slotSharingMain, /^usage: node --import tsx src\/bench\/slot-sharing\.ts/],
 ];
 for (const [name, main, usage] of entryPoints) {
   s(`${name}: --help prints the usage and exits 0; an unknown flag or a stray argument exits 2`, async () => {
@@ -75,6 +106,7 @@ const badValues: Array<[string, Main, string[], string]> = [
   ['train-case', trainCaseMain, ['--hidden', '50,,10'], '--hidden'],
   ['train-case', trainCaseMain, ['--epochs', '2.5'], '--epochs'],
   ['gemm-sparse', gemmSparseMain, ['--product', 'matmulXY'], '--product'],
+  ['profile-step', profileStepMain, ['--threads', '3'], '--threads'],
 ];
 for (const [name, main, args, flag] of badValues) {
   s(`${name} ${args.join(' ')}: exit 2 naming the flag, before any work`, async () => {
