@@ -5,7 +5,7 @@
  * once on shared weights (as two workers do), a barrier starting every step. Prints the median µs
  * of each call per thread, and its dense-equivalent GFLOP/s.
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { integerFlag, listFlag, parseCommand } from '../cli/args.ts';
 import { isScript, runCommand, runScript, type Io } from '../cli/io.ts';
 import { barrierWait } from './barrier.ts';
@@ -13,6 +13,7 @@ import { mnistImages } from '../data/mnist-cache.ts';
 import { UserError } from '../errors.ts';
 import { WASM_RESERVED_BYTES, carve, createWasmKernels } from '../kernels/wasm.ts';
 import { createRng } from '../random.ts';
+import { startSelfWorker } from './self-worker.ts';
 
 interface Job {
   memory: WebAssembly.Memory;
@@ -25,13 +26,7 @@ interface Job {
 }
 type Timings = Record<string, number[]>;
 
-/** A worker running this file (tsx's --import hooks do not reach a worker's .ts entry; its API does). */
-const self = JSON.stringify(import.meta.url);
-const startThread = (data: unknown) =>
-  new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${self}, ${self}))`, {
-    eval: true,
-    workerData: data,
-  });
+const startThread = (data: unknown) => startSelfWorker(import.meta.url, data);
 
 export const command = {
   usage: 'node --import tsx src/bench/profile-step.ts [--hidden LIST] [--rows N] [--threads 1|2] [--steps N]',

@@ -13,7 +13,7 @@
  * - own:    the reduce reads the same number of bytes, but only the thread's own slot: no line of
  *           a slot is read by the other thread (the control).
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { integerFlag, parseCommand } from '../cli/args.ts';
 import { isScript, runCommand, runScript, type Io } from '../cli/io.ts';
 import { barrierWait } from './barrier.ts';
@@ -21,6 +21,7 @@ import { mnistImages } from '../data/mnist-cache.ts';
 import { WASM_RESERVED_BYTES, carve, createWasmKernels } from '../kernels/wasm.ts';
 import { rangeBounds } from '../train/partition.ts';
 import { createRng } from '../random.ts';
+import { startSelfWorker } from './self-worker.ts';
 
 const VARIANTS = ['cross', 'paged', 'own'] as const;
 const PARAMS = 784 * 50 + 50 + 50 * 10 + 10;
@@ -47,13 +48,7 @@ interface Job {
 }
 type Times = Record<string, number[]>;
 
-/** A worker running this file (tsx's --import hooks do not reach a worker's .ts entry; its API does). */
-const self = JSON.stringify(import.meta.url);
-const startThread = (data: unknown) =>
-  new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${self}, ${self}))`, {
-    eval: true,
-    workerData: data,
-  });
+const startThread = (data: unknown) => startSelfWorker(import.meta.url, data);
 
 export const command = {
   usage: 'node --import tsx src/bench/slot-sharing.ts [--rounds N]',
