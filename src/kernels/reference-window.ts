@@ -1,4 +1,4 @@
-import type { Kernels } from './types.ts';
+import type { WindowKernels } from './types.ts';
 import { imageSize, positions, type WindowGeometry } from './window.ts';
 
 /**
@@ -56,17 +56,7 @@ function laneSum(row: ArrayLike<number>, from: number, n: number): number {
   return Math.fround(Math.fround(lanes[0] + lanes[1]) + Math.fround(lanes[2] + lanes[3]));
 }
 
-export const windowReferenceKernels: Pick<
-  Kernels,
-  | 'im2col'
-  | 'col2im'
-  | 'unpackChannels'
-  | 'packChannels'
-  | 'maxPool'
-  | 'maxPoolBackward'
-  | 'avgPool'
-  | 'avgPoolBackward'
-> = {
+export const windowReferenceKernels: WindowKernels = {
   im2col(x, col, rows, g) {
     eachColEntry(g, rows, (at, e) => (col[e] = at < 0 ? 0 : x[at]));
   },

@@ -222,3 +222,16 @@ export interface Kernels {
     vOut?: Float32Array,
   ): void;
 }
+
+/** The convolution and pooling kernels (reference-window.ts, wasm-window.ts). */
+export type WindowKernels = Pick<
+  Kernels,
+  | 'im2col'
+  | 'col2im'
+  | 'unpackChannels'
+  | 'packChannels'
+  | 'maxPool'
+  | 'maxPoolBackward'
+  | 'avgPool'
+  | 'avgPoolBackward'
+>;

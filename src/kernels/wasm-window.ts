@@ -1,4 +1,4 @@
-import type { Kernels } from './types.ts';
+import type { WindowKernels } from './types.ts';
 import { imageSize, patchSize, positions, type WindowGeometry } from './window.ts';
 
 /** The byte offset of an arena view after checking it holds `count` elements (wasm.ts's `at`). */
@@ -43,20 +43,7 @@ const flat = (g: WindowGeometry): Geometry => [
 ];
 
 /** The convolution and pooling kernels of the WebAssembly backend, every array checked by `at`. */
-export function windowKernels(
-  wasm: WindowExports,
-  at: ArenaOffset,
-): Pick<
-  Kernels,
-  | 'im2col'
-  | 'col2im'
-  | 'unpackChannels'
-  | 'packChannels'
-  | 'maxPool'
-  | 'maxPoolBackward'
-  | 'avgPool'
-  | 'avgPoolBackward'
-> {
+export function windowKernels(wasm: WindowExports, at: ArenaOffset): WindowKernels {
   const images = (rows: number, g: WindowGeometry) => rows * imageSize(g);
   const windows = (rows: number, g: WindowGeometry) => rows * positions(g) * patchSize(g);
   const pooled = (rows: number, g: WindowGeometry) => rows * g.channels * positions(g);
