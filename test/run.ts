@@ -1,8 +1,7 @@
 /**
- * Runs every `*.test.ts` under test/ and totals the results. Files that train with worker threads
- * (or start a browser, or threaded kernels) each run in their own child process; the others run a
- * group at a time in one process (test/support/in-process.ts), since starting node with the
- * TypeScript loader and the project's modules costs ~1 s, more than most of those files' tests.
+ * Runs every `*.test.ts` under test/ and totals the results. Files run a group at a time in one
+ * process (test/support/in-process.ts), since starting node with the TypeScript loader and the
+ * project's modules costs ~1.3 s of CPU, more than most files' tests.
  * Each file's result is parsed, so a file that registers no test, or forgets `.run()`, FAILS the
  * run instead of passing silently. Prints each file's time and the total wall time, and ends with
  * the line `N passed, N failed`.
@@ -10,9 +9,10 @@
  * Jobs run `--jobs` at a time (default 2), but never two that train with worker threads: those
  * spin-wait on each other, and two such files on 2 cores slowed each other 2–3× (faults 80 s →
  * 202 s under load) and broke the timing checks of the fault tests. So one lane runs the threaded
- * files and the other lanes the groups of single-threaded ones, which fill the cores the threaded
- * files leave idle. In each lane the slowest files (by their time in the last run, kept in
- * data/.cache/test-times.json) start first, so no long file starts last.
+ * files — all in one process too, where each run also reuses the worker threads the last one left
+ * (a thread costs ~0.4 s of CPU to start) — and the other lanes the groups of single-threaded
+ * files, which fill the cores the threaded files leave idle. Files are ordered slowest first (by
+ * their time in the last run, kept in data/.cache/test-times.json), so no long file starts last.
  * Usage: node --import tsx test/run.ts [--jobs N] [filter-substring ...]
  */
 import { spawn } from 'node:child_process';
@@ -168,11 +168,23 @@ const THREADED = [
   'use/parallel-eval',
   'use/bundled',
 ];
-const isThreaded = (file: string) => THREADED.some((prefix) => relative(testDir, file).startsWith(prefix));
+/** Under a threaded prefix, yet single-threaded: the interleaving explorer runs the protocol in one thread. */
+const SINGLE = ['train/interleaving'];
+const isThreaded = (file: string) => {
+  const path = relative(testDir, file);
+  return THREADED.some((prefix) => path.startsWith(prefix)) && !SINGLE.some((prefix) => path.startsWith(prefix));
+};
+/** Files that count the process's own threads or descriptors: other files' pools would be counted too. */
+const ALONE = ['train/pool-resources'];
+const isAlone = (file: string) => ALONE.some((prefix) => relative(testDir, file).startsWith(prefix));
 type Job = () => Promise<FileResult[]>;
-const threaded: Job[] = order.filter(isThreaded).map((file) => () => runAlone(file));
+const threadedFiles = order.filter((f) => isThreaded(f) && !isAlone(f));
+const threaded: Job[] = [
+  ...(threadedFiles.length > 0 ? [() => runGroup(threadedFiles)] : []),
+  ...order.filter(isAlone).map((file) => () => runAlone(file)),
+];
 /** The single-threaded files, dealt slowest first into GROUPS groups of about equal time. */
-const GROUPS = 4;
+const GROUPS = 3;
 const groups: string[][] = Array.from({ length: GROUPS }, () => []);
 const groupTime = new Array<number>(GROUPS).fill(0);
 for (const file of order.filter((f) => !isThreaded(f))) {

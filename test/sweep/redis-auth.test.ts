@@ -34,10 +34,7 @@ if (!hasRedis) {
   let port = 0;
   let tlsPort: number | null = null;
   const cert = join(dir, 'cert.pem');
-  setTimeout(() => {
-    console.error('✖ still running after 200 s: stopped');
-    process.exit(1);
-  }, 200_000).unref();
+  let watchdog: NodeJS.Timeout | undefined;
 
   const sweep = (name: string) =>
     writeJson(join(dir, `${name}.json`), {
@@ -47,6 +44,11 @@ if (!hasRedis) {
     });
 
   s.before(async () => {
+    // A hang (a worker that never takes the queue) fails here instead of at test/run.ts's limit.
+    watchdog = setTimeout(() => {
+      console.error('✖ still running after 200 s: stopped');
+      process.exit(1);
+    }, 200_000).unref();
     [port, tlsPort] = [await freePort(), await freePort()];
     const made = spawnSync('openssl', [
       ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'],
@@ -125,6 +127,8 @@ if (!hasRedis) {
   });
 
   s.after(async () => {
+    clearTimeout(watchdog);
+    delete process.env.NODE_EXTRA_CA_CERTS; // the files run after this one in the same process
     await stopWorkers();
     server?.kill('SIGTERM');
   });
