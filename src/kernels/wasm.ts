@@ -132,6 +132,15 @@ interface KernelExports extends WindowExports {
 // Compiled once per thread; instances (one per memory) share it.
 let compiled: WebAssembly.Module | undefined;
 
+/**
+ * A worker thread takes the module its main thread compiled (passed in its task: threads of one
+ * process share the compiled code) instead of reading and compiling the file again; a thread run
+ * from a bundle could not find the file next to its code anyway.
+ */
+export function adoptKernelModule(module: WebAssembly.Module): void {
+  compiled ??= module;
+}
+
 /** The compiled module (e.g. to post to a thread that cannot import TypeScript). */
 export function kernelModule(): WebAssembly.Module {
   if (compiled) return compiled;

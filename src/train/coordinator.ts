@@ -4,6 +4,7 @@ import { closePhase, emptyPhase, publishPhase, runChunks, runRanges, type PhaseR
 import type { RunSetup } from './setup.ts';
 import { ComputeThread } from './compute-thread.ts';
 import { WorkerPool } from './worker-pool.ts';
+import { kernelModule as wasmKernelModule } from '../kernels/wasm.ts';
 import type { ModelState } from './weights.ts';
 
 export interface PhaseStats {
@@ -64,7 +65,8 @@ export class Coordinator {
     if (this.setup.threads === 1) return;
     this.failure = null;
     Atomics.store(this.control, Slot.READY, 0);
-    const run = { memory: this.memory, setup: this.setup };
+    const kernelModule = this.setup.kernels === 'wasm' ? wasmKernelModule() : null;
+    const run = { memory: this.memory, setup: this.setup, kernelModule };
     this.pool = new WorkerPool(this.setup.threads - 1, run, this.options.workerFile, (error) => {
       this.failure ??= error;
       for (const slot of WAKE_SLOTS) Atomics.notify(this.control, slot);

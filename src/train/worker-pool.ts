@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RunSetup } from './setup.ts';
+import { workerEntry } from './worker-bundle.ts';
 
 /** The task each pool thread serves for one run (the worker protocol): `threadIndex` picks its scratch region. */
 export interface TrainerTask {
   readonly memory: WebAssembly.Memory;
   readonly setup: RunSetup;
+  /** The compiled WebAssembly kernels (wasm runs): a thread instantiates them without compiling again. */
+  readonly kernelModule: WebAssembly.Module | null;
   /** 1-based; 0 is the coordinator's own thread. */
   readonly threadIndex: number;
 }
@@ -23,9 +26,10 @@ interface KeptPool {
 }
 
 /**
- * A thread costs ~0.3–0.8 s of CPU to start (a V8 isolate, the TypeScript loader, the modules), far
- * more than a small run's training. A process that trains several times (a script, a sweep, the
- * tests) reuses the threads of its last run: one idle pool of the default worker module is kept,
+ * A thread costs ~0.15 s of CPU to start from the worker bundle (a V8 isolate and the modules;
+ * ~0.5 s through the TypeScript loader, worker-bundle.ts), more than a small run's training. A
+ * process that trains several times (a script, a sweep, the tests) reuses the threads of its last
+ * run: one idle pool of the default worker module is kept,
  * its threads unreferenced by Piscina (they never keep the process alive) and ended after
  * IDLE_POOL_MS. Everything a run needs travels in its task, so a reused thread starts clean.
  * Pools of other worker modules (the tests' fault injectors) are never reused.
@@ -53,15 +57,17 @@ function keepIdlePool({ piscina, size }: KeptPool): void {
 }
 
 function startPool(size: number, workerFile: string): KeptPool {
+  const { filename, execArgv } = workerEntry(workerFile);
   const piscina = new Piscina({
-    filename: workerFile,
+    filename,
+    execArgv,
     // minThreads = maxThreads and a long idleTimeout: Piscina's defaults would shrink the pool.
     minThreads: size,
     maxThreads: size,
     idleTimeout: 3_600_000,
-    // tsx's disk cache does asynchronous file work in each thread that a terminated thread never
-    // finishes: every pool leaked ~10 descriptors per thread (EMFILE after ~300 runs in one
-    // process). Without the cache a thread transforms its modules itself (~0.1 s more to start).
+    // When a thread loads the TypeScript source (worker-bundle.ts): tsx's disk cache does
+    // asynchronous file work in each thread that a terminated thread never finishes, every pool
+    // leaked ~10 descriptors per thread (EMFILE after ~300 runs in one process).
     env: { ...process.env, TSX_DISABLE_CACHE: '1' },
   });
   return { piscina, size };

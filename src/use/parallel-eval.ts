@@ -17,6 +17,8 @@ import type { ModelDescription } from './model-json.ts';
 import type { ForwardResult, ForwardShared, ForwardTask } from './parallel-types.ts';
 import { RegressionAccumulator, type RegressionEvaluation } from './regression-evaluation.ts';
 import { copyInputs } from '../data/inputs.ts';
+import { kernelModule } from '../kernels/wasm.ts';
+import { workerEntry } from '../train/worker-bundle.ts';
 
 /** Below this many rows an evaluation runs on the calling thread. */
 export const PARALLEL_MIN_ROWS = 10_000;
@@ -66,10 +68,12 @@ export class ParallelEvaluator {
       params: model.flatParams(),
       buffers: model.flatBuffers(),
       kernels: model.kernelName,
+      kernelModule: model.kernelName === 'wasm' ? kernelModule() : null,
       blockRows,
     };
-    const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
-    this.pool = new Piscina({ filename: workerFile, minThreads: threads, maxThreads: threads, workerData: data, env });
+    const { filename, execArgv } = workerEntry(workerFile);
+    const env = { ...process.env, TSX_DISABLE_CACHE: '1' }; // as in train/worker-pool.ts
+    this.pool = new Piscina({ filename, execArgv, minThreads: threads, maxThreads: threads, workerData: data, env });
   }
 
   /** A batch buffer for `rows` rows: inputs (rows × features) and targets, on shared memory. */

@@ -10,6 +10,8 @@ export interface ForwardShared {
   /** The flat buffer vector (batch norm's running statistics; empty without batch norm). */
   readonly buffers: Float32Array;
   readonly kernels: KernelName;
+  /** The compiled WebAssembly kernels (wasm): a thread instantiates them without compiling again. */
+  readonly kernelModule: WebAssembly.Module | null;
   readonly blockRows: number;
 }
 
