@@ -1,7 +1,8 @@
 /**
  * The last step every loader shares: fit the preprocessing on the training rows as read, apply it
- * to every split (train, test, and the rows of a validation file), and collect the warnings (suspicious labels, input scales). The result carries
- * what was applied (`preprocessing`) so that a trained model can be given new rows the same way.
+ * to every split (train, test, and the rows of a validation file), and collect the warnings
+ * (suspicious labels, input scales). The result carries what was applied (`preprocessing`) so
+ * that a trained model can be given new rows the same way.
  *
  * Rows read as bytes (image pixels) stay bytes when the preprocessing is the same for every
  * value ("none" or a divisor): it is applied once, to the 256 byte values, giving the table the

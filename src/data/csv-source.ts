@@ -1,7 +1,8 @@
 /**
  * Loads the `csv` source: the training file, the test file or a seeded testFraction split, a
- * validation file (data.validation: { path }), the classes (class indices over both files, or the training file's class names: labels.ts) or the
- * regression targets, then the shared preprocessing (assemble.ts).
+ * validation file (data.validation: { path }), the classes (class indices over every file, or
+ * the training file's class names: labels.ts) or the regression targets, then the shared
+ * preprocessing (assemble.ts).
  */
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
