@@ -198,7 +198,7 @@ function checkEarlyStopping(config: RunConfig, hasValidation: boolean): void {
   if (metric?.startsWith('validation') && !hasValidation) {
     throw new UserError(
       `train.earlyStopping.metric ${metric} needs a validation split: set data.validation ` +
-        `(e.g. 0.1) or use the metric loss or trainAccuracy\n  → at train.earlyStopping.metric`,
+        `(a share such as 0.1, or a file) or use the metric loss or trainAccuracy\n  → at train.earlyStopping.metric`,
     );
   }
 }
