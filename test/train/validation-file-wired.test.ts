@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
+import { main } from '../../src/cli/batch.ts';
 import { train } from '../../src/index.ts';
 import { decodeSafetensors } from '../../src/io/safetensors.ts';
+import { assertBadInput, runMain } from '../support/cli.ts';
 import { tempDir, writeTemp } from '../support/temp.ts';
 import { assertSameWeights, userErrorOf } from './helpers.ts';
 
@@ -138,5 +140,21 @@ s('a regressor refuses data.validation as a file too, by name', async () => {
     'data.validation is not supported for a regressor (targetColumns) yet\n  → at data.validation',
   );
 });
+
+s(
+  'npm run batch: a relative validation file of other columns is exit 2 naming both files, nothing written',
+  async () => {
+    const project = tempDir('valfile-cli-');
+    writeTemp(project, 'train.csv', csv(trainRows));
+    writeTemp(project, 'narrow.csv', 'x,label\n0.5,1\n');
+    const input = config(1, 'out');
+    input.data = { source: 'csv', path: 'train.csv', labelColumn: 'label', validation: { path: 'narrow.csv' } };
+    writeTemp(project, 'cfg.json', JSON.stringify(input));
+    const result = await runMain(main, ['cfg.json'], { env: { INIT_CWD: project } });
+    const [narrow, wide] = [join(project, 'narrow.csv'), join(project, 'train.csv')];
+    assertBadInput(result, `✖ ${narrow} has 2 columns but ${wide} has 3`, 'data.validation.path');
+    assert.not.ok(existsSync(join(project, 'out')), 'no run directory');
+  },
+);
 
 s.run();
