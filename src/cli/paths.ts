@@ -16,15 +16,25 @@ const DATA_PATH_KEYS = ['images', 'labels', 'testImages', 'testLabels', 'path', 
  * then resolves its run directory (given, or the default `runs/<name>`) the same way.
  */
 export function parseUserConfig(raw: Record<string, unknown>, source: string, io: Io): RunConfig {
-  const data = raw.data;
-  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
-    const resolved: Record<string, unknown> = { ...data };
-    for (const key of DATA_PATH_KEYS) {
-      const value = resolved[key];
-      if (typeof value === 'string' && value !== '') resolved[key] = userPath(io, value);
-    }
-    raw = { ...raw, data: resolved };
+  if (isObject(raw.data)) {
+    const data = withUserPaths(raw.data, io);
+    // data.validation as a file: { path } (csv) or { images, labels } (idx).
+    if (isObject(data.validation)) data.validation = withUserPaths(data.validation, io);
+    raw = { ...raw, data };
   }
   const config = parseConfig(raw, source);
   return { ...config, output: { ...config.output, dir: userPath(io, config.output.dir) } };
 }
+
+/** A copy of a data section (or of data.validation) with its file paths resolved. */
+function withUserPaths(section: Record<string, unknown>, io: Io): Record<string, unknown> {
+  const resolved: Record<string, unknown> = { ...section };
+  for (const key of DATA_PATH_KEYS) {
+    const value = resolved[key];
+    if (typeof value === 'string' && value !== '') resolved[key] = userPath(io, value);
+  }
+  return resolved;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,7 +1,8 @@
 /**
  * The last step every loader shares: fit the preprocessing on the training rows as read, apply it
- * to both splits, and collect the warnings (suspicious labels, input scales). The result carries
- * what was applied (`preprocessing`) so that a trained model can be given new rows the same way.
+ * to every split (train, test, and the rows of a validation file), and collect the warnings
+ * (suspicious labels, input scales). The result carries what was applied (`preprocessing`) so
+ * that a trained model can be given new rows the same way.
  *
  * Rows read as bytes (image pixels) stay bytes when the preprocessing is the same for every
  * value ("none" or a divisor): it is applied once, to the 256 byte values, giving the table the
@@ -26,6 +27,8 @@ export interface DatasetParts {
   targetNames?: string[] | null;
   train: RawRows;
   test: RawRows | null;
+  /** The rows of a validation file (data.validation as a file), preprocessed like the test rows. */
+  validation?: RawRows | null;
   normalize: Normalize;
   /**
    * For inputs read as bytes that stand for other numbers (the bundled MNIST's 256 pixel values):
@@ -76,6 +79,7 @@ export function assembleDataset(parts: DatasetParts): Dataset {
     classesFrom: classes.from,
     train,
     test: parts.test && split(parts.test),
+    ...(parts.validation && { validation: split(parts.validation) }),
     preprocessing,
     warnings,
   };

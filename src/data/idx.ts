@@ -5,7 +5,8 @@
  *
  * Rows: with test files, the first `train` rows of `images` and the first `test` of `testImages`
  * (default all). Without, `test` rows (if any) are held out of `images` by the seeded split and
- * `train` (default: the rest) taken from the same permutation.
+ * `train` (default: the rest) taken from the same permutation. A validation pair
+ * (data.validation: { images, labels }) gives all its rows, in file order.
  */
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -50,6 +51,16 @@ function tooMany(what: string, wanted: number, path: string, available: number):
   return new UserError(`data.${what} is ${wanted} but ${path} holds only ${available} rows`);
 }
 
+/** Images of another file (test, validation) must be the size of the training images. */
+function checkSameSize(a: IdxFile, b: IdxFile, field: string): void {
+  if (a.rows !== b.rows || a.cols !== b.cols) {
+    throw new UserError(
+      `${b.path} holds ${b.rows}×${b.cols} images (${b.recordBytes} pixels) but ${a.path} holds ` +
+        `${a.rows}×${a.cols} (${a.recordBytes} pixels)\n  → at ${field}`,
+    );
+  }
+}
+
 type Fits = (trainRows: number, testRows: number) => void;
 interface RawSplits {
   train: RawRows;
@@ -59,9 +70,7 @@ interface RawSplits {
 /** The first `train` rows of `images` and the first `test` rows of `testImages`. */
 async function fromTestFiles(config: IdxConfig, train: Pair, test: Pair, fits: Fits): Promise<RawSplits> {
   const [a, b] = [train.images, test.images];
-  if (a.rows !== b.rows || a.cols !== b.cols) {
-    throw new UserError(`${b.path} holds ${b.rows}×${b.cols} images but ${a.path} holds ${a.rows}×${a.cols}`);
-  }
+  checkSameSize(a, b, 'data.testImages');
   const trainCount = config.train ?? a.count;
   const testCount = config.test ?? b.count;
   if (trainCount > a.count) throw tooMany('train', trainCount, a.path, a.count);
@@ -95,6 +104,9 @@ async function heldOut(config: IdxConfig, seed: number, pair: Pair, fits: Fits):
 export async function loadIdx(config: IdxConfig, seed: number, maxBytes: number): Promise<Dataset> {
   const train = await openPair(config.images, config.labels);
   const test = config.testImages && config.testLabels ? await openPair(config.testImages, config.testLabels) : null;
+  const validationFiles = typeof config.validation === 'object' ? config.validation : null;
+  const validation = validationFiles && (await openPair(validationFiles.images, validationFiles.labels));
+  if (validation) checkSameSize(train.images, validation.images, 'data.validation.images');
   const features = train.images.recordBytes;
   // true: the pixel bytes ÷ 255; false: as they are.
   const normalize = config.normalize === true ? 255 : config.normalize === false ? 'none' : config.normalize;
@@ -102,11 +114,13 @@ export async function loadIdx(config: IdxConfig, seed: number, maxBytes: number)
   const bytesPerInput = perFeature(normalize) ? 4 : 1;
   const fits: Fits = (trainRows, testRows) => {
     const most = rowsThatFit(features, maxBytes, bytesPerInput);
-    const advice = `use at most ${most} rows in all (data.train${test || config.test ? ' + data.test' : ''})`;
-    const size = { features, trainRows, testRows, bytesPerInput } as const;
-    checkDataFits(size, maxBytes, `data ${config.images}`, advice, 'data.train');
+    const keys = `data.train${test || config.test ? ' + data.test' : ''}${validation ? ' + the validation file' : ''}`;
+    // The validation file's rows take room in the arena like test rows.
+    const size = { features, trainRows, testRows: testRows + (validation?.images.count ?? 0), bytesPerInput } as const;
+    checkDataFits(size, maxBytes, `data ${config.images}`, `use at most ${most} rows in all (${keys})`, 'data.train');
   };
-  const classes = resolveClasses(test ? [train.labelFile, test.labelFile] : [train.labelFile], config.classes);
+  const labelFiles = [train, test, validation].flatMap((pair) => (pair ? [pair.labelFile] : []));
+  const classes = resolveClasses(labelFiles, config.classes);
   const raw = test ? await fromTestFiles(config, train, test, fits) : await heldOut(config, seed, train, fits);
   return assembleDataset({
     name: `idx:${basename(config.images)}`,
@@ -114,6 +128,7 @@ export async function loadIdx(config: IdxConfig, seed: number, maxBytes: number)
     shape: [1, train.images.rows, train.images.cols],
     classes,
     ...raw,
+    validation: validation && (await readRows(validation, firstRecords(validation.images.count))),
     normalize,
     featureName: (j) => `pixel ${j}`,
   });

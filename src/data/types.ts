@@ -51,6 +51,11 @@ export interface Dataset {
   /** null when the config asks for no test rows. */
   test: Split | null;
   /**
+   * The rows of a validation file (data.validation given as a file), preprocessed like both splits;
+   * absent otherwise (a validation share is held out of `train` later: train/setup.ts).
+   */
+  validation?: Split;
+  /**
    * What was done to the inputs of both splits (data.normalize), with the training split's
    * statistics: plain JSON, for the run directory; preprocess.ts applyPreprocessing(spec, rows)
    * gives new rows the same float32 inputs bit for bit.

@@ -73,6 +73,7 @@ export function checkDataset(dataset: Dataset): void {
   const splits: [string, Split | null][] = [
     ['train', dataset.train],
     ['test', dataset.test],
+    ['validation', dataset.validation ?? null],
   ];
   for (const [part, split] of splits) {
     if (!split) continue;

@@ -61,7 +61,10 @@ export interface RunSetup {
 }
 
 export interface PreparedRun {
-  /** The data; with data.validation its training split no longer holds the validation rows. */
+  /**
+   * The data; with data.validation as a share, its training split no longer holds the validation
+   * rows (as a file, the training split is whole). `dataset.validation` is moved to `validation`.
+   */
   readonly dataset: Dataset;
   readonly validation: Split | null;
   /** Per-class loss weights (train.classWeights resolved), or null. */
@@ -170,18 +173,23 @@ export async function prepareRun(config: RunConfig): Promise<PreparedRun> {
   return { dataset, validation, classWeights, plan, setup, workers: choice };
 }
 
-/** data.validation: a seeded share of the training split held out (none: the data as loaded). */
+/**
+ * data.validation: the rows of a validation file (loaded with the data; the training split stays
+ * whole), or a seeded share of the training split held out; none: the data as loaded.
+ */
 function withValidation(loaded: Dataset, config: RunConfig): { dataset: Dataset; validation: Split | null } {
+  const { validation: fromFile, ...dataset } = loaded;
+  if (fromFile) return { dataset, validation: fromFile };
   const fraction = config.data.validation;
-  if (fraction === undefined) return { dataset: loaded, validation: null };
+  if (typeof fraction !== 'number') return { dataset, validation: null };
   const { train, validation } = holdOutValidation(
-    loaded.train,
-    loaded.features,
+    dataset.train,
+    dataset.features,
     fraction,
     config.seed,
-    loaded.targetWidth,
+    dataset.targetWidth,
   );
-  return { dataset: { ...loaded, train }, validation };
+  return { dataset: { ...dataset, train }, validation };
 }
 
 /** Early stopping on a validation metric needs a validation split. */
@@ -190,7 +198,7 @@ function checkEarlyStopping(config: RunConfig, hasValidation: boolean): void {
   if (metric?.startsWith('validation') && !hasValidation) {
     throw new UserError(
       `train.earlyStopping.metric ${metric} needs a validation split: set data.validation ` +
-        `(e.g. 0.1) or use the metric loss or trainAccuracy\n  → at train.earlyStopping.metric`,
+        `(a share such as 0.1, or a file) or use the metric loss or trainAccuracy\n  → at train.earlyStopping.metric`,
     );
   }
 }
