@@ -40,10 +40,20 @@ const ledgerSlot = (publish: number, kind: 'chunk' | 'range', index: number) =>
 /**
  * The compute of the model: each item checks that the phase it was handed is the phase with that
  * number in the script (its command, counts and batch size), that the index is in range, and that
- * this phase is still the published one, then counts itself in the ledger.
+ * this phase is still the published one, then counts itself in the ledger. The published phase's
+ * sequence number is `factor ×` the value in `sequenceSlot`. A class, not closures: one is made
+ * per actor run, ~10⁶ times per test (see Replay in explorer.ts).
  */
-function ledgerWork(words: ControlWords, script: readonly ScriptedPhase[], publishedSequence: () => number): PhaseWork {
-  const record = (phase: Phase, kind: 'chunk' | 'range', index: number) => {
+class LedgerWork implements PhaseWork {
+  constructor(
+    private readonly words: ControlWords,
+    private readonly script: readonly ScriptedPhase[],
+    private readonly sequenceSlot: number,
+    private readonly factor: number,
+  ) {}
+
+  private record(phase: Phase, kind: 'chunk' | 'range', index: number): void {
+    const { words, script } = this;
     const publish = phase.sequence / 2 - 1;
     const expected = script[publish];
     check(expected !== undefined, `${kind} ${index} of an unpublished phase ${publish}`);
@@ -55,34 +65,38 @@ function ledgerWork(words: ControlWords, script: readonly ScriptedPhase[], publi
       check(phase.batchSize === expected.batchSize, `${what}: run with batch size ${phase.batchSize}`);
     }
     if (kind === 'chunk' && expected.command !== 'eval') statisticsComplete(words, script, publish, what);
-    check(publishedSequence() === phase.sequence, `${what}: run while another phase is published`);
+    const published = this.factor * words.load(this.sequenceSlot);
+    check(published === phase.sequence, `${what}: run while another phase is published`);
     const slot = ledgerSlot(publish, kind, index);
     words.store(slot, words.load(slot) + 1);
-  };
-  return {
-    trainChunk: (phase, chunk) => {
-      check(phase.command === Command.TRAIN, `training chunk ${chunk} in an evaluation phase`);
-      record(phase, 'chunk', chunk);
-    },
-    evalChunk: (phase, chunk) => {
-      check(phase.command === Command.EVAL, `evaluation chunk ${chunk} in a training phase`);
-      record(phase, 'chunk', chunk);
-    },
-    statsChunk: (phase, chunk) => {
-      check(phase.command === Command.STATS, `statistics chunk ${chunk} in a phase of command ${phase.command}`);
-      const expected = script[phase.sequence / 2 - 1];
-      check(phase.stage === (expected?.stage ?? 0), `statistics chunk ${chunk} run with stage ${phase.stage}`);
-      record(phase, 'chunk', chunk);
-    },
-    reduceRange: (phase, range) => {
-      check(phase.command === Command.TRAIN, `reduce range ${range} in a phase of command ${phase.command}`);
-      record(phase, 'range', range);
-    },
-    updateRange: (phase, range) => {
-      check(phase.command === Command.UPDATE, `update range ${range} in a phase of command ${phase.command}`);
-      record(phase, 'range', range);
-    },
-  };
+  }
+
+  trainChunk(phase: Phase, chunk: number): void {
+    check(phase.command === Command.TRAIN, `training chunk ${chunk} in an evaluation phase`);
+    this.record(phase, 'chunk', chunk);
+  }
+
+  evalChunk(phase: Phase, chunk: number): void {
+    check(phase.command === Command.EVAL, `evaluation chunk ${chunk} in a training phase`);
+    this.record(phase, 'chunk', chunk);
+  }
+
+  statsChunk(phase: Phase, chunk: number): void {
+    check(phase.command === Command.STATS, `statistics chunk ${chunk} in a phase of command ${phase.command}`);
+    const expected = this.script[phase.sequence / 2 - 1];
+    check(phase.stage === (expected?.stage ?? 0), `statistics chunk ${chunk} run with stage ${phase.stage}`);
+    this.record(phase, 'chunk', chunk);
+  }
+
+  reduceRange(phase: Phase, range: number): void {
+    check(phase.command === Command.TRAIN, `reduce range ${range} in a phase of command ${phase.command}`);
+    this.record(phase, 'range', range);
+  }
+
+  updateRange(phase: Phase, range: number): void {
+    check(phase.command === Command.UPDATE, `update range ${range} in a phase of command ${phase.command}`);
+    this.record(phase, 'range', range);
+  }
 }
 
 /**
@@ -143,7 +157,7 @@ export function currentProtocol(
   { skipStatisticsBarrier = false } = {},
 ): Model {
   const coordinator: ActorBody = (words, env) => {
-    const work = ledgerWork(words, script, () => words.load(Slot.SEQUENCE));
+    const work = new LedgerWork(words, script, Slot.SEQUENCE, 1);
     const phase = emptyPhase();
     let params = 0;
     let step = 0;
@@ -185,11 +199,7 @@ export function currentProtocol(
       params,
     });
   };
-  const worker: ActorBody = (words) =>
-    serveThread(
-      words,
-      ledgerWork(words, script, () => words.load(Slot.SEQUENCE)),
-    );
+  const worker: ActorBody = (words) => serveThread(words, new LedgerWork(words, script, Slot.SEQUENCE, 1));
   return {
     memoryWords: LEDGER + script.length * 2 * MAX_ITEMS,
     coordinator,
@@ -275,7 +285,7 @@ export function previousProtocol(script: readonly ScriptedPhase[], workers: numb
     }
   };
   const coordinator: ActorBody = (words, env) => {
-    const work = ledgerWork(words, script, () => 2 * words.load(Old.GENERATION));
+    const work = new LedgerWork(words, script, Old.GENERATION, 2);
     let generation = 0;
     const publish = (command: number, values: Array<[number, number]>) => {
       const next = generation + 1;
@@ -323,7 +333,7 @@ export function previousProtocol(script: readonly ScriptedPhase[], workers: numb
     publish(Command.STOP, []);
   };
   const worker: ActorBody = (words, env) => {
-    const work = ledgerWork(words, script, () => 2 * words.load(Old.GENERATION));
+    const work = new LedgerWork(words, script, Old.GENERATION, 2);
     let generation = words.load(Old.GENERATION);
     oldCountUp(words, Old.READY, Infinity);
     words.notify(Old.READY);
