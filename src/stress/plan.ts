@@ -1,4 +1,5 @@
 import type { RunConfigInput } from '../config/schema.ts';
+import { testRowsFor } from '../data/split.ts';
 import { createRng, type Rng } from '../random.ts';
 
 /**
@@ -20,7 +21,7 @@ export function stressCase(seed: number, index: number): StressCase {
   const rng = createRng(seed, 77, index);
   const n = between(rng, 30, 240);
   const testFraction = pick(rng, [0, 0.1, 0.2, 0.34, 0.5]);
-  const testRows = Math.floor(n * testFraction);
+  const testRows = testRowsFor(testFraction, n, 'a stress case'); // as the data's split rounds it
   const trainRows = n - testRows;
   const small = between(rng, 3, 24);
   const batchSize = pick(rng, [trainRows, small, small, between(rng, 3, Math.max(3, trainRows >> 2))]);
