@@ -64,7 +64,7 @@ export function parseCommand<F extends Flags>(command: Command<F>, argv: string[
       strict: true,
     });
   } catch (error) {
-    throw new UserError(`${parseError(error as Error, Object.keys(command.flags))}\n✖ usage: ${command.usage}`);
+    throw new UserError(`${parseError(error as Error, Object.keys(command.flags))}\n${usageLines(command.usage)}`);
   }
   if (parsed.values.help) {
     io.stdout.write(helpText(command));
@@ -79,12 +79,20 @@ export function parseCommand<F extends Flags>(command: Command<F>, argv: string[
         : max === Infinity
           ? `at least ${plural(min, name)}`
           : `${min} to ${plural(max, name)}`;
-    throw new UserError(`✖ expected ${expected}, got ${count}\n✖ usage: ${command.usage}`);
+    throw new UserError(`✖ expected ${expected}, got ${count}\n${usageLines(command.usage)}`);
   }
   const values = { ...parsed.values } as Record<string, unknown>;
   delete values.help;
   for (const [flag, spec] of Object.entries(command.flags)) if (spec.type === 'boolean') values[flag] ??= false;
   return { values: values as Values<F>, positionals: parsed.positionals };
+}
+
+/** The usage under an error: a `✖ usage:` line per form of the command (stress has two). */
+function usageLines(usage: string): string {
+  return usage
+    .split('\n')
+    .map((form) => `✖ usage: ${form.trim()}`)
+    .join('\n');
 }
 
 /**
@@ -99,7 +107,7 @@ export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UserError(`${parseError(error as Error, Object.keys(options))}\n✖ usage: ${usage}`);
+    throw new UserError(`${parseError(error as Error, Object.keys(options))}\n${usageLines(usage)}`);
   }
 }
 
