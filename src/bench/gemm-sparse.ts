@@ -93,8 +93,6 @@ function measureCases(cases: readonly Case[], quick: boolean, print: (line: stri
   const pages = Math.ceil((WASM_RESERVED_BYTES + floats * 4) / 65536);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const wasm = instantiateKernels(memory);
-  // The kernels built before the sparse path have no threshold: they only report the automatic column.
-  const canForce = typeof wasm.setSparsePath === 'function';
   const rng = createRng(0x5a11);
   for (const { label, product, m, k, n, fill } of cases) {
     const a = carve(memory, WASM_RESERVED_BYTES, m * k);
@@ -110,8 +108,7 @@ function measureCases(cases: readonly Case[], quick: boolean, print: (line: stri
       for (let p = 0; p + 4 <= k; p += 4) if (a.subarray(i * k + p, i * k + p + 4).every((x) => x === 0)) zeroQuads++;
     const run = () => wasm[product](a.byteOffset, b.byteOffset, out.byteOffset, m, k, n);
     const time = (mode: number) => {
-      if (canForce) wasm.setSparsePath(mode);
-      else if (mode !== 0) return NaN;
+      wasm.setSparsePath(mode);
       return measure(run, 2 * m * k * n, quick ? 5 : 11, quick ? 10 : 30);
     };
     // xᵀ·dout has two zero-skipping paths: 4 columns at once (sparse), or each column's own zeros.
