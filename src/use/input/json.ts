@@ -85,11 +85,7 @@ function partsOf(parsed: unknown, text: string, path: string) {
     const rowLines = arrays[0] ?? [];
     return { rows: parsed as unknown[], labels: null, targets: null, rowLines, labelLines: [], targetLines: [] };
   }
-  if (typeof parsed !== 'object' || parsed === null) {
-    throw new UserError(
-      `✖ expected an array of rows or {"rows": [...], "labels": [...]}, got a ${typeOf(parsed)} → at ${path}`,
-    );
-  }
+  // Else an object: only text that starts with `[` or `{` is read as JSON (input/open.ts kindOf).
   const object = parsed as Record<string, unknown>;
   const unknown = Object.keys(object).filter((key) => !['rows', 'labels', 'targets'].includes(key));
   if (unknown.length > 0) {
