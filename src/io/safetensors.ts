@@ -81,7 +81,9 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsContents {
     if (end - begin !== bytesWanted) {
       throw new SafetensorsError(`${name} has shape [${shape}] (${bytesWanted} bytes) but ${end - begin} data bytes`);
     }
-    const copy = bytes.slice(dataStart + begin, dataStart + end);
+    // A copy at offset 0 (a Buffer's slice would be a view): a header not padded to 8 bytes leaves the
+    // data unaligned for a Float32Array.
+    const copy = new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end));
     tensors[name] = { shape, data: new Float32Array(copy.buffer, copy.byteOffset, bytesWanted / 4) };
   }
   return { metadata, tensors };
