@@ -29,16 +29,6 @@ export function setPath(root: Record<string, unknown>, path: string, value: unkn
   return null;
 }
 
-export function getPath(root: unknown, path: string): unknown {
-  let node = root;
-  for (const key of path.split('.')) {
-    if (Array.isArray(node) && /^\d+$/.test(key)) node = node[Number(key)];
-    else if (isObject(node)) node = node[key];
-    else return undefined;
-  }
-  return node;
-}
-
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
