@@ -171,11 +171,6 @@ export function finish(words: ControlWords, slot: number, base: number, count: n
   }
 }
 
-/** True when all `count` items of the window are done. */
-export function isComplete(words: ControlWords, slot: number, base: number, count: number): boolean {
-  return words.load(slot) === ((base + count) | 0);
-}
-
 /** Waits until the window completes (true) or the phase is closed or replaced (false). */
 export function awaitCompletion(words: ControlWords, slot: number, base: number, count: number): boolean {
   for (;;) {
