@@ -168,6 +168,26 @@ s('a model.json that contradicts itself names the field', async () => {
   assert.match(layout, /model\.json weights\.layout/);
 });
 
+s('a model.json whose layers do not give the shapes and tensors it states names the field', async () => {
+  const features = await errorOf((dir) => editJson(dir, (json) => (json.input.features = 3)));
+  assert.match(features, /✖ input shape \[2\] has 2 features → at .*model\.json input\.features$/);
+  const type = await errorOf((dir) => editJson(dir, (json) => (json.layers[2].type = 'tanh')));
+  assert.match(type, /✖ type tanh but config\.type relu → at .*model\.json layers\.2\.type$/);
+  const input = await errorOf((dir) => editJson(dir, (json) => (json.layers[2].inputShape = [4])));
+  assert.match(input, /✖ \[4\], the layers give \[3\] → at .*model\.json layers\.2\.inputShape$/);
+  const renamed = await errorOf((dir) => editJson(dir, (json) => (json.layers[1].params[1].name = 'layers.1.b')));
+  assert.match(
+    renamed,
+    '✖ layers.1.weight [2,3], layers.1.b [3], the layer has layers.1.weight [2,3], layers.1.bias [3] → at',
+  );
+  const added = await errorOf((dir) =>
+    editJson(dir, (json) => (json.layers[2].params = [{ name: 'layers.2.slope', shape: [3] }])),
+  );
+  assert.match(added, /✖ layers\.2\.slope \[3\], the layer has none → at .*model\.json layers\.2\.params$/);
+  const outputs = await errorOf((dir) => editJson(dir, (json) => (json.outputs = 5)));
+  assert.match(outputs, /✖ 5, the layers give 2 → at .*model\.json outputs$/);
+});
+
 s(
   'weights that do not fit model.json: wrong shape, missing, extra, another layout, non-finite, truncated',
   async () => {
