@@ -86,6 +86,34 @@ s('--data CONFIG: another config’s split, refused when it preprocesses differe
 });
 
 s(
+  '--data with a whole run config splits its data with that config’s seed; an invalid data section is refused',
+  async () => {
+    const viaRun = JSON.parse((await evaluate(run, '--json')).out);
+    const runConfig = (seed: number) => {
+      const path = join(root, `run-config-${seed}.json`);
+      writeFileSync(path, JSON.stringify({ ...config(), seed }));
+      return path;
+    };
+    const same = JSON.parse((await evaluate(run, '--data', runConfig(1), '--json')).out);
+    assert.is(same.data, `the test split of synthetic:xor (from config ${runConfig(1)})`);
+    assert.equal(same.confusion, viaRun.confusion, 'seed 1, as the run: the same test rows');
+    const other = JSON.parse((await evaluate(run, '--data', runConfig(7), '--json')).out);
+    assert.is(other.count, 20);
+    assert.not.equal(other.confusion, viaRun.confusion, 'seed 7: other test rows');
+
+    const bad = join(root, 'bad-data.json');
+    writeFileSync(bad, JSON.stringify({ source: 'synthetic', kind: 'spirals' }));
+    const refused = await evaluate(run, '--data', bad);
+    assert.is(refused.code, 2);
+    assert.is(refused.out, '');
+    assert.is(
+      refused.err,
+      `✖ invalid data config ${bad}:\n✖ Invalid option: expected one of "xor"|"spiral"|"moons" → at kind\n`,
+    );
+  },
+);
+
+s(
   'refusals: --write off the test split, --labels alone, bad --split, no test split, no config.json, a held lock',
   async () => {
     const cases: [string[], string][] = [
