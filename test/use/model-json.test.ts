@@ -188,6 +188,27 @@ s('a model.json whose layers do not give the shapes and tensors it states names 
   assert.match(outputs, /✖ 5, the layers give 2 → at .*model\.json outputs$/);
 });
 
+s('evaluating a classifier on data that does not fit it names the field', async () => {
+  const model = loadModel(fresh());
+  const rows = [
+    [1, 2],
+    [0, -1],
+  ];
+  const messageOf = async (data: Parameters<typeof model.evaluate>[0]) =>
+    (await userErrorOf(() => model.evaluate(data))).message;
+  assert.is(
+    await messageOf({ rows, targets: [0.5, 1] }),
+    '✖ a classifier is evaluated on labels (class indices or names), not targets → at targets',
+  );
+  assert.is(await messageOf({ rows, labels: [0] }), '✖ 1 labels for 2 rows → at labels');
+  const split = { inputs: Float32Array.from([1, 2, 3, 4, 5, 6]), targets: Float32Array.from([0, 1]), count: 2 };
+  assert.is(await messageOf(split), "✖ the split's rows have 3 features, the model takes 2 → at inputs");
+  assert.is(await messageOf({ test: null }), '✖ the dataset has no test split to evaluate → at test');
+  // The rows above are classes 0 and 1 (logits [2.5, 0] and [0.5, 1]): both right.
+  const evaluation = model.evaluate({ rows, labels: [0, 1] });
+  assert.is(evaluation.task === 'classification' && evaluation.correct, 2);
+});
+
 s(
   'weights that do not fit model.json: wrong shape, missing, extra, another layout, non-finite, truncated',
   async () => {
