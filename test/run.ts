@@ -101,7 +101,8 @@ async function runAlone(file: string): Promise<FileResult[]> {
  * the process never reported (it crashed or hung) run again alone, so the failure has a name.
  */
 async function runGroup(files: string[]): Promise<FileResult[]> {
-  const { output, code } = await runProcess([inProcess, ...files], FILE_TIMEOUT_SECONDS);
+  // Each file has FILE_TIMEOUT_SECONDS inside the group (in-process.ts stops the group on a hang).
+  const { output, code } = await runProcess([inProcess, ...files], FILE_TIMEOUT_SECONDS * files.length);
   const results: FileResult[] = [];
   let from = 0;
   for (const match of output.matchAll(/^\[file\] (\S+) (\d+) (\d+) ([\d.]+)$/gm)) {
