@@ -65,7 +65,7 @@ export class Coordinator {
     this.failure = null;
     Atomics.store(this.control, Slot.READY, 0);
     const run = { memory: this.memory, setup: this.setup };
-    this.pool = new WorkerPool(this.setup.threads - 1, run, this.options.workerFile, (error) => {
+    this.pool = await WorkerPool.start(this.setup.threads - 1, run, this.options.workerFile, (error) => {
       this.failure ??= error;
       for (const slot of WAKE_SLOTS) Atomics.notify(this.control, slot);
     });

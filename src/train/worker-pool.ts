@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RunSetup } from './setup.ts';
+import { bundledWorker, execArgvWithoutTsx } from './worker-bundle.ts';
 
 /** The task each pool thread serves for one run (the worker protocol): `threadIndex` picks its scratch region. */
 export interface TrainerTask {
@@ -52,8 +53,22 @@ function keepIdlePool({ piscina, size }: KeptPool): void {
   idle = { piscina, size, timer };
 }
 
-function startPool(size: number, workerFile: string): KeptPool {
-  const piscina = new Piscina({
+/**
+ * Ends the idle pool now instead of after IDLE_POOL_MS: for a process that trains no more (the
+ * CLI, before its report), so that the threads' memory, and their hold on the last run's shared
+ * arena, go at once.
+ */
+export async function endIdlePool(): Promise<void> {
+  const kept = idle;
+  if (!kept) return;
+  idle = null;
+  clearTimeout(kept.timer);
+  await kept.piscina.destroy();
+}
+
+/** `bundle`: the default worker module as plain JavaScript (worker-bundle.ts), run without tsx; or null. */
+function startPool(size: number, workerFile: string, bundle: string | null): KeptPool {
+  const options = {
     filename: workerFile,
     // minThreads = maxThreads and a long idleTimeout: Piscina's defaults would shrink the pool.
     minThreads: size,
@@ -63,8 +78,18 @@ function startPool(size: number, workerFile: string): KeptPool {
     // finishes: every pool leaked ~10 descriptors per thread (EMFILE after ~300 runs in one
     // process). Without the cache a thread transforms its modules itself (~0.1 s more to start).
     env: { ...process.env, TSX_DISABLE_CACHE: '1' },
-  });
-  return { piscina, size };
+  };
+  if (bundle && workerFile === defaultWorkerFile) {
+    try {
+      const execArgv = execArgvWithoutTsx(process.execArgv);
+      return { piscina: new Piscina({ ...options, filename: bundle, execArgv }), size };
+    } catch (error) {
+      // Options a thread cannot take (--trace-gc…) are refused when listed, though ignored when
+      // inherited: then the TypeScript module, with the process's options.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    }
+  }
+  return { piscina: new Piscina(options), size };
 }
 
 /**
@@ -79,13 +104,25 @@ export class WorkerPool {
   private readonly report: (error: unknown) => void;
   private closing = false;
 
-  constructor(
+  /** Starts (or reuses) the threads; the default worker module is bundled first (worker-bundle.ts). */
+  static async start(
     size: number,
     run: Omit<TrainerTask, 'threadIndex'>,
-    private readonly workerFile: string = defaultWorkerFile,
+    workerFile: string = defaultWorkerFile,
     onFailure: (error: Error) => void,
+  ): Promise<WorkerPool> {
+    const bundle = workerFile === defaultWorkerFile ? await bundledWorker(workerFile) : null;
+    return new WorkerPool(size, run, workerFile, onFailure, bundle);
+  }
+
+  private constructor(
+    size: number,
+    run: Omit<TrainerTask, 'threadIndex'>,
+    private readonly workerFile: string,
+    onFailure: (error: Error) => void,
+    bundle: string | null,
   ) {
-    this.pool = takeIdlePool(size, workerFile) ?? startPool(size, workerFile);
+    this.pool = takeIdlePool(size, workerFile) ?? startPool(size, workerFile, bundle);
     this.report = (error: unknown) => {
       if (!this.closing) onFailure(error instanceof Error ? error : new Error(String(error)));
     };
