@@ -24,30 +24,33 @@ export function bundledWorker(entry: string): Promise<string | null> {
 
 async function bundle(entry: string): Promise<string> {
   const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-    plugins: [
-      {
-        // A module's import.meta.url (kernels/wasm.ts finds kernels.wasm by it) stays its own file's.
-        name: 'own-import-meta-url',
-        setup(build) {
-          build.onLoad({ filter: /\.ts$/ }, ({ path }) => ({
-            contents: readFileSync(path, 'utf8').replaceAll(
-              'import.meta.url',
-              JSON.stringify(pathToFileURL(path).href),
-            ),
-            loader: 'ts',
-          }));
+  // Once per process: the service (a child process and its buffers, ~5 MB here) is stopped after.
+  const result = await esbuild
+    .build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+      plugins: [
+        {
+          // A module's import.meta.url (kernels/wasm.ts finds kernels.wasm by it) stays its own file's.
+          name: 'own-import-meta-url',
+          setup(build) {
+            build.onLoad({ filter: /\.ts$/ }, ({ path }) => ({
+              contents: readFileSync(path, 'utf8').replaceAll(
+                'import.meta.url',
+                JSON.stringify(pathToFileURL(path).href),
+              ),
+              loader: 'ts',
+            }));
+          },
         },
-      },
-    ],
-  });
+      ],
+    })
+    .finally(() => esbuild.stop());
   const code = result.outputFiles[0].text;
   const file = join(tmpdir(), `shardprop-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
   if (!existsSync(file)) {
