@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { UserError } from '../errors.ts';
 
 /**
  * Which of the two kernel builds a process runs. Both come from the same source (./assembly):
@@ -46,13 +47,14 @@ export function chooseKernelBuild(env: NodeJS.ProcessEnv = process.env): KernelB
   const wish = env[FMA_ENV];
   if (wish === 'off') return 'plain';
   if (wish !== undefined && wish !== 'auto') {
-    throw new Error(`${FMA_ENV} must be 'auto' or 'off', not '${wish}'`);
+    throw new UserError(`✖ must be 'auto' or 'off', not '${wish}' → at environment variable ${FMA_ENV}`);
   }
   return relaxedSimdAvailable() ? 'fma' : 'plain';
 }
 
-/** Reads and compiles one build of the kernels. */
+/** Reads and compiles one build of the kernels (the FMA build only where the engine runs it). */
 export function compileKernelBuild(build: KernelBuild): WebAssembly.Module {
+  if (build === 'fma' && !relaxedSimdAvailable()) throw new Error('this engine cannot compile relaxed SIMD');
   const path = fileURLToPath(new URL(`./build/${BUILD_FILES[build]}`, import.meta.url));
   let bytes: Buffer;
   try {
