@@ -13,7 +13,7 @@
  * (a thread costs ~0.4 s of CPU to start) — and the other lanes the groups of single-threaded
  * files, which fill the cores the threaded files leave idle. Files are ordered slowest first (by
  * their time in the last run, kept in data/.cache/test-times.json), so no long file starts last.
- * Usage: node --import tsx test/run.ts [--jobs N] [filter-substring ...]
+ * Usage: node --import tsx test/run.ts [--jobs N] [--typecheck] [filter-substring ...]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,10 @@ import { parseArgs } from 'node:util';
 const testDir = fileURLToPath(new URL('.', import.meta.url));
 const timesFile = fileURLToPath(new URL('../data/.cache/test-times.json', import.meta.url));
 const { values, positionals: filters } = parseArgs({
-  options: { jobs: { type: 'string', default: process.env.TEST_JOBS ?? '2' } },
+  options: {
+    jobs: { type: 'string', default: process.env.TEST_JOBS ?? '2' },
+    typecheck: { type: 'boolean', default: false },
+  },
   allowPositionals: true,
 });
 const jobs = Number(values.jobs);
@@ -60,10 +63,10 @@ interface ProcessResult {
 const FILE_TIMEOUT_SECONDS = 600;
 const inProcess = join(testDir, 'support/in-process.ts');
 
-function runProcess(args: string[], timeoutSeconds: number): Promise<ProcessResult> {
+function runProcess(args: string[], timeoutSeconds: number, loader = ['--import', 'tsx']): Promise<ProcessResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    const child = spawn(process.execPath, [...loader, ...args], {
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -98,7 +101,8 @@ async function runAlone(file: string): Promise<FileResult[]> {
  * the process never reported (it crashed or hung) run again alone, so the failure has a name.
  */
 async function runGroup(files: string[]): Promise<FileResult[]> {
-  const { output, code } = await runProcess([inProcess, ...files], FILE_TIMEOUT_SECONDS);
+  // Each file has FILE_TIMEOUT_SECONDS inside the group (in-process.ts stops the group on a hang).
+  const { output, code } = await runProcess([inProcess, ...files], FILE_TIMEOUT_SECONDS * files.length);
   const results: FileResult[] = [];
   let from = 0;
   for (const match of output.matchAll(/^\[file\] (\S+) (\d+) (\d+) ([\d.]+)$/gm)) {
@@ -131,11 +135,23 @@ function report(result: FileResult): void {
     for (const line of result.output.match(/^\[report\].*$/gm) ?? []) console.log(`    ${line.slice(9)}`);
   if (result.failed) {
     const why =
-      result.passed + result.failed === 1 && !/Total:|✘|FAIL/.test(result.output)
+      !result.file.startsWith('(') && result.passed + result.failed === 1 && !/Total:|✘|FAIL/.test(result.output)
         ? '  (no test result: the file registered no test, never called .run(), or crashed)\n'
         : '';
     console.log(why + result.output.replace(/^/gm, '    '));
   }
+}
+
+async function typecheck(): Promise<FileResult[]> {
+  const tsc = join(testDir, '../node_modules/typescript/bin/tsc');
+  const { output, code, seconds } = await runProcess(
+    [tsc, '--noEmit', '-p', join(testDir, '..')],
+    FILE_TIMEOUT_SECONDS,
+    [],
+  );
+  return [
+    { file: '(typecheck: tsc --noEmit)', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, output, seconds },
+  ];
 }
 
 function readTimes(): Record<string, number> {
@@ -193,6 +209,9 @@ for (const file of order.filter((f) => !isThreaded(f))) {
   groupTime[g] += Number.isFinite(timeOf(file)) ? timeOf(file) : 5;
 }
 const single: Job[] = groups.filter((g) => g.length > 0).map((g) => () => runGroup(g));
+// `--typecheck` (npm test): tsc runs as the first job of the single-threaded lane, beside the
+// threaded files, instead of before every test; a type error counts as a failed file.
+if (values.typecheck) single.unshift(typecheck);
 const results = new Map<string, FileResult>();
 /** Runs jobs until none is left for it: the first lane takes the threaded files first. */
 async function lane(takesThreaded: boolean): Promise<void> {

@@ -13,6 +13,7 @@ import { selectionNote } from '../train/selection.ts';
 import { integerFlag, parseCommand } from './args.ts';
 import { fitFields } from './fit.ts';
 import { formatCount, formatDuration, formatNumber } from './format.ts';
+import { freeRunMemory } from './free-run-memory.ts';
 import { gracefulStop } from './graceful-stop.ts';
 import { isScript, runCommand, runScript, userPath, type Io } from './io.ts';
 import { parseUserConfig } from './paths.ts';
@@ -122,6 +123,8 @@ export async function runTraining(
       );
       return stop.exitCode();
     }
+    // The run's threads and arena go before the report loads its charting library (free-run-memory.ts).
+    await freeRunMemory();
     const report = await writeRunReport(config.output.dir);
     if (!json) {
       if (!quiet) print(`report: ${report}`); // whole, even if it wraps: a path cut short is no use

@@ -87,13 +87,33 @@ function checkLength(idx: IdxFile, actual: number): void {
  * `records[i]` lands at i × recordBytes. A gzip file is inflated up to the last record needed;
  * when that is the file's last record, on to the end, to check the size against the header.
  */
-export async function readIdxRecords(idx: IdxFile, records: ArrayLike<number>): Promise<Uint8Array> {
-  const out = new Uint8Array(records.length * idx.recordBytes);
+export async function readIdxRecords(
+  idx: IdxFile,
+  records: ArrayLike<number>,
+  /** Where to put them (default: a new array). */
+  into?: Uint8Array,
+): Promise<Uint8Array> {
+  const out = into ?? new Uint8Array(records.length * idx.recordBytes);
+  if (out.length !== records.length * idx.recordBytes) {
+    throw new Error(`${out.length} bytes for ${records.length} records of ${idx.recordBytes}`);
+  }
   if (records.length === 0) return out;
   const stretches = stretchesOf(idx, records);
   if (idx.gzip) await inflateStretches(idx, stretches, out);
   else readRawStretches(idx, stretches, out);
   return out;
+}
+
+/**
+ * readIdxRecords again, into `into`, of a file opened earlier: refused (naming the file) when the
+ * file has changed since, so the bytes are the ones the loader checked.
+ */
+export async function rereadIdxRecords(idx: IdxFile, records: ArrayLike<number>, into: Uint8Array): Promise<void> {
+  const now = inspectFile(idx.path);
+  if (now.size !== idx.size || now.mtimeMs !== idx.mtimeMs) {
+    throw new UserError(`${idx.path} changed while the run was starting: run it again`);
+  }
+  await readIdxRecords(idx, records, into);
 }
 
 /** All the records, in file order. */

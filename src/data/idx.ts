@@ -13,7 +13,15 @@ import { UserError } from '../errors.ts';
 import { assembleDataset, perFeature } from './assemble.ts';
 import { checkDataFits, rowsThatFit } from './budget.ts';
 import { resolveClasses, type LabelFile } from './classes.ts';
-import { firstRecords, openIdx, readAllIdxRecords, readIdxRecords, type IdxFile } from './idx-file.ts';
+import {
+  firstRecords,
+  openIdx,
+  readAllIdxRecords,
+  readIdxRecords,
+  rereadIdxRecords,
+  type IdxFile,
+} from './idx-file.ts';
+import { rereadable } from './reread.ts';
 import type { IdxConfig } from './schema.ts';
 import { seededOrder, type RawRows } from './split.ts';
 import type { Dataset } from './types.ts';
@@ -38,12 +46,16 @@ async function readRows(pair: Pair, rows: Uint32Array): Promise<RawRows> {
   const inputs = await readIdxRecords(pair.images, rows);
   const labels = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) labels[i] = pair.labels[rows[i]];
-  return { inputs, labels, count: rows.length };
+  return { inputs: rereadable(inputs, rereadRows(pair.images, rows)), labels, count: rows.length };
 }
 
-/** Rows [start, end) of raw rows, as views. */
-function rowsOf(raw: RawRows, features: number, start: number, end: number): RawRows {
-  const inputs = raw.inputs.subarray(start * features, end * features);
+const rereadRows = (images: IdxFile, rows: Uint32Array) => (into: Uint8Array) => rereadIdxRecords(images, rows, into);
+
+/** Rows [start, end) of raw rows read from `images` at `rows`, as views (that can be read again). */
+function rowsOf(raw: RawRows, images: IdxFile, rows: Uint32Array, start: number, end: number): RawRows {
+  const features = images.recordBytes;
+  const view = raw.inputs.subarray(start * features, end * features) as Uint8Array;
+  const inputs = rereadable(view, rereadRows(images, rows.subarray(start, end)));
   return { inputs, labels: raw.labels.subarray(start, end), count: end - start };
 }
 
@@ -93,11 +105,11 @@ async function heldOut(config: IdxConfig, seed: number, pair: Pair, fits: Fits):
   fits(trainCount, testCount);
   const order = testCount === 0 ? firstRecords(trainCount) : seededOrder(count, seed);
   // One read of the file for both splits (a gzip file is inflated once).
-  const both = await readRows(pair, order.subarray(0, trainCount + testCount));
-  const features = pair.images.recordBytes;
+  const rows = order.subarray(0, trainCount + testCount);
+  const both = await readRows(pair, rows);
   return {
-    train: rowsOf(both, features, 0, trainCount),
-    test: testCount === 0 ? null : rowsOf(both, features, trainCount, both.count),
+    train: rowsOf(both, pair.images, rows, 0, trainCount),
+    test: testCount === 0 ? null : rowsOf(both, pair.images, rows, trainCount, both.count),
   };
 }
 

@@ -17,6 +17,8 @@ export interface DataFile {
   gzip: boolean;
   /** Bytes on disk (for a gzip file, the compressed size). */
   size: number;
+  /** Last modified, to tell that a file read again is the same (idx-file.ts rereadIdxRecords). */
+  mtimeMs: number;
 }
 
 /** Opens `path` just long enough to learn its size and whether it is gzipped. */
@@ -24,7 +26,8 @@ export function inspectFile(path: string): DataFile {
   return withFile(path, (fd) => {
     const magic = Buffer.alloc(2);
     const read = readSync(fd, magic, 0, 2, 0);
-    return { path, gzip: read === 2 && magic[0] === 0x1f && magic[1] === 0x8b, size: fstatSync(fd).size };
+    const { size, mtimeMs } = fstatSync(fd);
+    return { path, gzip: read === 2 && magic[0] === 0x1f && magic[1] === 0x8b, size, mtimeMs };
   });
 }
 

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { checkSampleRange, DROPOUT_KEY, dropThreshold, keepFactor } from '../random/dropout-mask.ts';
 import type { Kernels } from './types.ts';
+import { chooseKernelBuild, compileKernelBuild } from './wasm-build.ts';
 import { windowKernels, type ArenaOffset, type WindowExports } from './wasm-window.ts';
 
 /**
@@ -11,8 +10,6 @@ import { windowKernels, type ArenaOffset, type WindowExports } from './wasm-wind
  * and the packing panels of the matrix products); tensors must start at or above that offset.
  */
 export const WASM_RESERVED_BYTES = 40 * 65536;
-
-const WASM_PATH = fileURLToPath(new URL('./build/kernels.wasm', import.meta.url));
 
 /** The raw exports: pointers are byte offsets, booleans are 0/1. */
 interface KernelExports extends WindowExports {
@@ -141,22 +138,18 @@ export function adoptKernelModule(module: WebAssembly.Module): void {
   compiled ??= module;
 }
 
-/** The compiled module (e.g. to post to a thread that cannot import TypeScript). */
+/**
+ * The compiled module (e.g. to post to a thread that cannot import TypeScript): the FMA build where
+ * the engine runs relaxed SIMD, else the plain one (wasm-build.ts).
+ */
 export function kernelModule(): WebAssembly.Module {
-  if (compiled) return compiled;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(WASM_PATH);
-  } catch {
-    throw new Error(`WebAssembly kernels are not built (${WASM_PATH} is missing): run \`npm run build:wasm\``);
-  }
-  compiled = new WebAssembly.Module(bytes);
+  compiled ??= compileKernelBuild(chooseKernelBuild());
   return compiled;
 }
 
 /** Instantiates the kernels on `memory` and returns the raw exports (tests and benchmarks). */
-export function instantiateKernels(memory: WebAssembly.Memory): KernelExports {
-  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
+export function instantiateKernels(memory: WebAssembly.Memory, module = kernelModule()): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   return instance.exports as unknown as KernelExports;
 }
 
@@ -168,8 +161,9 @@ export function carve(memory: WebAssembly.Memory, offsetBytes: number, length: n
   return new Float32Array(memory.buffer, offsetBytes, length);
 }
 
-export function createWasmKernels(memory: WebAssembly.Memory): Kernels {
-  const wasm = instantiateKernels(memory);
+/** The kernels on `memory`; `module` picks a build (tests and benchmarks compare the two). */
+export function createWasmKernels(memory: WebAssembly.Memory, module = kernelModule()): Kernels {
+  const wasm = instantiateKernels(memory, module);
 
   /** The byte offset of `array`, after checking it is an arena view holding `count` floats. */
   const at: ArenaOffset = (array, count, name) => {

@@ -10,7 +10,7 @@ import { clipFactor, globalNorm, scaleGradient, sumOfSquares } from './clip.ts';
 import { Slot } from './control.ts';
 import { StepFailure } from '../errors.ts';
 import { BatchNormStages } from './batch-norm-stages.ts';
-import { applyOptimizer, decayPieces, type DecayPiece, type OptimizerVectors } from './optimizer.ts';
+import { applyOptimizer, cutPieces, decayPieces, type CutPiece, type OptimizerVectors } from './optimizer.ts';
 import { absoluteErrorSum } from './regression-metrics.ts';
 import { learningRateAt } from './schedule.ts';
 import type { Phase, PhaseWork } from './phase.ts';
@@ -48,8 +48,11 @@ export class ComputeThread implements PhaseWork {
   private readonly rangeGrads: Float32Array[];
   /** [buffer][range]: that range of the parameters and of each optimizer-state vector. */
   private readonly rangeVectors: OptimizerVectors[][];
-  /** [range]: which of its elements weight decay applies to (optimizer.applyTo). */
-  private readonly rangeDecay: DecayPiece[][];
+  /**
+   * [buffer][range]: which of the range's elements weight decay applies to (optimizer.applyTo),
+   * with their views for a step that reads that buffer, cut once here rather than on every step.
+   */
+  private readonly rangePieces: CutPiece[][][];
   /** What a training forward tells the layers (dropout's mask key): step and rows, set per chunk. */
   private readonly pass: { -readonly [K in keyof TrainingPass]: TrainingPass[K] };
   /** Batch norm's statistics stages, or null for a model without batch norm (one TRAIN phase per step). */
@@ -92,12 +95,15 @@ export class ComputeThread implements PhaseWork {
     );
     this.rangeSlots = ranges.map(([a, b]) => this.views.slots.map((slot) => slot.subarray(a, b)));
     this.rangeGrads = ranges.map(([a, b]) => this.views.grads.subarray(a, b));
-    this.rangeDecay = ranges.map(([a, b]) => decayPieces(plan.params, setup.optimizer, a, b));
     this.rangeVectors = this.views.params.map((buffer, i) =>
       ranges.map(([a, b]) => ({
         params: buffer.subarray(a, b),
         state: this.views.optimizerState[i].map((v) => v.subarray(a, b)),
       })),
+    );
+    const decay = ranges.map(([a, b]) => decayPieces(plan.params, setup.optimizer, a, b));
+    this.rangePieces = this.rangeVectors.map((vectors, current) =>
+      vectors.map((from, r) => cutPieces(decay[r], from, this.rangeVectors[1 - current][r], this.rangeGrads[r])),
     );
   }
 
@@ -197,7 +203,8 @@ export class ComputeThread implements PhaseWork {
       stepsPerEpoch,
       totalSteps,
     );
-    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate, this.rangeDecay[r]);
+    const pieces = this.rangePieces[current][r];
+    applyOptimizer(this.kernels, optimizer, from, to, grads, phase.step + 1, learningRate, pieces);
   }
 
   /** Class indices as they are; a regressor's targets as a rows × outputs tensor (mse). */

@@ -21,6 +21,16 @@ export interface DecayPiece {
 }
 
 /**
+ * A decay piece with its views cut once (cutPieces): the piece's elements of the vectors a step
+ * reads (`from`), writes (`to`) and of the gradient.
+ */
+export interface CutPiece extends DecayPiece {
+  readonly from: OptimizerVectors;
+  readonly to: OptimizerVectors;
+  readonly grads: Float32Array;
+}
+
+/**
  * Which elements of the flat range [start, end) weight decay applies to: all of them, or with
  * `applyTo: "weights"` only those of tensors with two or more dimensions (affine weights); biases,
  * `scale`, `bias`, layer-norm γ and β (every 1-D tensor) are then not decayed. Adjacent pieces of
@@ -46,6 +56,33 @@ export function decayPieces(
 }
 
 /**
+ * The views of each piece of a range, for a step that reads `from` and writes `to`: made when the
+ * range is set up (compute-thread.ts), so that a step with decay pieces allocates nothing.
+ */
+export function cutPieces(
+  pieces: readonly DecayPiece[],
+  from: OptimizerVectors,
+  to: OptimizerVectors,
+  grads: Float32Array,
+): CutPiece[] {
+  const cut = (v: OptimizerVectors, start: number, end: number): OptimizerVectors => ({
+    params: v.params.subarray(start, end),
+    state: v.state.map((s) => s.subarray(start, end)),
+  });
+  return pieces.map(({ start, end, decay }) => ({
+    start,
+    end,
+    decay,
+    from: cut(from, start, end),
+    to: cut(to, start, end),
+    grads: grads.subarray(start, end),
+  }));
+}
+
+const isCut = (pieces: readonly DecayPiece[]): pieces is readonly CutPiece[] =>
+  pieces.length > 0 && 'grads' in pieces[0];
+
+/**
  * One update of (a range of) the flat parameter vector from the averaged gradient, reading `from`
  * (the committed buffer) and writing `to` (the uncommitted one, compute-thread.ts runRanges) in one pass.
  * Elementwise, so ranges may be updated by different threads with the same result. `step` is
@@ -68,21 +105,20 @@ export function applyOptimizer(
   step: number,
   /** The step's learning rate: learningRate, or what its schedule gives (schedule.ts). */
   learningRate: number,
-  /** Range-relative pieces (decayPieces); default: decay on the whole range. */
-  pieces: readonly DecayPiece[] = [{ start: 0, end: from.params.length, decay: true }],
+  /**
+   * Range-relative pieces (decayPieces), best cut once for this `from`, `to` and `grads`
+   * (cutPieces: else the decayed path cuts them on every call); default: decay on the whole range.
+   */
+  pieces: readonly DecayPiece[] | readonly CutPiece[] = [{ start: 0, end: from.params.length, decay: true }],
 ): void {
   const wd = config.weightDecay;
   if (wd === 0 || (pieces.length === 1 && pieces[0].decay && !config.decoupled)) {
     // The common case: one call over the whole range, coupled decay (possibly 0) in the kernel.
     updateRange(kernels, config, from, to, grads, step, learningRate, config.decoupled ? 0 : wd);
   } else {
-    for (const { start, end, decay } of pieces) {
-      const cut = (v: OptimizerVectors) => ({
-        params: v.params.subarray(start, end),
-        state: v.state.map((s) => s.subarray(start, end)),
-      });
-      const coupled = decay && !config.decoupled ? wd : 0;
-      updateRange(kernels, config, cut(from), cut(to), grads.subarray(start, end), step, learningRate, coupled);
+    for (const piece of isCut(pieces) ? pieces : cutPieces(pieces, from, to, grads)) {
+      const coupled = piece.decay && !config.decoupled ? wd : 0;
+      updateRange(kernels, config, piece.from, piece.to, piece.grads, step, learningRate, coupled);
     }
   }
   if (config.decoupled && wd !== 0) {

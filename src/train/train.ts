@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig, RunConfigInput } from '../config/schema.ts';
 import { isByteInputs } from '../data/inputs.ts';
+import { rereadOf } from '../data/reread.ts';
 import type { Dataset, Inputs, Split } from '../data/types.ts';
 import { RunDirectory } from '../io/run-dir.ts';
 import type { NamedTensor } from '../io/safetensors.ts';
@@ -88,8 +90,11 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
         `but threads beyond the cores only wait for each other (parallel.workers)`,
     );
   }
-  // Allocated before the run directory is claimed: a machine without the memory is a clean error.
+  // Allocated and filled before the run directory is claimed: a machine without the memory, or an
+  // IDX file changed before its bytes were read again (fillArena), is a clean error.
   const memory = allocateArena(setup.layout);
+  const views = arenaViews(memory, setup.layout);
+  await fillArena(views, dataset, validation);
   const directory = openDirectory(config, options);
   try {
     const stateCount = optimizerStateCount(config.train.optimizer);
@@ -116,8 +121,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
       workers,
     });
 
-    const views = arenaViews(memory, setup.layout);
-    fillArena(views, dataset, validation, resumed);
+    if (resumed) loadCheckpoint(views, resumed);
     if (classWeights) views.classWeights.set(classWeights);
     if (!resumed) initParams(plan, views.params[0], config.seed);
     if (!resumed) initBuffers(plan, views.buffers[0]);
@@ -188,38 +192,60 @@ function openDirectory(config: RunConfig, options: TrainOptions): RunDirectory |
 }
 
 /**
- * Copies the data in (the validation rows after the test rows); on resume, the checkpoint's
- * parameters and optimizer state into buffer 0. The splits then refer to the arena's copy (also for
- * the confusion matrix at the end) and the loader's buffers are freed: the data is not held twice.
+ * Moves the data in (the validation rows after the test rows). The splits then refer to the arena's
+ * copy (also for the confusion matrix at the end) and the loader's buffers are freed: the data is
+ * not held twice. Bytes that can be read again from their file (IDX: data/reread.ts) are freed
+ * first and read straight into the arena, so that not even the copying holds them twice.
  */
-function fillArena(views: ArenaViews, dataset: Dataset, validation: Split | null, resumed: Checkpoint | null): void {
+async function fillArena(views: ArenaViews, dataset: Dataset, validation: Split | null): Promise<void> {
   const { features, targetWidth } = dataset;
-  const moveIn = (split: Split, inputs: Float32Array | Uint8Array, targets: Float32Array, first: number) => {
+  const moves = [
+    { split: dataset.train, inputs: views.trainInputs, targets: views.trainTargets, first: 0 },
+    dataset.test && { split: dataset.test, inputs: views.testInputs, targets: views.testTargets, first: 0 },
+    validation && {
+      ...{ split: validation, inputs: views.testInputs, targets: views.testTargets },
+      first: dataset.test?.count ?? 0,
+    },
+  ].filter((move) => move !== null);
+  const regions = moves.map(({ split, inputs, targets, first }) => {
     const [into, intoTargets] = [
       inputs.subarray(first * features, (first + split.count) * features),
       targets.subarray(first * targetWidth, (first + split.count) * targetWidth),
     ];
-    if (isByteInputs(split.inputs) && into instanceof Uint8Array) {
-      into.set(split.inputs.bytes);
-      views.inputValues.set(split.inputs.values);
-      split.inputs = { bytes: into, values: views.inputValues };
-    } else if (!isByteInputs(split.inputs) && into instanceof Float32Array) {
-      into.set(split.inputs);
-      split.inputs = into;
-    } else throw new Error('the arena holds inputs of another type than the data');
     intoTargets.set(split.targets);
     split.targets = intoTargets;
-  };
-  const splits = [dataset.train, dataset.test, validation];
-  const loaded = splits.map((split) => split && dataBuffer(split.inputs));
-  moveIn(dataset.train, views.trainInputs, views.trainTargets, 0);
-  if (dataset.test) moveIn(dataset.test, views.testInputs, views.testTargets, 0);
-  if (validation) moveIn(validation, views.testInputs, views.testTargets, dataset.test?.count ?? 0);
-  releaseNow(loaded);
-  if (!resumed) return;
+    const source = split.inputs;
+    const reread = isByteInputs(source) && into instanceof Uint8Array ? rereadOf(source.bytes) : undefined;
+    return { split, into, reread };
+  });
+  const loaded = moves.map(({ split }) => dataBuffer(split.inputs));
+  for (const { split, into, reread } of regions) if (!reread) moveIn(split, into, views.inputValues);
+  await releaseNow(loaded);
+  for (const { split, into, reread } of regions) {
+    if (!reread || !isByteInputs(split.inputs) || !(into instanceof Uint8Array)) continue;
+    await reread(into);
+    views.inputValues.set(split.inputs.values);
+    split.inputs = { bytes: into, values: views.inputValues };
+  }
+}
+
+/** A resumed run's checkpoint: parameters, optimizer state and buffers into buffer 0. */
+function loadCheckpoint(views: ArenaViews, resumed: Checkpoint): void {
   views.params[0].set(resumed.params);
   resumed.optimizerState.forEach((vector, j) => views.optimizerState[0][j].set(vector));
   views.buffers[0].set(resumed.buffers);
+}
+
+/** Copies a split's inputs into `into` (its region of the arena) and points the split at the copy. */
+function moveIn(split: Split, into: Float32Array | Uint8Array, inputValues: Float32Array): void {
+  if (isByteInputs(split.inputs) && into instanceof Uint8Array) {
+    into.set(split.inputs.bytes);
+    inputValues.set(split.inputs.values);
+    split.inputs = { bytes: into, values: inputValues };
+  } else if (!isByteInputs(split.inputs) && into instanceof Float32Array) {
+    into.set(split.inputs);
+    split.inputs = into;
+  } else throw new Error('the arena holds inputs of another type than the data');
 }
 
 /** The buffer behind a split's inputs as the loader made it. */
@@ -230,14 +256,18 @@ function dataBuffer(inputs: Inputs): ArrayBufferLike {
 /**
  * Frees the loader's input buffers now rather than at some later garbage collection, which could
  * come after the worker threads have started and so add the data's size to the run's peak memory:
- * a buffer transferred to a closed port is released when the message is dropped. Only for buffers
- * that hold nothing but the data (the loaders allocate them for it) and are no longer used.
+ * a buffer transferred to a closed port is released with the dropped message, by the time the port's
+ * `close` event comes (not before: resolving earlier, the bytes read again into the arena would
+ * coexist with them). Only for buffers that hold nothing but the data (the loaders allocate them
+ * for it) and are no longer used.
  */
-function releaseNow(buffers: (ArrayBufferLike | null | undefined)[]): void {
+async function releaseNow(buffers: (ArrayBufferLike | null | undefined)[]): Promise<void> {
   const own = [...new Set(buffers)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
   if (own.length === 0) return;
   const { port1, port2 } = new MessageChannel();
+  const released = once(port2, 'close');
   port2.close();
   port1.postMessage(null, own);
   port1.close();
+  await released;
 }

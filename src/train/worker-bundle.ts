@@ -3,11 +3,14 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
 
-/** How a worker thread loads its module: the file, and the node flags the thread starts with. */
+type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>;
+
+/** How a worker thread loads its module: the file, and the node flags the thread starts with (else inherited). */
 export interface WorkerEntry {
   readonly filename: string;
-  readonly execArgv: string[];
+  readonly execArgv?: string[];
 }
 
 /**
@@ -22,7 +25,8 @@ export interface WorkerEntry {
  * sources with their content hashes, checked once per process (a few ms), so an edited source is
  * never run from a stale bundle. When the bundle cannot be built (no esbuild, a read-only
  * checkout) or while coverage is measured (c8 maps the sources, not a bundle), the thread loads
- * the source through tsx as before.
+ * the source through tsx as before; so does `SHARDPROP_WORKER_BUNDLE=off` (e.g. to debug a worker
+ * with the TypeScript file's line numbers).
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const defaultCacheDir = join(root, 'data', '.cache', 'workers');
@@ -32,17 +36,28 @@ const entries = new Map<string, WorkerEntry>();
 
 /** The entry for a worker module (a .ts file): its bundle when one is (or can be made) current. */
 export function workerEntry(source: string): WorkerEntry {
+  if (process.env.NODE_V8_COVERAGE || process.env.SHARDPROP_WORKER_BUNDLE === 'off') return { filename: source };
   let entry = entries.get(source);
   if (!entry) {
-    const bundle = process.env.NODE_V8_COVERAGE ? null : currentBundle(source, defaultCacheDir);
-    entry = bundle ? { filename: bundle, execArgv: withoutTypeScriptLoader(process.execArgv) } : viaTsx(source);
+    const bundle = currentBundle(source, defaultCacheDir);
+    entry = bundle ? { filename: bundle, execArgv: withoutTypeScriptLoader(process.execArgv) } : { filename: source };
     entries.set(source, entry);
   }
   return entry;
 }
 
-function viaTsx(source: string): WorkerEntry {
-  return { filename: source, execArgv: process.execArgv };
+/**
+ * A Piscina pool of `source`'s threads, from its bundle when there is one. Node refuses some options
+ * (--trace-gc, V8 flags…) when they are listed for a thread, though not when inherited: then the
+ * threads load the source, inheriting the process's options.
+ */
+export function startPiscina(source: string, options: PiscinaOptions): Piscina {
+  try {
+    return new Piscina({ ...options, ...workerEntry(source) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Piscina({ ...options, filename: source });
+  }
 }
 
 /** The node flags of this process without the ones that load tsx (`--import tsx` and its spellings). */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { RunSetup } from './setup.ts';
-import { workerEntry } from './worker-bundle.ts';
+import { startPiscina } from './worker-bundle.ts';
 
 /** The task each pool thread serves for one run (the worker protocol): `threadIndex` picks its scratch region. */
 export interface TrainerTask {
@@ -56,11 +56,21 @@ function keepIdlePool({ piscina, size }: KeptPool): void {
   idle = { piscina, size, timer };
 }
 
+/**
+ * Ends the idle pool now instead of after IDLE_POOL_MS: for a process that trains no more (the
+ * CLI, before its report), so that the threads' memory, and their hold on the last run's shared
+ * arena, go at once.
+ */
+export async function endIdlePool(): Promise<void> {
+  const kept = idle;
+  if (!kept) return;
+  idle = null;
+  clearTimeout(kept.timer);
+  await kept.piscina.destroy();
+}
+
 function startPool(size: number, workerFile: string): KeptPool {
-  const { filename, execArgv } = workerEntry(workerFile);
-  const piscina = new Piscina({
-    filename,
-    execArgv,
+  const options = {
     // minThreads = maxThreads and a long idleTimeout: Piscina's defaults would shrink the pool.
     minThreads: size,
     maxThreads: size,
@@ -69,8 +79,8 @@ function startPool(size: number, workerFile: string): KeptPool {
     // asynchronous file work in each thread that a terminated thread never finishes, every pool
     // leaked ~10 descriptors per thread (EMFILE after ~300 runs in one process).
     env: { ...process.env, TSX_DISABLE_CACHE: '1' },
-  });
-  return { piscina, size };
+  };
+  return { piscina: startPiscina(workerFile, options), size };
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { ForwardEngine, KernelName } from './engine.ts';
 import type { PreparedSplit } from './evaluation-data.ts';
 import { classIndices, EvaluationAccumulator, type Evaluation } from './evaluation.ts';
@@ -18,7 +18,7 @@ import type { ForwardResult, ForwardShared, ForwardTask } from './parallel-types
 import { RegressionAccumulator, type RegressionEvaluation } from './regression-evaluation.ts';
 import { copyInputs } from '../data/inputs.ts';
 import { kernelModule } from '../kernels/wasm.ts';
-import { workerEntry } from '../train/worker-bundle.ts';
+import { startPiscina } from '../train/worker-bundle.ts';
 
 /** Below this many rows an evaluation runs on the calling thread. */
 export const PARALLEL_MIN_ROWS = 10_000;
@@ -71,9 +71,8 @@ export class ParallelEvaluator {
       kernelModule: model.kernelName === 'wasm' ? kernelModule() : null,
       blockRows,
     };
-    const { filename, execArgv } = workerEntry(workerFile);
     const env = { ...process.env, TSX_DISABLE_CACHE: '1' }; // as in train/worker-pool.ts
-    this.pool = new Piscina({ filename, execArgv, minThreads: threads, maxThreads: threads, workerData: data, env });
+    this.pool = startPiscina(workerFile, { minThreads: threads, maxThreads: threads, workerData: data, env });
   }
 
   /** A batch buffer for `rows` rows: inputs (rows × features) and targets, on shared memory. */

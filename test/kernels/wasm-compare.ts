@@ -3,7 +3,13 @@
  * the module's reserved bytes, seeded random fills, and the error measure the tests assert on.
  */
 import { WASM_RESERVED_BYTES, carve } from '../../src/kernels/wasm.ts';
+import { compileKernelBuild, relaxedSimdAvailable, type KernelBuild } from '../../src/kernels/wasm-build.ts';
 import type { Rng } from '../../src/random.ts';
+
+/** Every kernel build this engine runs, compiled: the product tests hold for each of them. */
+export const KERNEL_BUILDS: readonly { name: KernelBuild; module: WebAssembly.Module }[] = (
+  relaxedSimdAvailable() ? (['plain', 'fma'] as const) : (['plain'] as const)
+).map((name) => ({ name, module: compileKernelBuild(name) }));
 
 export interface Arena {
   readonly memory: WebAssembly.Memory;

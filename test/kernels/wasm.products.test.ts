@@ -3,11 +3,11 @@ import * as assert from 'uvu/assert';
 import { referenceKernels as ref } from '../../src/kernels/reference.ts';
 import { createWasmKernels, instantiateKernels } from '../../src/kernels/wasm.ts';
 import { createRng } from '../../src/random.ts';
-import { createArena, createErrorLog, maxRelativeError, randomArray } from './wasm-compare.ts';
+import type { Kernels } from '../../src/kernels/types.ts';
+import { KERNEL_BUILDS, createArena, createErrorLog, maxRelativeError, randomArray } from './wasm-compare.ts';
 
 const s = suite('wasm matrix products');
 const arena = createArena();
-const wasm = createWasmKernels(arena.memory);
 const errors = createErrorLog();
 const TOLERANCE = 1e-5;
 const SIZES = [1, 3, 7, 33, 257];
@@ -22,7 +22,7 @@ const SHAPES = [
 type Product = 'matmul' | 'matmulAT' | 'matmulBT';
 
 /** Runs one product on both kernels with the same seeded inputs; returns wasm and reference outputs. */
-function runBoth(product: Product, m: number, k: number, n: number, seed: number) {
+function runBoth(wasm: Kernels, product: Product, m: number, k: number, n: number, seed: number) {
   const rng = createRng(seed, m, k, n);
   // Operand sizes per orientation (see types.ts): [a, b, out].
   const sizes = {
@@ -51,20 +51,41 @@ function runBoth(product: Product, m: number, k: number, n: number, seed: number
   };
 }
 
-for (const product of ['matmul', 'matmulAT', 'matmulBT'] as const) {
-  s(`${product} matches the reference for odd sizes in every dimension`, () => {
-    for (const [m, k, n] of SHAPES) {
+for (const { name: build, module } of KERNEL_BUILDS) {
+  const wasm = createWasmKernels(arena.memory, module);
+  for (const product of ['matmul', 'matmulAT', 'matmulBT'] as const) {
+    s(`${build}: ${product} matches the reference for odd sizes in every dimension`, () => {
+      for (const [m, k, n] of SHAPES) {
+        arena.reset();
+        const { got, want } = runBoth(wasm, product, m, k, n, 1);
+        const error = errors.record(`${build} ${product}`, maxRelativeError(got, want));
+        assert.ok(error < TOLERANCE, `${product} m=${m} k=${k} n=${n}: error ${error}`);
+      }
+    });
+  }
+
+  s(`${build}: the scalar fallback (all packing panels busy) gives bitwise the same result`, () => {
+    const raw = instantiateKernels(arena.memory, module);
+    const locks = new Int32Array(arena.memory.buffer, raw.panelLocks(), raw.panelCount());
+    for (const product of ['matmul', 'matmulAT', 'matmulBT'] as const) {
       arena.reset();
-      const { got, want } = runBoth(product, m, k, n, 1);
-      const error = errors.record(product, maxRelativeError(got, want));
-      assert.ok(error < TOLERANCE, `${product} m=${m} k=${k} n=${n}: error ${error}`);
+      const { got, run } = runBoth(wasm, product, 33, 257, 7, 3);
+      const packed = got.slice();
+      got.fill(NaN);
+      locks.fill(1);
+      try {
+        run();
+      } finally {
+        locks.fill(0);
+      }
+      assert.equal(Array.from(got), Array.from(packed), product);
     }
   });
 }
 
 s('the comparison detects a single perturbed output (negative control)', () => {
   arena.reset();
-  const { got, want } = runBoth('matmul', 7, 33, 3, 2);
+  const { got, want } = runBoth(createWasmKernels(arena.memory), 'matmul', 7, 33, 3, 2);
   assert.ok(maxRelativeError(got, want) < TOLERANCE);
   got[5] += 1e-3 * Math.abs(want[5]) + 1e-3;
   assert.ok(maxRelativeError(got, want) > TOLERANCE, 'a perturbed output must fail the check');
@@ -72,29 +93,11 @@ s('the comparison detects a single perturbed output (negative control)', () => {
   assert.is(maxRelativeError(got, want), Infinity);
 });
 
-s('the scalar fallback (all packing panels busy) gives bitwise the same result', () => {
-  const raw = instantiateKernels(arena.memory);
-  const locks = new Int32Array(arena.memory.buffer, raw.panelLocks(), raw.panelCount());
-  for (const product of ['matmul', 'matmulAT', 'matmulBT'] as const) {
-    arena.reset();
-    const { got, run } = runBoth(product, 33, 257, 7, 3);
-    const packed = got.slice();
-    got.fill(NaN);
-    locks.fill(1);
-    try {
-      run();
-    } finally {
-      locks.fill(0);
-    }
-    assert.equal(Array.from(got), Array.from(packed), product);
-  }
-});
-
 s('products of zero depth write zeros', () => {
   arena.reset();
   const out = arena.take(6, [1, 2, 3, 4, 5, 6]);
   const none = arena.take(1);
-  wasm.matmul(none, none, out, 2, 0, 3);
+  createWasmKernels(arena.memory).matmul(none, none, out, 2, 0, 3);
   assert.equal(Array.from(out), [0, 0, 0, 0, 0, 0]);
 });
 

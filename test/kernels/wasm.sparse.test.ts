@@ -3,14 +3,15 @@ import * as assert from 'uvu/assert';
 import { referenceKernels as ref } from '../../src/kernels/reference.ts';
 import { createWasmKernels, instantiateKernels } from '../../src/kernels/wasm.ts';
 import { createRng, type Rng } from '../../src/random.ts';
-import { createArena, createErrorLog, maxRelativeError, randomArray } from './wasm-compare.ts';
+import { KERNEL_BUILDS, createArena, createErrorLog, maxRelativeError, randomArray } from './wasm-compare.ts';
 
 // matmul, matmulBT and matmulAT skip exact zeros of `a` when it is sparse enough (src/kernels/
 // assembly/sparse.ts). Skipping must not change a single bit: each test runs every zero-skipping path
-// and the dense path (forced on a raw instance) and compares them bitwise, and against the reference.
+// and the dense path (forced on a raw instance) and compares them bitwise, and against the reference,
+// in each kernel build (plain and FMA: within a build every path must give the same bits).
 const s = suite('wasm products on sparse operands');
 const arena = createArena();
-const raw = instantiateKernels(arena.memory);
+type Raw = ReturnType<typeof instantiateKernels>;
 const errors = createErrorLog();
 const SIZES = [1, 3, 7, 33, 257];
 const SHAPES = [
@@ -68,6 +69,7 @@ const garbageOf = (length: number) => {
 
 /** Runs `product` on the raw exports with the path forced by `mode`; returns a copy of out. */
 function run(
+  raw: Raw,
   product: Product,
   mode: number,
   a: Float32Array,
@@ -98,79 +100,82 @@ function assertSameBits(got: Float32Array, want: Float32Array, what: string): vo
   assert.unreachable(`${what}: lengths ${got.length} and ${want.length}, ${where}`);
 }
 
-for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
-  for (const [name, pattern] of Object.entries(PATTERNS)) {
-    s(`${product}, ${name}: zero-skipping path is bitwise the dense path and matches the reference`, () => {
-      for (const [m, k, n] of SHAPES) {
-        arena.reset();
-        const rng = createRng(11, m, k, n);
-        const a = arena.take(m * k, pattern(rng, m, k));
-        const b = arena.take(bLength(product, m, k, n), randomArray(rng, bLength(product, m, k, n)));
-        const dense = run(product, DENSE, a, b, m, k, n);
-        const want = new Float32Array(outLength(product, m, k, n));
-        ref[product](a, b, want, m, k, n);
-        for (const mode of skipModes(product)) {
-          const sparse = run(product, mode, a, b, m, k, n);
-          assertSameBits(sparse, dense, `${product} mode ${mode} ${name} m=${m} k=${k} n=${n}`);
-          const error = errors.record(`${product} sparse`, maxRelativeError(sparse, want));
-          assert.ok(error < 1e-5, `${product} mode ${mode} ${name} m=${m} k=${k} n=${n}: error ${error}`);
+for (const { name: build, module } of KERNEL_BUILDS) {
+  const raw = instantiateKernels(arena.memory, module);
+  for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
+    for (const [name, pattern] of Object.entries(PATTERNS)) {
+      s(`${build}: ${product}, ${name}: zero-skipping path is bitwise the dense path and matches the reference`, () => {
+        for (const [m, k, n] of SHAPES) {
+          arena.reset();
+          const rng = createRng(11, m, k, n);
+          const a = arena.take(m * k, pattern(rng, m, k));
+          const b = arena.take(bLength(product, m, k, n), randomArray(rng, bLength(product, m, k, n)));
+          const dense = run(raw, product, DENSE, a, b, m, k, n);
+          const want = new Float32Array(outLength(product, m, k, n));
+          ref[product](a, b, want, m, k, n);
+          for (const mode of skipModes(product)) {
+            const sparse = run(raw, product, mode, a, b, m, k, n);
+            assertSameBits(sparse, dense, `${product} mode ${mode} ${name} m=${m} k=${k} n=${n}`);
+            const error = errors.record(`${product} sparse`, maxRelativeError(sparse, want));
+            assert.ok(error < 1e-5, `${product} mode ${mode} ${name} m=${m} k=${k} n=${n}: error ${error}`);
+          }
+          assertSameBits(run(raw, product, AUTO, a, b, m, k, n), dense, 'automatic choice');
         }
-        assertSameBits(run(product, AUTO, a, b, m, k, n), dense, 'automatic choice');
+      });
+    }
+
+    s(`${build}: ${product}: NaN and ±Inf in b propagate exactly as on the dense path (0 · Inf = NaN)`, () => {
+      for (const [m, k, n] of [
+        [33, 257, 7],
+        [7, 70, 40],
+        [100, 784, 50],
+      ]) {
+        arena.reset();
+        const rng = createRng(13, m, k, n);
+        const a = arena.take(m * k, sprinkle(rng, m * k, 0.8));
+        const values = randomArray(rng, bLength(product, m, k, n));
+        [Infinity, -Infinity, NaN].forEach((x, i) => {
+          values[(i * 7919) % values.length] = x;
+        });
+        const b = arena.take(values.length, values);
+        const dense = run(raw, product, DENSE, a, b, m, k, n);
+        assert.ok(dense.some(Number.isNaN), 'the case must produce NaN somewhere');
+        for (const mode of skipModes(product)) {
+          assertSameBits(run(raw, product, mode, a, b, m, k, n), dense, `${product} mode ${mode} m=${m} k=${k} n=${n}`);
+        }
+      }
+    });
+
+    s(`${build}: ${product}: the scalar fallback (every panel busy) gives the zero-skipping path's bits`, () => {
+      const locks = new Int32Array(arena.memory.buffer, raw.panelLocks(), raw.panelCount());
+      arena.reset();
+      const [m, k, n] = [33, 257, 40];
+      const rng = createRng(17);
+      const a = arena.take(m * k, PATTERNS['zero borders'](rng, m, k));
+      const b = arena.take(Math.max(k, m) * n, randomArray(rng, Math.max(k, m) * n));
+      const sparse = run(raw, product, SPARSE, a, b, m, k, n);
+      locks.fill(1);
+      try {
+        assertSameBits(run(raw, product, SPARSE, a, b, m, k, n), sparse, `${product} fallback`);
+      } finally {
+        locks.fill(0);
       }
     });
   }
 
-  s(`${product}: NaN and ±Inf in b propagate exactly as on the dense path (0 · Inf = NaN)`, () => {
-    for (const [m, k, n] of [
-      [33, 257, 7],
-      [7, 70, 40],
-      [100, 784, 50],
-    ]) {
+  s(`${build}: the kernels object (path chosen per call) gives the dense bits on sparse and dense operands`, () => {
+    const wasm = createWasmKernels(arena.memory, module);
+    for (const zeros of [0.9, 0]) {
       arena.reset();
-      const rng = createRng(13, m, k, n);
-      const a = arena.take(m * k, sprinkle(rng, m * k, 0.8));
-      const values = randomArray(rng, bLength(product, m, k, n));
-      [Infinity, -Infinity, NaN].forEach((x, i) => {
-        values[(i * 7919) % values.length] = x;
-      });
-      const b = arena.take(values.length, values);
-      const dense = run(product, DENSE, a, b, m, k, n);
-      assert.ok(dense.some(Number.isNaN), 'the case must produce NaN somewhere');
-      for (const mode of skipModes(product)) {
-        assertSameBits(run(product, mode, a, b, m, k, n), dense, `${product} mode ${mode} m=${m} k=${k} n=${n}`);
-      }
-    }
-  });
-
-  s(`${product}: the scalar fallback (every panel busy) gives the zero-skipping path's bits`, () => {
-    const locks = new Int32Array(arena.memory.buffer, raw.panelLocks(), raw.panelCount());
-    arena.reset();
-    const [m, k, n] = [33, 257, 40];
-    const rng = createRng(17);
-    const a = arena.take(m * k, PATTERNS['zero borders'](rng, m, k));
-    const b = arena.take(Math.max(k, m) * n, randomArray(rng, Math.max(k, m) * n));
-    const sparse = run(product, SPARSE, a, b, m, k, n);
-    locks.fill(1);
-    try {
-      assertSameBits(run(product, SPARSE, a, b, m, k, n), sparse, `${product} fallback`);
-    } finally {
-      locks.fill(0);
+      const rng = createRng(19);
+      const a = arena.take(64 * 96, sprinkle(rng, 64 * 96, zeros)),
+        b = arena.take(96 * 24, randomArray(rng, 96 * 24));
+      const out = arena.take(64 * 24);
+      wasm.matmul(a, b, out, 64, 96, 24);
+      assertSameBits(out, run(raw, 'matmul', DENSE, a, b, 64, 96, 24), `zeros ${zeros}`);
     }
   });
 }
-
-s('the kernels object (path chosen per call) gives the dense bits on sparse and dense operands', () => {
-  const wasm = createWasmKernels(arena.memory);
-  for (const zeros of [0.9, 0]) {
-    arena.reset();
-    const rng = createRng(19);
-    const a = arena.take(64 * 96, sprinkle(rng, 64 * 96, zeros)),
-      b = arena.take(96 * 24, randomArray(rng, 96 * 24));
-    const out = arena.take(64 * 24);
-    wasm.matmul(a, b, out, 64, 96, 24);
-    assertSameBits(out, run('matmul', DENSE, a, b, 64, 96, 24), `zeros ${zeros}`);
-  }
-});
 
 s('negative control: assertSameBits tells −0 from +0', () => {
   let message = '';

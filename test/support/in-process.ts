@@ -28,8 +28,15 @@ for (const [index, file] of files.entries()) {
   loadSeconds.push((performance.now() - started) / 1000);
 }
 
+/** A file that runs longer is a hang: the process ends, and test/run.ts runs the unreported files alone. */
+const FILE_TIMEOUT_MS = 600_000;
+
 for (const [index, file] of files.entries()) {
   const started = performance.now();
+  const hang = setTimeout(() => {
+    process.stdout.write(`\n${relative(testDir, file)}: still running after ${FILE_TIMEOUT_MS / 1000} s: stopped\n`);
+    process.exit(1);
+  }, FILE_TIMEOUT_MS);
   const [, ...runners] = scope.UVU_QUEUE[index] as [string, ...SuiteRunner[]];
   let passed = 0;
   let total = 0;
@@ -39,6 +46,7 @@ for (const [index, file] of files.entries()) {
     total += count;
     if (errors !== true) process.stdout.write(`\n${errors}\n`);
   }
+  clearTimeout(hang);
   const seconds = loadSeconds[index] + (performance.now() - started) / 1000;
   process.stdout.write(`\n[file] ${relative(testDir, file)} ${passed} ${total} ${seconds.toFixed(2)}\n`);
 }

@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { main as sweepMain } from '../../src/cli/sweep.ts';
+import { main as workerMain } from '../../src/cli/sweep-worker.ts';
 import { checkRedis, parseRedisUrl } from '../../src/sweep/redis.ts';
+import { fakeIo, runMain } from '../support/cli.ts';
 import { readResults, scratchDir, sha256, tinyBase, writeJson } from './helpers.ts';
 import { startWorker, type WorkerProcess } from './redis-helpers.ts';
 
@@ -21,6 +24,7 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const PASSWORD = 's3cr:t@pw'; // ':' and '@' must be percent-encoded in the URL
 const ENCODED = encodeURIComponent(PASSWORD);
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+const never = new AbortController().signal;
 
 if (!hasRedis) {
   s('skipped: no redis-server on the PATH', () => {
@@ -76,10 +80,14 @@ if (!hasRedis) {
   });
 
   s('a wrong or missing password is a clear error naming the URL with the password masked', async () => {
-    const wrong = await runCli('sweep.ts', sweep('wrong'), '--queue', `redis://:nope@127.0.0.1:${port}`);
+    const wrong = await runSweep(sweep('wrong'), '--queue', `redis://:nope@127.0.0.1:${port}`);
     assert.is(wrong.code, 2, wrong.stderr);
     assert.match(wrong.stderr, `✖ cannot use Redis at redis://:***@127.0.0.1:${port}: WRONGPASS`);
-    const none = await runCli('sweep-worker.ts', '--queue', `redis://127.0.0.1:${port}`);
+    const { io, stderr } = fakeIo();
+    const none = {
+      code: await workerMain(['--queue', `redis://127.0.0.1:${port}`], { ...io, signal: never }),
+      stderr: stderr(),
+    };
     assert.is(none.code, 2, none.stderr);
     assert.match(none.stderr, /NOAUTH Authentication required/);
     await checkRedis(parseRedisUrl(`redis://:${ENCODED}@127.0.0.1:${port}`)); // the right one works
@@ -89,10 +97,10 @@ if (!hasRedis) {
     const url = `redis://:${ENCODED}@127.0.0.1:${port}`;
     const file = sweep('password');
     // The reference: the same trials run locally (trial ids, and so weights, do not depend on the sweep's name).
-    const local = await runCli('sweep.ts', file, '--out', join(dir, 'local'));
+    const local = await runSweep(file, '--out', join(dir, 'local'));
     assert.is(local.code, 0, local.stderr);
     await startWorkerOn(url, 'pw');
-    const dist = await runCli('sweep.ts', file, '--out', join(dir, 'password-dist'), '--queue', url);
+    const dist = await runSweep(file, '--out', join(dir, 'password-dist'), '--queue', url);
     assert.is(dist.code, 0, dist.stderr);
     assert.not.ok((dist.stdout + dist.stderr).includes(PASSWORD), 'the password is never printed');
     assert.match(dist.stdout, `queued on redis://:***@127.0.0.1:${port}`);
@@ -102,7 +110,7 @@ if (!hasRedis) {
   s('--shared: the worker writes the trials into the sweep directory, with the same weights', async () => {
     const url = `redis://:${ENCODED}@127.0.0.1:${port}`;
     const file = sweep('shared');
-    const dist = await runCli('sweep.ts', file, '--out', join(dir, 'shared-dist'), '--queue', url, '--shared');
+    const dist = await runSweep(file, '--out', join(dir, 'shared-dist'), '--queue', url, '--shared');
     assert.is(dist.code, 0, dist.stderr);
     for (const r of readResults(join(dir, 'shared-dist'))) assert.is(r.worker, 'pw', r.id);
     sameWeights('local', 'shared-dist');
@@ -115,7 +123,7 @@ if (!hasRedis) {
     }
     const url = `rediss://:${ENCODED}@localhost:${tlsPort}`;
     await stopWorkers(); // the plain-text worker would take trials too: this sweep must go through TLS
-    const plain = await runCli('sweep.ts', sweep('plain'), '--queue', `redis://:${ENCODED}@localhost:${tlsPort}`);
+    const plain = await runSweep(sweep('plain'), '--queue', `redis://:${ENCODED}@localhost:${tlsPort}`);
     assert.is(plain.code, 2, 'plain text to the TLS port fails\n' + plain.stderr);
     await startWorkerOn(url, 'tls');
     const file = sweep('tls');
@@ -185,6 +193,11 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The sweep command in this process (plain-text Redis: no certificate to trust). */
+function runSweep(...args: string[]) {
+  return runMain(sweepMain, args);
 }
 
 /** A command of src/cli as its own process (so that it sees NODE_EXTRA_CA_CERTS), in the test's directory. */

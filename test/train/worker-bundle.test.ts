@@ -1,10 +1,14 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { train } from '../../src/index.ts';
 import { currentBundle, withoutTypeScriptLoader } from '../../src/train/worker-bundle.ts';
+import { endIdlePool } from '../../src/train/worker-pool.ts';
 import { tempDir } from '../support/temp.ts';
+import { assertSameWeights, spiralConfig } from './helpers.ts';
 
 /**
  * Worker threads load a JavaScript bundle of their module (src/train/worker-bundle.ts): it must be
@@ -66,6 +70,31 @@ s('the flags that load tsx are left out, every other flag is kept', () => {
   assert.equal(withoutTypeScriptLoader(['--import=tsx', '--enable-source-maps']), ['--enable-source-maps']);
   assert.equal(withoutTypeScriptLoader(['--require', 'tsx', '--loader=tsx']), []);
   assert.equal(withoutTypeScriptLoader(['--import', './other.mjs']), ['--import', './other.mjs']);
+});
+
+s('threads run from the bundle train to the same bytes as threads loading the TypeScript source', async () => {
+  // The fault injector without a fault is the real trainer; its pools are never kept, so each run starts its own.
+  const workerFile = fileURLToPath(new URL('./fixtures/faulty-trainer.ts', import.meta.url));
+  const config = spiralConfig({ workers: 3, epochs: 1, kernels: 'wasm' });
+  const bundled = await train(config, { write: false, workerFile });
+  process.env.SHARDPROP_WORKER_BUNDLE = 'off';
+  try {
+    const source = await train(config, { write: false, workerFile });
+    assertSameWeights(bundled.weights, source.weights, 'bundled vs TypeScript workers');
+  } finally {
+    delete process.env.SHARDPROP_WORKER_BUNDLE;
+  }
+});
+
+s('endIdlePool ends the threads a run kept for the next one', async () => {
+  const threads = () => readdirSync('/proc/self/task').sort().join(' ');
+  await endIdlePool(); // whatever an earlier file in this process kept
+  const before = threads();
+  await train(spiralConfig({ workers: 2, epochs: 1 }), { write: false });
+  assert.is.not(threads(), before, 'a thread kept idle');
+  await endIdlePool();
+  for (let i = 0; i < 100 && threads() !== before; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.is(threads(), before);
 });
 
 s.run();

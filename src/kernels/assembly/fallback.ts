@@ -1,6 +1,7 @@
 // The scalar product used only when every packing panel is busy (more concurrent callers than
 // panels, or a thread killed mid-call left one locked). It sums each output in the same order,
-// with the same separate f32 multiply and add, as the tiled kernel: the results are bitwise equal.
+// with the same multiply-add (madd.ts), as the tiled kernel: the results are bitwise equal.
+import { maddScalar } from './madd';
 
 /**
  * out[r·outStride + c] = Σ_s a[r·aRow + s·aStep] · b[s·bStep + c·bCol] for r < rows, c < cols,
@@ -14,7 +15,7 @@ export function scalarProduct(a: usize, aRow: i32, aStep: i32, b: usize, bStep: 
       let pa = a + (<usize>(r * aRow) << 2);
       let pb = b + (<usize>(c * bCol) << 2);
       for (let s = 0; s < depth; s++) {
-        sum += load<f32>(pa) * load<f32>(pb);
+        sum = maddScalar(sum, load<f32>(pa), load<f32>(pb));
         pa += <usize>aStep << 2;
         pb += <usize>bStep << 2;
       }

@@ -4,6 +4,7 @@
 // (already offset to them).
 // Every lane is summed in increasing step order with a separate multiply and add, as tile.ts.
 import { storeRow, loadRow } from './tile';
+import { madd } from './madd';
 import { PANEL_ROW } from './sparsemask';
 
 /**
@@ -32,13 +33,13 @@ import { PANEL_ROW } from './sparsemask';
       const pa = a + s * step, pb = panel + s * PANEL_ROW;
       const b0 = v128.load(pb), b1 = v128.load(pb, 16);
       let x = v128.load32_splat(pa);
-      c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+      c00 = madd(c00, x, b0); c01 = madd(c01, x, b1);
       x = v128.load32_splat(pa + rowStride);
-      c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+      c10 = madd(c10, x, b0); c11 = madd(c11, x, b1);
       x = v128.load32_splat(pa + 2 * rowStride);
-      c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+      c20 = madd(c20, x, b0); c21 = madd(c21, x, b1);
       x = v128.load32_splat(pa + 3 * rowStride);
-      c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+      c30 = madd(c30, x, b0); c31 = madd(c31, x, b1);
     }
     a += 64 * step; panel += 64 * PANEL_ROW;
   }
@@ -61,10 +62,10 @@ import { PANEL_ROW } from './sparsemask';
       const s = <usize>ctz(mask);
       mask &= mask - 1;
       const pa = a + s * step, b0 = v128.load(panel + s * PANEL_ROW);
-      c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), b0));
-      c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa + rowStride), b0));
-      c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa + 2 * rowStride), b0));
-      c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa + 3 * rowStride), b0));
+      c0 = madd(c0, v128.load32_splat(pa), b0);
+      c1 = madd(c1, v128.load32_splat(pa + rowStride), b0);
+      c2 = madd(c2, v128.load32_splat(pa + 2 * rowStride), b0);
+      c3 = madd(c3, v128.load32_splat(pa + 3 * rowStride), b0);
     }
     a += 64 * step; panel += 64 * PANEL_ROW;
   }
@@ -114,12 +115,12 @@ export function rowTile(a: usize, step: usize, masks: usize, words: i32, panel: 
       mask &= mask - 1;
       const x = v128.load32_splat(a + s * step);
       const pb = panel + s * PANEL_ROW;
-      c0 = f32x4.add(c0, f32x4.mul(x, v128.load(pb))); c1 = f32x4.add(c1, f32x4.mul(x, v128.load(pb, 16)));
+      c0 = madd(c0, x, v128.load(pb)); c1 = madd(c1, x, v128.load(pb, 16));
       if (quads > 2) {
-        c2 = f32x4.add(c2, f32x4.mul(x, v128.load(pb, 32))); c3 = f32x4.add(c3, f32x4.mul(x, v128.load(pb, 48)));
+        c2 = madd(c2, x, v128.load(pb, 32)); c3 = madd(c3, x, v128.load(pb, 48));
       }
       if (quads > 4) {
-        c4 = f32x4.add(c4, f32x4.mul(x, v128.load(pb, 64))); c5 = f32x4.add(c5, f32x4.mul(x, v128.load(pb, 80)));
+        c4 = madd(c4, x, v128.load(pb, 64)); c5 = madd(c5, x, v128.load(pb, 80));
       }
     }
     a += 64 * step; panel += 64 * PANEL_ROW;

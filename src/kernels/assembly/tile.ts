@@ -4,7 +4,9 @@
 // past the block's width, so the inner loop never needs a column tail.
 // Each output lane is summed in order s = 0, 1, 2, … with a separate multiply and add (no fused
 // multiply-add), exactly like a scalar f32 loop: that is what makes the scalar fallback
-// bitwise identical.
+// bitwise identical. (The FMA build fuses the multiply and add, in tiles and fallback alike: madd.ts.)
+
+import { madd } from './madd';
 
 // @ts-ignore: decorator
 @inline export function tile4x8(a: usize, rowStride: usize, step: usize, panel: usize, kc: i32,
@@ -23,13 +25,13 @@
   while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let s = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    c00 = madd(c00, s, b0); c01 = madd(c01, s, b1);
     s = v128.load32_splat(pa + rowStride);
-    c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    c10 = madd(c10, s, b0); c11 = madd(c11, s, b1);
     s = v128.load32_splat(pa + 2 * rowStride);
-    c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    c20 = madd(c20, s, b0); c21 = madd(c21, s, b1);
     s = v128.load32_splat(pa + 3 * rowStride);
-    c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    c30 = madd(c30, s, b0); c31 = madd(c31, s, b1);
     pa += step; pb += 32;
   }
   storeRow(out, c00, c01, width);
@@ -52,10 +54,10 @@
   const end = panel + (<usize>kc << 5);
   while (pb < end) {
     const b0 = v128.load(pb);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa + rowStride), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa + 2 * rowStride), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa + 3 * rowStride), b0));
+    c0 = madd(c0, v128.load32_splat(pa), b0);
+    c1 = madd(c1, v128.load32_splat(pa + rowStride), b0);
+    c2 = madd(c2, v128.load32_splat(pa + 2 * rowStride), b0);
+    c3 = madd(c3, v128.load32_splat(pa + 3 * rowStride), b0);
     pa += step; pb += 32;
   }
   const zero = f32x4.splat(0);
@@ -75,8 +77,8 @@
   const end = panel + (<usize>kc << 5);
   while (pb < end) {
     const s = v128.load32_splat(pa);
-    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(pb)));
-    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(pb, 16)));
+    c0 = madd(c0, s, v128.load(pb));
+    c1 = madd(c1, s, v128.load(pb, 16));
     pa += step; pb += 32;
   }
   storeRow(out, c0, c1, width);
