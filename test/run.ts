@@ -142,13 +142,12 @@ function report(result: FileResult): void {
   }
 }
 
+/** tsc, incremental: a repeated run re-checks only what changed since (~5 s instead of ~20 s here). */
 async function typecheck(): Promise<FileResult[]> {
   const tsc = join(testDir, '../node_modules/typescript/bin/tsc');
-  const { output, code, seconds } = await runProcess(
-    [tsc, '--noEmit', '-p', join(testDir, '..')],
-    FILE_TIMEOUT_SECONDS,
-    [],
-  );
+  const buildInfo = join(dirname(timesFile), 'tsbuildinfo.json');
+  const args = [tsc, '--noEmit', '-p', join(testDir, '..'), '--incremental', '--tsBuildInfoFile', buildInfo];
+  const { output, code, seconds } = await runProcess(args, FILE_TIMEOUT_SECONDS, []);
   return [
     { file: '(typecheck: tsc --noEmit)', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, output, seconds },
   ];
