@@ -194,12 +194,9 @@ const ALONE = ['train/pool-resources'];
 const isAlone = (file: string) => ALONE.some((prefix) => relative(testDir, file).startsWith(prefix));
 type Job = () => Promise<FileResult[]>;
 const threadedFiles = order.filter((f) => isThreaded(f) && !isAlone(f));
-const threaded: Job[] = [
-  ...(threadedFiles.length > 0 ? [() => runGroup(threadedFiles)] : []),
-  ...order.filter(isAlone).map((file) => () => runAlone(file)),
-];
+const threaded: Job[] = threadedFiles.length > 0 ? [() => runGroup(threadedFiles)] : [];
 /** The single-threaded files, dealt slowest first into GROUPS groups of about equal time. */
-const GROUPS = 3;
+const GROUPS = 2;
 const groups: string[][] = Array.from({ length: GROUPS }, () => []);
 const groupTime = new Array<number>(GROUPS).fill(0);
 for (const file of order.filter((f) => !isThreaded(f))) {
@@ -211,6 +208,8 @@ const single: Job[] = groups.filter((g) => g.length > 0).map((g) => () => runGro
 // `--typecheck` (npm test): tsc runs as the first job of the single-threaded lane, beside the
 // threaded files, instead of before every test; a type error counts as a failed file.
 if (values.typecheck) single.unshift(typecheck);
+// Files that must run alone are short: last in the other lane, which ends before the threaded group.
+single.push(...order.filter(isAlone).map((file) => () => runAlone(file)));
 const results = new Map<string, FileResult>();
 /** Runs jobs until none is left for it: the first lane takes the threaded files first. */
 async function lane(takesThreaded: boolean): Promise<void> {
