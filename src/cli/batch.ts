@@ -123,8 +123,9 @@ export async function runTraining(
       );
       return stop.exitCode();
     }
-    // The run's threads and arena go before the report loads its charting library (free-run-memory.ts).
-    await freeRunMemory();
+    // The run's threads and arena go before the report loads its charting library (free-run-memory.ts);
+    // a process that may train again (a script calling main, the tests) keeps its threads.
+    if (io.ownsProcess) await freeRunMemory();
     const report = await writeRunReport(config.output.dir);
     if (!json) {
       if (!quiet) print(`report: ${report}`); // whole, even if it wraps: a path cut short is no use

@@ -25,6 +25,12 @@ export interface Io {
   /** The process's working directory. */
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * True when the command is the whole process (run as a script): it may free what only a process
+   * that trains no more can let go (idle worker threads, a finished run's memory) before its last
+   * phase. False (unset) for a command called in a longer-lived process: a script, the tests.
+   */
+  readonly ownsProcess?: boolean;
 }
 
 /** A command: arguments (without `node script`) in, exit code out (0 done, 1 failed, 2 bad input). */
@@ -103,7 +109,7 @@ export function processIo(): Io {
     on: (event, listener) => process.stdout.on(event, listener),
     off: (event, listener) => process.stdout.off(event, listener),
   };
-  return { stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  return { stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, ownsProcess: true };
 }
 
 /** True when the module at `moduleUrl` is the script node was started with (not imported by a test). */
