@@ -137,7 +137,7 @@ function build(source: string, bundle: string, sourcesFile: string): void {
     logLevel: 'silent',
   });
   const recorded = hashes(Object.keys(result.metafile!.inputs)); // paths relative to absWorkingDir
-  if (!recorded) throw new Error('a source changed during the build');
+  if (!recorded) throw new Error('a source was deleted during the build');
   mkdirSync(dirname(bundle), { recursive: true });
   const temporary = `.${process.pid}-${process.hrtime.bigint()}`;
   writeFileSync(bundle + temporary, result.outputFiles[0].contents);
