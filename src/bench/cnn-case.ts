@@ -16,6 +16,7 @@ import { windowOn } from '../layers/window-shape.ts';
 import { planModel, type ModelPlan } from '../model/plan.ts';
 import { sizeOf } from '../tensor.ts';
 import { train } from '../train/train.ts';
+import { medianAfterWarmUp } from './epoch-median.ts';
 import { timeConv } from './conv-timing.ts';
 
 export const command = {
@@ -79,12 +80,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       },
       { write: false },
     );
-    const timed = metrics
-      .slice(Math.ceil(metrics.length / 3))
-      .map((m) => m.samplesPerSec)
-      .sort((a, b) => a - b);
-    const median =
-      timed.length % 2 ? timed[(timed.length - 1) / 2] : (timed[timed.length / 2 - 1] + timed[timed.length / 2]) / 2;
+    const { median, epochs: timedEpochs } = medianAfterWarmUp(metrics);
     const plan = planModel(model, [1, 28, 28]);
     const rows = Math.ceil(batch / chunks);
     const digits = mnistImages().pixels.subarray(0, rows * 784);
@@ -101,7 +97,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       kernels,
       samplesPerSec: median,
       gflops: (median * trainingFlops(plan)) / 1e9,
-      epochs: timed.length,
+      epochs: timedEpochs,
       peakRssMB: process.resourceUsage().maxRSS / 1024,
       convLayers,
     };

@@ -7,6 +7,7 @@ import { choiceFlag, integerFlag, listFlag, parseCommand } from '../cli/args.ts'
 import { isScript, runCommand, runScript, type Io } from '../cli/io.ts';
 import { MAX_WORKERS } from '../config/schema.ts';
 import { train } from '../train/train.ts';
+import { medianAfterWarmUp } from './epoch-median.ts';
 
 export const command = {
   usage: 'node --import tsx src/bench/train-case.ts --hidden LIST --batch N --workers N --epochs N [--kernels K]',
@@ -52,15 +53,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       { write: false, onEpoch: () => rssPerEpoch.push(process.memoryUsage().rss) },
     );
 
-    // The first third of the epochs is warm-up: V8 keeps tiering up the wasm and JS of every thread
-    // for a thousand or so small steps (measured: 2 workers ramp from ~150k to ~300k samples/s over the
-    // first ~15 epochs of the small net). The median epoch of the rest is the figure.
-    const timed = metrics
-      .slice(Math.ceil(metrics.length / 3))
-      .map((m) => m.samplesPerSec)
-      .sort((a, b) => a - b);
-    const median =
-      timed.length % 2 ? timed[(timed.length - 1) / 2] : (timed[timed.length / 2 - 1] + timed[timed.length / 2]) / 2;
+    const { median, epochs: timedEpochs } = medianAfterWarmUp(metrics);
     // Training FLOPs per sample: forward 2·in·out per affine, backward 2·in·out for dW and again for
     // dx — except the first layer, whose input gradient is skipped.
     const flopsPerSample = widths.slice(1).reduce((sum, out, i) => sum + 2 * widths[i] * out * (i === 0 ? 2 : 3), 0);
@@ -71,7 +64,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       kernels,
       samplesPerSec: median,
       gflops: (median * flopsPerSample) / 1e9,
-      epochs: timed.length,
+      epochs: timedEpochs,
       peakRssMB: process.resourceUsage().maxRSS / 1024,
       rssMBPerEpoch: rssPerEpoch.map((r) => Math.round(r / 2 ** 20)),
     };
