@@ -75,10 +75,6 @@ function startPool(size: number, workerFile: string): KeptPool {
     minThreads: size,
     maxThreads: size,
     idleTimeout: 3_600_000,
-    // When a thread loads the TypeScript source (worker-bundle.ts): tsx's disk cache does
-    // asynchronous file work in each thread that a terminated thread never finishes, every pool
-    // leaked ~10 descriptors per thread (EMFILE after ~300 runs in one process).
-    env: { ...process.env, TSX_DISABLE_CACHE: '1' },
   };
   return { piscina: startPiscina(workerFile, options), size };
 }

@@ -71,8 +71,7 @@ export class ParallelEvaluator {
       kernelModule: model.kernelName === 'wasm' ? kernelModule() : null,
       blockRows,
     };
-    const env = { ...process.env, TSX_DISABLE_CACHE: '1' }; // as in train/worker-pool.ts
-    this.pool = startPiscina(workerFile, { minThreads: threads, maxThreads: threads, workerData: data, env });
+    this.pool = startPiscina(workerFile, { minThreads: threads, maxThreads: threads, workerData: data });
   }
 
   /** A batch buffer for `rows` rows: inputs (rows × features) and targets, on shared memory. */
