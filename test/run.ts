@@ -189,8 +189,13 @@ const isThreaded = (file: string) => {
   const path = relative(testDir, file);
   return THREADED.some((prefix) => path.startsWith(prefix)) && !SINGLE.some((prefix) => path.startsWith(prefix));
 };
-/** Files that count the process's own threads or descriptors: other files' pools would be counted too. */
-const ALONE = ['train/pool-resources'];
+/**
+ * Files that run in a process of their own: pool-resources counts the process's own threads and
+ * descriptors (other files' pools would be counted too); in the faults file the clipped-UPDATE
+ * fault never fired in some full runs when other training files had run before it in the same
+ * process (cause not found; alone it fired in every run).
+ */
+const ALONE = ['train/pool-resources', 'train/faults'];
 const isAlone = (file: string) => ALONE.some((prefix) => relative(testDir, file).startsWith(prefix));
 type Job = () => Promise<FileResult[]>;
 const threadedFiles = order.filter((f) => isThreaded(f) && !isAlone(f));
