@@ -165,11 +165,14 @@ export function carve(memory: WebAssembly.Memory, offsetBytes: number, length: n
 export function createWasmKernels(memory: WebAssembly.Memory, module = kernelModule()): Kernels {
   const wasm = instantiateKernels(memory, module);
 
+  // The getter of a shared memory's buffer is a call into the engine (~0.1 µs, a few per kernel
+  // call): it is read again only when a view does not match, e.g. after memory.grow().
+  let buffer = memory.buffer;
   /** The byte offset of `array`, after checking it is an arena view holding `count` floats. */
   const at: ArenaOffset = (array, count, name) => {
     // A kernel writing through a bad offset would silently corrupt a neighbouring tensor in the
     // shared arena, so these cheap checks run on every call.
-    if (array.buffer !== memory.buffer) {
+    if (array.buffer !== buffer && array.buffer !== (buffer = memory.buffer)) {
       throw new Error(
         `wasm kernels: '${name}' is not a view of the run's WebAssembly.Memory ` +
           '(arrays must be carved from the arena; after memory.grow() views must be rebuilt)',
