@@ -50,6 +50,19 @@ s('rejects arrays that are not views of its memory, with a clear error', () => {
   assert.throws(() => wasm.reluForward(carve(other, WASM_RESERVED_BYTES, 4), inArena, 4), /not a view/);
 });
 
+s('after memory.grow() takes views of the grown memory and rejects the older ones', () => {
+  const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES + 1, shared: true });
+  const wasm = createWasmKernels(memory);
+  const before = carve(memory, WASM_RESERVED_BYTES, 4);
+  before.set([-1, 2, -3, 4]);
+  wasm.reluForward(before, before, 4); // the kernels remember the buffer of this call
+  memory.grow(1);
+  const after = carve(memory, WASM_RESERVED_BYTES, 4);
+  wasm.reluForward(after, after, 4);
+  assert.equal(Array.from(after), [0, 2, 0, 4]);
+  assert.throws(() => wasm.reluForward(before, after, 4), /'x' is not a view .*after memory\.grow\(\)/);
+});
+
 s('rejects views inside the reserved bytes or shorter than the call needs', () => {
   const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
   const wasm = createWasmKernels(memory);
