@@ -92,6 +92,13 @@ export const runConfigSchema = z
         chunks: z.int().min(1).max(4096).default(8),
         /** `wasm`: WebAssembly SIMD kernels; `reference`: the plain TypeScript ones. */
         kernels: z.enum(['wasm', 'reference']).default('wasm'),
+        /**
+         * How image inputs kept as bytes (idx, mnist) sit in the shared memory. `bytes`: as bytes,
+         * decoded as a chunk gathers its rows (a quarter of the memory); `float32`: decoded once, when
+         * the run starts (a chunk's gather is then a copy, ~3× faster); `auto`: bytes when their float32
+         * form would take more than 64 MiB. Decides only the speed and the memory, never the weights.
+         */
+        inputStorage: z.enum(['auto', 'bytes', 'float32']).default('auto'),
         /** A step that takes longer than this fails (and is retried) instead of hanging. */
         stepTimeoutSeconds: z.number().positive().default(120),
       })

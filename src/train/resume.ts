@@ -5,7 +5,13 @@ import { UserError } from '../errors.ts';
 import { latestCheckpoint, type Checkpoint } from './checkpoint.ts';
 
 /** Settings that change only the speed or the bookkeeping of a run, never its weights. */
-const SPEED_SETTINGS = ['parallel.workers', 'parallel.stepTimeoutSeconds', 'checkpoint', 'output.dir'];
+const SPEED_SETTINGS = [
+  'parallel.workers',
+  'parallel.stepTimeoutSeconds',
+  'parallel.inputStorage',
+  'checkpoint',
+  'output.dir',
+];
 
 /**
  * Where a run in `dir` continues from: its newest checkpoint, after checking that `config` is the

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig, RunConfigInput } from '../config/schema.ts';
-import { isByteInputs } from '../data/inputs.ts';
+import { copyInputs, isByteInputs } from '../data/inputs.ts';
 import { rereadOf } from '../data/reread.ts';
 import type { Dataset, Inputs, Split } from '../data/types.ts';
 import { RunDirectory } from '../io/run-dir.ts';
@@ -242,8 +242,8 @@ function moveIn(split: Split, into: Float32Array | Uint8Array, inputValues: Floa
     into.set(split.inputs.bytes);
     inputValues.set(split.inputs.values);
     split.inputs = { bytes: into, values: inputValues };
-  } else if (!isByteInputs(split.inputs) && into instanceof Float32Array) {
-    into.set(split.inputs);
+  } else if (into instanceof Float32Array) {
+    copyInputs(split.inputs, 0, into.length, into); // bytes decoded once (parallel.inputStorage)
     split.inputs = into;
   } else throw new Error('the arena holds inputs of another type than the data');
 }

@@ -24,6 +24,7 @@ const resolved = (sections: { train?: object; parallel?: object } = {}) => ({
     workers: 'auto',
     chunks: 8,
     kernels: 'wasm',
+    inputStorage: 'auto',
     stepTimeoutSeconds: 120,
     ...sections.parallel,
   },

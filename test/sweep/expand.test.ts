@@ -152,6 +152,11 @@ s('ids: the same trial always gets the same id; anything that changes the result
     'step timeout',
   );
   assert.is(
+    id((c) => (c.parallel.inputStorage = 'bytes')),
+    base,
+    'input storage (speed and memory only)',
+  );
+  assert.is(
     id((c) => (c.train = { optimizer: c.train.optimizer, batchSize: 32, epochs: 2 })),
     base,
     'key order',

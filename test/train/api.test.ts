@@ -12,7 +12,13 @@ s('loadConfig reads the bundled example with every default filled in', () => {
   assert.is(config.name, 'mnist-mlp');
   assert.equal(config.data, { source: 'mnist', train: 8000, test: 2000, normalize: 'none' });
   assert.equal(config.train.optimizer, { type: 'sgd', learningRate: 0.1, weightDecay: 0 });
-  assert.equal(config.parallel, { workers: 2, chunks: 4, kernels: 'wasm', stepTimeoutSeconds: 120 });
+  assert.equal(config.parallel, {
+    workers: 2,
+    chunks: 4,
+    kernels: 'wasm',
+    inputStorage: 'auto',
+    stepTimeoutSeconds: 120,
+  });
   assert.equal(
     config.model.layers.map((l) => l.type),
     ['affine', 'relu', 'affine'],

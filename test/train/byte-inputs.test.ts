@@ -14,7 +14,8 @@ import { parseConfig } from '../../src/config/load.ts';
 import { loadDataset } from '../../src/data/load.ts';
 import { isByteInputs } from '../../src/data/inputs.ts';
 import { loadModel } from '../../src/use/load.ts';
-import { prepareRun } from '../../src/train/setup.ts';
+import { arenaBytesPerInput, prepareRun } from '../../src/train/setup.ts';
+import type { Dataset } from '../../src/data/types.ts';
 import { train } from '../../src/train/train.ts';
 import { createRng } from '../../src/random.ts';
 import { idxImages, idxLabels } from '../data/helpers.ts';
@@ -43,7 +44,13 @@ function writeSplit(name: string, count: number, seed: number) {
 const trainFiles = writeSplit('train', 150, 1);
 const testFiles = writeSplit('test', 40, 2);
 
-function config(source: 'idx' | 'csv', normalize: number, workers: number, kernels: 'wasm' | 'reference') {
+function config(
+  source: 'idx' | 'csv',
+  normalize: number,
+  workers: number,
+  kernels: 'wasm' | 'reference',
+  storage: 'bytes' | 'float32' | 'auto' = 'bytes',
+) {
   const data =
     source === 'idx'
       ? {
@@ -62,8 +69,8 @@ function config(source: 'idx' | 'csv', normalize: number, workers: number, kerne
     data,
     model: { layers: [{ type: 'affine', units: 12 }, { type: 'relu' }, { type: 'affine', units: 4 }] },
     train: { epochs: 2, batchSize: 32, optimizer: { type: 'sgd', learningRate: 0.5 } },
-    parallel: { workers, chunks: 3, kernels },
-    output: { dir: join(dir, `run-${source}-${normalize}-${workers}-${kernels}`) },
+    parallel: { workers, chunks: 3, kernels, inputStorage: source === 'idx' ? storage : 'auto' },
+    output: { dir: join(dir, `run-${source}-${normalize}-${workers}-${kernels}-${storage}`) },
   } satisfies RunConfigInput;
 }
 
@@ -81,6 +88,49 @@ s('IDX pixels are laid out as bytes in the arena, CSV values as float32', async 
   assert.ok(size(idx) >= 5400 && size(idx) < 5400 + 64, `${size(idx)}`);
   assert.ok(size(csv) >= 21600 && size(csv) < 21600 + 64, `${size(csv)}`);
 });
+
+s('parallel.inputStorage: "float32", and "auto" for data this small, decode the bytes once into float32', async () => {
+  for (const storage of ['float32', 'auto'] as const) {
+    const run = await prepareRun(parseConfig(config('idx', 255, 1, 'wasm', storage)));
+    assert.ok(isByteInputs(run.dataset.train.inputs), 'the loader keeps bytes');
+    assert.is(run.setup.layout.bytesPerInput, 4, storage);
+  }
+});
+
+s('"auto" keeps bytes when their float32 form exceeds 64 MiB; "bytes" for float data is refused by name', () => {
+  const images = (count: number) => {
+    const inputs = { bytes: new Uint8Array(0), values: new Float32Array(256) };
+    return { features: 784, train: { count, inputs } } as unknown as Dataset;
+  };
+  // 784 features × 4 bytes = 3,136 bytes a row: 21,399 rows fit in 64 MiB (67,108,864 bytes), 21,400 do not.
+  assert.is(arenaBytesPerInput('auto', images(21_000), 399), 4);
+  assert.is(arenaBytesPerInput('auto', images(21_000), 400), 1);
+  assert.is(arenaBytesPerInput('float32', images(70_000), 0), 4);
+  assert.is(arenaBytesPerInput('bytes', images(10), 0), 1);
+  const floats = { features: 4, train: { count: 10, inputs: new Float32Array(40) } } as unknown as Dataset;
+  assert.is(arenaBytesPerInput('auto', floats, 0), 4);
+  assert.throws(
+    () => arenaBytesPerInput('bytes', floats, 0),
+    /parallel\.inputStorage "bytes" needs image data.*→ at parallel\.inputStorage/s,
+  );
+});
+
+for (const storage of ['float32', 'auto'] as const) {
+  s(
+    `inputStorage ${storage}: the same weights and metrics as bytes and as CSV floats, at 1 and 2 workers`,
+    async () => {
+      const expected = await train(config('idx', 255, 2, 'wasm', 'bytes'), { write: false });
+      for (const workers of [1, 2]) {
+        const decoded = await train(config('idx', 255, workers, 'wasm', storage), { write: false });
+        assert.ok(bytesOf(decoded.weights).equals(bytesOf(expected.weights)), `${workers} workers`);
+        assert.equal(
+          decoded.metrics.map((m) => [m.loss, m.testLoss]),
+          expected.metrics.map((m) => [m.loss, m.testLoss]),
+        );
+      }
+    },
+  );
+}
 
 for (const kernels of ['wasm', 'reference'] as const) {
   for (const normalize of [255, 3.3]) {

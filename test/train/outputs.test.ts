@@ -85,6 +85,7 @@ s('config.json is the resolved config, every default filled in', () => {
     workers: 'auto',
     chunks: 8,
     kernels: 'wasm',
+    inputStorage: 'auto',
     stepTimeoutSeconds: 120,
   });
   assert.equal(config.train.optimizer, {

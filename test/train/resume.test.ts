@@ -87,8 +87,12 @@ s('a config that differs in more than speed settings is refused, naming the fiel
   other.train = { ...other.train, optimizer: { type: 'adam', learningRate: 0.02 } };
   const error = await userErrorOf(train(other, { resume: true }));
   assert.match(error.message, 'train.optimizer.learningRate is 0.01 in the run but 0.02 in this config');
-  const faster = { ...config(dir), parallel: { ...config(dir).parallel, workers: 3, stepTimeoutSeconds: 9 } };
-  assert.is((await train(faster, { resume: true })).summary.status, 'complete');
+  // A run directory written before parallel.inputStorage existed holds a config.json without it.
+  const stored = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  delete stored.parallel.inputStorage;
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(stored));
+  const parallel = { ...config(dir).parallel, workers: 3, stepTimeoutSeconds: 9, inputStorage: 'float32' as const };
+  assert.is((await train({ ...config(dir), parallel }, { resume: true })).summary.status, 'complete');
 });
 
 s('an unreadable newest checkpoint is skipped with a warning: the older one gives the same result', async () => {
