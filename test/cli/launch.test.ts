@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { suite } from 'uvu';
@@ -86,6 +86,42 @@ s('no bundle when a source does not compile or the cache cannot be written', asy
   assert.is(await currentBundle(main, notADir), null, 'a file where the cache directory should be');
   assert.is(currentBundleSync(main, notADir), null);
 });
+
+s('two processes building one bundle at once leave one working bundle and its source list, nothing else', async () => {
+  // Inside the checkout: the bundle imports packages from its node_modules.
+  mkdirSync(join(root, 'data', '.cache'), { recursive: true });
+  const cache = mkdtempSync(join(root, 'data', '.cache', 'launch-test-'));
+  try {
+    await concurrentBuilds(cache);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
+
+async function concurrentBuilds(cache: string): Promise<void> {
+  const source = join(root, 'src/cli/graph.ts');
+  const core = pathToFileURL(join(root, 'src/bundle/bundle-cache.mjs')).href;
+  const script =
+    `const { currentBundle } = await import(${JSON.stringify(core)});` +
+    `console.log(await currentBundle(${JSON.stringify(source)}, ${JSON.stringify(cache)}));`;
+  const build = () => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    return new Promise<string>((resolve) => child.on('close', () => resolve(stdout.trim())));
+  };
+  const [first, second] = await Promise.all([build(), build()]);
+  assert.ok(first.endsWith('.mjs'), first);
+  assert.is(second, first);
+  assert.equal(readdirSync(cache).sort(), [basename(first), `${basename(first)}.sources.json`]);
+  const built = statSync(first).mtimeMs;
+  assert.is(await currentBundle(source, cache), first);
+  assert.is(statSync(first).mtimeMs, built, 'its source list matches: reused');
+  const args = ['data/graphs/apple-orange.json'];
+  assert.equal(await runMain((await load(first)).main, args), await runMain(graphMain, args));
+}
 
 s('a command runs from its bundle in data/.cache/cli, or from source when told or under coverage', async () => {
   const bundled = await entryFile('src/cli/graph.ts', {});
