@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { suite } from 'uvu';
@@ -160,6 +160,22 @@ s('spawned: an unknown command exits 2 and names the commands', async () => {
   assert.is(result.code, 2);
   assertErrorLines(result.stderr);
   assert.match(result.stderr, /unknown command "bach": one of batch, bench, eval/);
+});
+
+s('spawned: without esbuild and tsx (no devDependencies) a command ends with one ✖ line, exit 1', async () => {
+  // A checkout with the launcher and a command but no node_modules.
+  const checkout = tempDir('shardprop-launch-bare-');
+  for (const file of ['src/cli/launch.mjs', 'src/bundle/bundle-cache.mjs', 'src/cli/graph.ts']) {
+    mkdirSync(join(checkout, dirname(file)), { recursive: true });
+    copyFileSync(join(root, file), join(checkout, file));
+  }
+  const child = spawn(process.execPath, [join(checkout, 'src/cli/launch.mjs'), 'graph'], { stdio: 'pipe' });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.is(code, 1, stderr);
+  assertErrorLines(stderr);
+  assert.match(stderr, /cannot start graph: .*tsx is not installed/);
 });
 
 s('spawned: threads loading their TypeScript source train in a process the launcher started without tsx', async () => {
