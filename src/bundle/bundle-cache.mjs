@@ -10,7 +10,7 @@
  * bundle. Packages stay imports (resolved from the checkout's node_modules as usual).
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import process from 'node:process';
@@ -18,7 +18,7 @@ import { fileURLToPath, URL } from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Bumped when the build options change, so that older bundles count as stale. */
-const BUILD_VERSION = 2;
+const BUILD_VERSION = 3;
 
 /**
  * The path of a bundle of `source` in `cacheDir` made from its current sources, or null if it cannot
@@ -28,11 +28,12 @@ const BUILD_VERSION = 2;
  */
 export function currentBundleSync(source, cacheDir) {
   const paths = bundlePaths(source, cacheDir);
-  if (isCurrent(paths.sources)) return paths.bundle;
+  if (isCurrent(paths)) return paths.bundle;
   try {
     prepareDir(cacheDir);
+    const started = Date.now();
     const result = esbuild().buildSync(buildOptions(source));
-    writeBundle(paths, result);
+    writeBundle(paths, result, started);
     return paths.bundle;
   } catch {
     return null;
@@ -46,12 +47,13 @@ export function currentBundleSync(source, cacheDir) {
  */
 export async function currentBundle(source, cacheDir) {
   const paths = bundlePaths(source, cacheDir);
-  if (isCurrent(paths.sources)) return paths.bundle;
+  if (isCurrent(paths)) return paths.bundle;
   try {
     prepareDir(cacheDir);
+    const started = Date.now();
     const plugins = [ownModuleUrls(dirname(paths.bundle))];
     const result = await esbuild().build({ ...buildOptions(source), plugins });
-    writeBundle(paths, result);
+    writeBundle(paths, result, started);
     return paths.bundle;
   } catch {
     return null;
@@ -115,40 +117,49 @@ function bundlePaths(source, cacheDir) {
   return { bundle, sources: `${bundle}.sources.json` };
 }
 
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
 /** Content hashes of the given files (paths relative to the checkout), or null if one cannot be read. */
 function hashes(files) {
   const result = { '#build': String(BUILD_VERSION) };
   try {
-    for (const file of files)
-      result[file] = createHash('sha256')
-        .update(readFileSync(join(root, file)))
-        .digest('hex');
+    for (const file of files) result[file] = sha256(readFileSync(join(root, file)));
   } catch {
     return null; // a source was deleted or renamed: the bundle is stale
   }
   return result;
 }
 
-function isCurrent(sourcesFile) {
+/** The bundle's list names the current content of every source and of the bundle itself. */
+function isCurrent({ bundle, sources }) {
   try {
-    const recorded = JSON.parse(readFileSync(sourcesFile, 'utf8'));
-    const now = hashes(Object.keys(recorded).filter((file) => file !== '#build'));
-    return now !== null && JSON.stringify(now) === JSON.stringify(recorded);
+    const recorded = JSON.parse(readFileSync(sources, 'utf8'));
+    const now = hashes(Object.keys(recorded).filter((file) => !file.startsWith('#')));
+    if (now === null) return false;
+    now['#bundle'] = sha256(readFileSync(bundle));
+    return JSON.stringify(now) === JSON.stringify(recorded);
   } catch {
     return false; // no bundle yet, or a damaged list
   }
 }
 
 /**
- * Each file is written under a temporary name and renamed, so a concurrent process reads either the
- * old pair or the new one; the source list goes last, after its bundle.
+ * Each file is written under a temporary name and renamed, so a concurrent process never reads half
+ * a file; the source list goes last and names the bundle's own hash, so a list paired with another
+ * process's bundle counts as stale. A source edited while esbuild ran (its content is then unknown:
+ * read before or after the edit) gets no list: the next start builds again.
  */
-function writeBundle({ bundle, sources }, result) {
-  const recorded = hashes(Object.keys(result.metafile.inputs)); // paths relative to absWorkingDir
+function writeBundle({ bundle, sources }, result, started) {
+  const inputs = Object.keys(result.metafile.inputs); // paths relative to absWorkingDir
+  const recorded = hashes(inputs);
   if (!recorded) throw new Error('a source was deleted during the build');
+  const contents = result.outputFiles[0].contents;
   const temporary = `.${process.pid}-${process.hrtime.bigint()}`;
-  writeFileSync(bundle + temporary, result.outputFiles[0].contents);
+  writeFileSync(bundle + temporary, contents);
   renameSync(bundle + temporary, bundle);
+  // Whole milliseconds after the start: a file saved just before it may carry the same millisecond.
+  if (inputs.some((file) => Math.floor(statSync(join(root, file)).mtimeMs) > started)) return;
+  recorded['#bundle'] = sha256(contents);
   writeFileSync(sources + temporary, JSON.stringify(recorded, null, 1));
   renameSync(sources + temporary, sources);
 }

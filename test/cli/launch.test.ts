@@ -1,5 +1,16 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { suite } from 'uvu';
@@ -62,6 +73,27 @@ s('a bundle is reused while its sources are unchanged, and rebuilt after an edit
   writeFileSync(where, 'export const where: string = import.meta.url;\nexport const value: number = 2;\n');
   assert.is(await currentBundle(main, cache), bundle);
   assert.is((await load(bundle)).value, 2, 'the edit is in the bundle');
+});
+
+s('a bundle replaced by the build of another process, or built while a source changed, counts as stale', async () => {
+  const [sources, cache] = [tempDir('shardprop-launch-src-'), tempDir('shardprop-launch-cache-')];
+  const { main, where } = writeSources(sources, 1);
+  const bundle = (await currentBundle(main, cache))!;
+  const built = readFileSync(bundle, 'utf8');
+  writeFileSync(bundle, built.replace('value = 1', 'value = 3')); // a bundle without its own list
+  assert.is(await currentBundle(main, cache), bundle);
+  assert.is(readFileSync(bundle, 'utf8'), built, 'rebuilt from the sources');
+
+  // A source dated after the build's start: esbuild may have read it before or after the change.
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(where, later, later);
+  const fresh = tempDir('shardprop-launch-cache-');
+  const again = (await currentBundle(main, fresh))!;
+  assert.is(readFileSync(again, 'utf8'), built, 'the same bundle (both caches are in the temp directory)');
+  assert.not.ok(existsSync(`${again}.sources.json`), 'no list: the next start builds again');
+  writeFileSync(again, '');
+  await currentBundle(main, fresh);
+  assert.is(readFileSync(again, 'utf8'), built, 'built again');
 });
 
 s('each module of a command bundle sees its own source file as import.meta.url', async () => {
