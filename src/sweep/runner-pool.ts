@@ -1,15 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { EpochMetrics } from '../train/train.ts';
+import { withoutTypeScriptLoader } from '../train/worker-bundle.ts';
 import type { RunnerMessage, RunTrial, TrialOutcome } from './protocol.ts';
 
-const RUNNER_FILE = fileURLToPath(new URL('./trial-runner.ts', import.meta.url));
+/** A runner process starts through the command launcher (no TypeScript loader when its bundle can be built). */
+const LAUNCHER = fileURLToPath(new URL('../cli/launch.mjs', import.meta.url));
 /** The end of a crashed runner's stderr, quoted in the trial's error. */
 const STDERR_TAIL = 2000;
 
 /**
  * Trial-runner processes (trial-runner.ts), started on demand and reused: a process costs ~1 s to
- * start (tsx, the kernels, the worker threads), which matters for small trials. A runner whose trial
+ * start (the modules, the kernels, the worker threads), which matters for small trials. A runner whose trial
  * failed for an unexpected reason is replaced, in case the failure left it in a bad state.
  * The caller decides the concurrency: `run` takes an idle runner or starts one.
  */
@@ -57,8 +59,9 @@ class Runner {
   private markReady = () => {};
 
   constructor() {
-    // The same loader flags (tsx) as this process: the runner is TypeScript too.
-    this.child = spawn(process.execPath, [...process.execArgv, RUNNER_FILE], {
+    // This process's node flags except tsx's loader: the launcher loads tsx itself if it must.
+    const flags = withoutTypeScriptLoader(process.execArgv);
+    this.child = spawn(process.execPath, [...flags, LAUNCHER, 'sweep-trial-runner'], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL)));

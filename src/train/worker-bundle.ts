@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Piscina } from 'piscina';
+import { currentBundleSync, root } from '../bundle/bundle-cache.mjs';
 
 type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>;
 
@@ -20,27 +17,26 @@ export interface WorkerEntry {
  * pool a process starts (a sweep's trials, a retried step, each CLI run). The bundle loads in a
  * plain thread in a fraction of that.
  *
- * The bundle is built with esbuild (the compiler tsx itself uses) into data/.cache/workers/ the
- * first time a process needs it after any of its sources changed: beside it a list of its
- * sources with their content hashes, checked once per process (a few ms), so an edited source is
- * never run from a stale bundle. When the bundle cannot be built (no esbuild, a read-only
- * checkout) or while coverage is measured (c8 maps the sources, not a bundle), the thread loads
- * the source through tsx as before; so does `SHARDPROP_WORKER_BUNDLE=off` (e.g. to debug a worker
- * with the TypeScript file's line numbers).
+ * The bundle is built (src/bundle/bundle-cache.mjs, shared with the command launcher) into
+ * data/.cache/workers/ the first time a process needs it after any of its sources changed. When the
+ * bundle cannot be built (no esbuild, a read-only checkout) or while coverage is measured (c8 maps
+ * the sources, not a bundle), the thread loads the source through tsx as before; so does
+ * `SHARDPROP_WORKER_BUNDLE=off` (e.g. to debug a worker with the TypeScript file's line numbers).
+ * A thread loading the source is given tsx's loader explicitly: a process started by the launcher
+ * (src/cli/launch.mjs) runs without it, so the thread could not inherit it.
  */
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const defaultCacheDir = join(root, 'data', '.cache', 'workers');
-/** Bumped when the build options change, so that older bundles count as stale. */
-const BUILD_VERSION = 1;
 const entries = new Map<string, WorkerEntry>();
 
 /** The entry for a worker module (a .ts file): its bundle when one is (or can be made) current. */
 export function workerEntry(source: string): WorkerEntry {
-  if (process.env.NODE_V8_COVERAGE || process.env.SHARDPROP_WORKER_BUNDLE === 'off') return { filename: source };
+  const plain = withoutTypeScriptLoader(process.execArgv);
+  const fromSource = { filename: source, execArgv: [...plain, '--import', 'tsx'] };
+  if (process.env.NODE_V8_COVERAGE || process.env.SHARDPROP_WORKER_BUNDLE === 'off') return fromSource;
   let entry = entries.get(source);
   if (!entry) {
-    const bundle = currentBundle(source, defaultCacheDir);
-    entry = bundle ? { filename: bundle, execArgv: withoutTypeScriptLoader(process.execArgv) } : { filename: source };
+    const bundle = currentBundleSync(source, defaultCacheDir);
+    entry = bundle ? { filename: bundle, execArgv: plain } : fromSource;
     entries.set(source, entry);
   }
   return entry;
@@ -76,75 +72,4 @@ export function withoutTypeScriptLoader(flags: readonly string[]): string[] {
     else if (!loads(flags[i])) kept.push(flags[i]);
   }
   return kept;
-}
-
-function bundlePaths(source: string, cacheDir: string) {
-  const id = createHash('sha256').update(source).digest('hex').slice(0, 12);
-  const bundle = join(cacheDir, `${basename(source, '.ts')}-${id}.mjs`);
-  return { bundle, sources: `${bundle}.sources.json` };
-}
-
-/** Content hashes of the given files (paths relative to the checkout), or null if one cannot be read. */
-function hashes(files: string[]): Record<string, string> | null {
-  const result: Record<string, string> = { '#build': String(BUILD_VERSION) };
-  try {
-    for (const file of files)
-      result[file] = createHash('sha256')
-        .update(readFileSync(join(root, file)))
-        .digest('hex');
-  } catch {
-    return null; // a source was deleted or renamed: the bundle is stale
-  }
-  return result;
-}
-
-function isCurrent(sourcesFile: string): boolean {
-  try {
-    const recorded = JSON.parse(readFileSync(sourcesFile, 'utf8')) as Record<string, string>;
-    const now = hashes(Object.keys(recorded).filter((file) => file !== '#build'));
-    return now !== null && JSON.stringify(now) === JSON.stringify(recorded);
-  } catch {
-    return false; // no bundle yet, or a damaged list
-  }
-}
-
-/** The path of a bundle of `source` in `cacheDir` made from its current sources, or null if it cannot be built. */
-export function currentBundle(source: string, cacheDir: string): string | null {
-  const { bundle, sources } = bundlePaths(source, cacheDir);
-  if (isCurrent(sources)) return bundle;
-  try {
-    build(source, bundle, sources);
-    return bundle;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Bundles `source` and its relative imports (packages stay imports, resolved from the checkout's
- * node_modules). Each file is written under a temporary name and renamed, so a concurrent process
- * reads either the old pair or the new one; the source list goes last, after its bundle.
- */
-function build(source: string, bundle: string, sourcesFile: string): void {
-  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-  const result = esbuild.buildSync({
-    entryPoints: [source],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: `node${process.versions.node}`,
-    packages: 'external',
-    absWorkingDir: root,
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  const recorded = hashes(Object.keys(result.metafile!.inputs)); // paths relative to absWorkingDir
-  if (!recorded) throw new Error('a source was deleted during the build');
-  mkdirSync(dirname(bundle), { recursive: true });
-  const temporary = `.${process.pid}-${process.hrtime.bigint()}`;
-  writeFileSync(bundle + temporary, result.outputFiles[0].contents);
-  renameSync(bundle + temporary, bundle);
-  writeFileSync(sourcesFile + temporary, JSON.stringify(recorded, null, 1));
-  renameSync(sourcesFile + temporary, sourcesFile);
 }

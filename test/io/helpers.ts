@@ -4,6 +4,7 @@ import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../support/temp.ts';
+import { nodeArgs } from '../support/cli.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -36,9 +37,9 @@ export interface Finished {
   stderr: string;
 }
 
-/** Starts `node --import tsx ...args` from the repository root, output piped. */
+/** Starts `node ...nodeArgs(args)` from the repository root (a command through the launcher), output piped. */
 export function startNode(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], {
+  return spawn(process.execPath, nodeArgs(args), {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
@@ -63,7 +64,7 @@ export function finished(child: ChildProcess, ms = 60_000): Promise<Finished> {
   });
 }
 
-/** Runs `node --import tsx ...args` to the end. */
+/** Runs `node ...nodeArgs(args)` to the end. */
 export const runNode = (args: string[], ms?: number): Promise<Finished> => finished(startNode(args), ms);
 
 /** Resolves with the child's stdout so far once it contains `text`. */

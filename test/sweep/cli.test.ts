@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { main as workerMain } from '../../src/cli/sweep-worker.ts';
 import { UserError } from '../../src/errors.ts';
 import { parseRedisUrl } from '../../src/sweep/redis.ts';
+import { nodeArgs } from '../support/cli.ts';
 import { noStack, scratchDir, sweepCli, tinyBase, writeJson } from './helpers.ts';
 
 const s = suite('sweep and sweep-worker commands: options, Redis URLs, spawned smoke tests');
@@ -87,7 +88,7 @@ s('sweep-worker: --queue required, options checked, an unreachable Redis is exit
 
 s('spawned: npm run sweep and sweep-worker exit 2 on bad input with ✖ lines and no stack trace', () => {
   const run = (file: string, ...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { cwd: repoRoot, encoding: 'utf8' });
+    spawnSync(process.execPath, nodeArgs([file, ...args]), { cwd: repoRoot, encoding: 'utf8' });
   writeJson(join(dir, 'bad.json'), { name: 'bad', base: tinyBase(), grid: { 'train.epochs': [0] } });
   const sweep = run('src/cli/sweep.ts', join(dir, 'bad.json'));
   assert.is(sweep.status, 2, sweep.stderr);

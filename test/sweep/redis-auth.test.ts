@@ -15,7 +15,7 @@ import * as assert from 'uvu/assert';
 import { main as sweepMain } from '../../src/cli/sweep.ts';
 import { main as workerMain } from '../../src/cli/sweep-worker.ts';
 import { checkRedis, parseRedisUrl } from '../../src/sweep/redis.ts';
-import { fakeIo, runMain } from '../support/cli.ts';
+import { fakeIo, nodeArgs, runMain } from '../support/cli.ts';
 import { readResults, scratchDir, sha256, tinyBase, writeJson } from './helpers.ts';
 import { startWorker, type WorkerProcess } from './redis-helpers.ts';
 
@@ -203,7 +203,7 @@ function runSweep(...args: string[]) {
 /** A command of src/cli as its own process (so that it sees NODE_EXTRA_CA_CERTS), in the test's directory. */
 function runCli(script: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli', script), ...args], {
+    const child = spawn(process.execPath, nodeArgs([join(repoRoot, 'src/cli', script), ...args]), {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { nodeArgs } from '../support/cli.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -39,7 +40,7 @@ export interface WorkerProcess {
 export function startWorker(url: string, name: string, ...extra: string[]): WorkerProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/sweep-worker.ts', '--queue', url, '--name', name, ...extra],
+    nodeArgs(['src/cli/sweep-worker.ts', '--queue', url, '--name', name, ...extra]),
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
