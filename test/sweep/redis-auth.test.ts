@@ -35,6 +35,8 @@ if (!hasRedis) {
   const dir = scratchDir('auth');
   /** How to stop each worker started: abort the one in this process, kill a spawned one. */
   const workers: (() => Promise<void>)[] = [];
+  // Every sweep here runs its trials one at a time: each trial-runner process costs ~1 s of CPU to
+  // start, and the weights (what is compared) do not depend on how many trials run at once.
   let server: ChildProcess | null = null;
   let port = 0;
   let tlsPort: number | null = null;
@@ -98,7 +100,7 @@ if (!hasRedis) {
     const url = `redis://:${ENCODED}@127.0.0.1:${port}`;
     const file = sweep('password');
     // The reference: the same trials run locally (trial ids, and so weights, do not depend on the sweep's name).
-    const local = await runSweep(file, '--out', join(dir, 'local'));
+    const local = await runSweep(file, '--out', join(dir, 'local'), '--concurrent', '1');
     assert.is(local.code, 0, local.stderr);
     await startWorkerHere(url, 'pw');
     const dist = await runSweep(file, '--out', join(dir, 'password-dist'), '--queue', url);
@@ -150,7 +152,7 @@ if (!hasRedis) {
   async function startWorkerHere(url: string, name: string): Promise<void> {
     const stop = new AbortController();
     const { io, stdout, stderr } = fakeIo();
-    const argv = ['--queue', url, '--name', name, '--concurrent', '2', '--stall-seconds', '5'];
+    const argv = ['--queue', url, '--name', name, '--concurrent', '1', '--stall-seconds', '5'];
     const done = workerMain(argv, { ...io, signal: stop.signal });
     workers.push(async () => {
       stop.abort();
@@ -165,7 +167,7 @@ if (!hasRedis) {
 
   /** A sweep-worker process: it must start with NODE_EXTRA_CA_CERTS set to trust the TLS certificate. */
   async function startWorkerProcess(url: string, name: string): Promise<void> {
-    const worker = startWorker(url, name, '--concurrent', '2', '--stall-seconds', '5');
+    const worker = startWorker(url, name, '--concurrent', '1', '--stall-seconds', '5');
     workers.push(async () => {
       worker.child.kill('SIGKILL');
       await worker.exited;
