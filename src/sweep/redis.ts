@@ -54,6 +54,10 @@ export async function checkRedis(target: RedisTarget, flag = '--queue'): Promise
     connectTimeout: 5000,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    // disconnect() waits this long for the socket to close before destroying it; a refused
+    // connection's socket never reports closing again, so the default 2 s kept a failed command's
+    // process alive after its error. This client has nothing to flush.
+    disconnectTimeout: 0,
   });
   // connect() rejects with "Connection is closed."; the cause (ECONNREFUSED, a wrong password) comes as an event.
   let cause: Error | null = null;

@@ -2,16 +2,21 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { configFile, deadPid, runNode, snapshot, tempRoot, type Finished } from './helpers.ts';
+import { main } from '../../src/cli/batch.ts';
+import { runMain, type CommandResult } from '../support/cli.ts';
+import { configFile, deadPid, snapshot, tempRoot } from './helpers.ts';
 import { BATCH_RUN_LISTING } from '../support/run-listing.ts';
 
-/** The run-directory defects of issue 10 as a user meets them: `npm run batch` in a child process. */
+/**
+ * The run-directory defects of issue 10 as a user meets them: `npm run batch` through its main(argv,
+ * io) in this process (its spawned smoke test is in test/train/cli.test.ts).
+ */
 const s = suite('batch CLI: run directory');
 const root = tempRoot('shardprop-rundir-cli-');
 
-const batch = (...args: string[]): Promise<Finished> => runNode(['src/cli/batch.ts', ...args]);
+const batch = (...args: string[]): Promise<CommandResult> => runMain(main, args);
 
-function assertUserError(result: Finished, message: string): void {
+function assertUserError(result: CommandResult, message: string): void {
   assert.is(result.code, 2, result.stderr);
   assert.is(result.stderr, `✖ ${message}\n`);
   assert.is(result.stdout, '');

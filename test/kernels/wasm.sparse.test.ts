@@ -100,19 +100,50 @@ function assertSameBits(got: Float32Array, want: Float32Array, what: string): vo
   assert.unreachable(`${what}: lengths ${got.length} and ${want.length}, ${where}`);
 }
 
-for (const { name: build, module } of KERNEL_BUILDS) {
-  const raw = instantiateKernels(arena.memory, module);
-  for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
-    for (const [name, pattern] of Object.entries(PATTERNS)) {
+/** The operands of every shape for one product and pattern, and the reference's result for them. */
+interface Operands {
+  a: Float32Array;
+  b: Float32Array;
+  want: Float32Array;
+}
+
+/**
+ * Operands and reference results do not depend on the kernel build: made once for the first build's
+ * test and kept until the last build's has used them (the random operands and the reference's
+ * products were two thirds of this file's time when each build made its own).
+ */
+const shared = new Map<string, { operands: Operands[]; uses: number }>();
+function operandsFor(product: Product, name: string): Operands[] {
+  const key = `${product} ${name}`;
+  const entry = shared.get(key) ?? {
+    uses: 0,
+    operands: SHAPES.map(([m, k, n]) => {
+      const rng = createRng(11, m, k, n);
+      const a = PATTERNS[name](rng, m, k);
+      const b = randomArray(rng, bLength(product, m, k, n));
+      const want = new Float32Array(outLength(product, m, k, n));
+      ref[product](a, b, want, m, k, n);
+      return { a, b, want };
+    }),
+  };
+  if (++entry.uses === KERNEL_BUILDS.length) shared.delete(key);
+  else shared.set(key, entry);
+  return entry.operands;
+}
+
+const raws = new Map(KERNEL_BUILDS.map(({ name, module }) => [name, instantiateKernels(arena.memory, module)]));
+for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
+  for (const name of Object.keys(PATTERNS)) {
+    for (const { name: build } of KERNEL_BUILDS) {
+      const raw = raws.get(build)!;
       s(`${build}: ${product}, ${name}: zero-skipping path is bitwise the dense path and matches the reference`, () => {
-        for (const [m, k, n] of SHAPES) {
+        const operands = operandsFor(product, name);
+        for (const [index, [m, k, n]] of SHAPES.entries()) {
           arena.reset();
-          const rng = createRng(11, m, k, n);
-          const a = arena.take(m * k, pattern(rng, m, k));
-          const b = arena.take(bLength(product, m, k, n), randomArray(rng, bLength(product, m, k, n)));
+          const a = arena.take(m * k, operands[index].a);
+          const b = arena.take(bLength(product, m, k, n), operands[index].b);
           const dense = run(raw, product, DENSE, a, b, m, k, n);
-          const want = new Float32Array(outLength(product, m, k, n));
-          ref[product](a, b, want, m, k, n);
+          const { want } = operands[index];
           for (const mode of skipModes(product)) {
             const sparse = run(raw, product, mode, a, b, m, k, n);
             assertSameBits(sparse, dense, `${product} mode ${mode} ${name} m=${m} k=${k} n=${n}`);
@@ -123,7 +154,12 @@ for (const { name: build, module } of KERNEL_BUILDS) {
         }
       });
     }
+  }
+}
 
+for (const { name: build, module } of KERNEL_BUILDS) {
+  const raw = raws.get(build)!;
+  for (const product of ['matmul', 'matmulBT', 'matmulAT'] as const) {
     s(`${build}: ${product}: NaN and ±Inf in b propagate exactly as on the dense path (0 · Inf = NaN)`, () => {
       for (const [m, k, n] of [
         [33, 257, 7],

@@ -94,7 +94,8 @@ s('failed trials on a re-run: their own errors are kept unless --retry-failed; c
     diverging.map((r) => r.failure),
     ['error', 'error'],
   );
-  const retried = await sweepCli(dir, 'sweep.json', '--out', 'out', '--retry-failed');
+  // One trial-runner process is enough for two failing trials (each runner costs ~1 s of CPU to start).
+  const retried = await sweepCli(dir, 'sweep.json', '--out', 'out', '--retry-failed', '--concurrent', '1');
   assert.is(retried.code, 1);
   assert.match(retried.stdout, /2 to run \(4 already done\)/);
   assert.match(retried.stdout, /✖ failed \(local-\d\): .*training diverged at epoch 1/);

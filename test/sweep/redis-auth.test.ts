@@ -17,7 +17,7 @@ import { main as workerMain } from '../../src/cli/sweep-worker.ts';
 import { checkRedis, parseRedisUrl } from '../../src/sweep/redis.ts';
 import { fakeIo, nodeArgs, runMain } from '../support/cli.ts';
 import { readResults, scratchDir, sha256, tinyBase, writeJson } from './helpers.ts';
-import { startWorker, type WorkerProcess } from './redis-helpers.ts';
+import { startWorker } from './redis-helpers.ts';
 
 const s = suite('Redis with a password, TLS and a shared directory: a real redis-server');
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,7 +33,10 @@ if (!hasRedis) {
   });
 } else {
   const dir = scratchDir('auth');
-  const workers: WorkerProcess[] = [];
+  /** How to stop each worker started: abort the one in this process, kill a spawned one. */
+  const workers: (() => Promise<void>)[] = [];
+  // Every sweep here runs its trials one at a time: each trial-runner process costs ~1 s of CPU to
+  // start, and the weights (what is compared) do not depend on how many trials run at once.
   let server: ChildProcess | null = null;
   let port = 0;
   let tlsPort: number | null = null;
@@ -97,9 +100,9 @@ if (!hasRedis) {
     const url = `redis://:${ENCODED}@127.0.0.1:${port}`;
     const file = sweep('password');
     // The reference: the same trials run locally (trial ids, and so weights, do not depend on the sweep's name).
-    const local = await runSweep(file, '--out', join(dir, 'local'));
+    const local = await runSweep(file, '--out', join(dir, 'local'), '--concurrent', '1');
     assert.is(local.code, 0, local.stderr);
-    await startWorkerOn(url, 'pw');
+    await startWorkerHere(url, 'pw');
     const dist = await runSweep(file, '--out', join(dir, 'password-dist'), '--queue', url);
     assert.is(dist.code, 0, dist.stderr);
     assert.not.ok((dist.stdout + dist.stderr).includes(PASSWORD), 'the password is never printed');
@@ -125,7 +128,7 @@ if (!hasRedis) {
     await stopWorkers(); // the plain-text worker would take trials too: this sweep must go through TLS
     const plain = await runSweep(sweep('plain'), '--queue', `redis://:${ENCODED}@localhost:${tlsPort}`);
     assert.is(plain.code, 2, 'plain text to the TLS port fails\n' + plain.stderr);
-    await startWorkerOn(url, 'tls');
+    await startWorkerProcess(url, 'tls');
     const file = sweep('tls');
     const dist = await runCli('sweep.ts', file, '--out', join(dir, 'tls-dist'), '--queue', url);
     assert.is(dist.code, 0, dist.stderr);
@@ -142,13 +145,33 @@ if (!hasRedis) {
   });
 
   async function stopWorkers(): Promise<void> {
-    for (const w of workers) w.child.kill('SIGKILL');
-    await Promise.all(workers.splice(0).map((w) => w.exited));
+    await Promise.all(workers.splice(0).map((stop) => stop()));
   }
 
-  async function startWorkerOn(url: string, name: string): Promise<void> {
-    const worker = startWorker(url, name, '--concurrent', '2', '--stall-seconds', '5');
-    workers.push(worker);
+  /** A sweep-worker through its main in this process (plain-text Redis: no certificate to trust). */
+  async function startWorkerHere(url: string, name: string): Promise<void> {
+    const stop = new AbortController();
+    const { io, stdout, stderr } = fakeIo();
+    const argv = ['--queue', url, '--name', name, '--concurrent', '1', '--stall-seconds', '5'];
+    const done = workerMain(argv, { ...io, signal: stop.signal });
+    workers.push(async () => {
+      stop.abort();
+      assert.is(await done, 0, stderr());
+    });
+    const ready = Date.now() + 30_000;
+    while (!stdout().includes('waiting for trials')) {
+      if (Date.now() > ready) assert.unreachable(`worker ${name} not ready after 30 s:\n${stdout()}${stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** A sweep-worker process: it must start with NODE_EXTRA_CA_CERTS set to trust the TLS certificate. */
+  async function startWorkerProcess(url: string, name: string): Promise<void> {
+    const worker = startWorker(url, name, '--concurrent', '1', '--stall-seconds', '5');
+    workers.push(async () => {
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+    });
     await worker.ready;
   }
 

@@ -94,6 +94,10 @@ s('bad input: exit 2, file:line, no stack, nothing on stdout, an earlier --out u
   const fresh = join(root, 'fresh.csv');
   assert.is((await predict(run, bad, '--out', fresh)).code, 2);
   assert.not.ok(existsSync(fresh), 'no --out file appears');
+  const missing = await predict(run, join(root, 'missing.csv'));
+  assert.is(missing.code, 2);
+  assert.is(missing.out, '');
+  assert.is(missing.err, `✖ input file not found → at ${join(root, 'missing.csv')}\n`);
 });
 
 s('flags, help, and a model whose outputs are not logits', async () => {
@@ -126,9 +130,6 @@ s('spawned: npm run predict', async () => {
   assert.is(result.stderr, '');
   assert.is(result.code, 0);
   assert.is(result.stdout.split('\n')[0], 'class,p_0,p_1');
-  const bad = await runScript('predict', [run, join(root, 'missing.csv')]);
-  assert.is(bad.code, 2);
-  assert.is(bad.stderr, `✖ input file not found → at ${join(root, 'missing.csv')}\n`);
 });
 
 s.run();

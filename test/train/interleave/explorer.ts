@@ -56,12 +56,26 @@ interface ActorState {
   readonly timed?: boolean;
 }
 
+/** The steps taken to a state, newest first: shared with the states before it, spelt out only for a violation. */
+interface Trail {
+  readonly actor: string;
+  readonly call: number;
+  readonly before: Trail | null;
+}
+
 interface State {
   readonly memory: Int32Array;
   readonly actors: readonly ActorState[];
   readonly current: number;
   readonly preemptions: number;
-  readonly schedule: readonly string[];
+  readonly trail: Trail | null;
+}
+
+/** The schedule of a trail, oldest step first: `worker1#3` is worker1's fourth access. */
+function scheduleOf(trail: Trail | null): string[] {
+  const steps: string[] = [];
+  for (let t = trail; t !== null; t = t.before) steps.push(`${t.actor}#${t.call}`);
+  return steps.reverse();
 }
 
 const PAUSE = Symbol('pause');
@@ -194,9 +208,27 @@ function enabledActors(state: State): number[] {
   return indices.filter((i) => state.actors[i].status === 'blocked' && state.actors[i].timed);
 }
 
+const STATUS_CODE: Record<Status, number> = { ready: 0, blocked: 1, done: 2, dead: 3 };
+
+/**
+ * The memo key: the current actor, the preemptions used, the memory and each actor's status,
+ * history length and digest, as the bytes of 32-bit words (an exact encoding, and faster to build
+ * than decimal text: a key is made for every state visited).
+ */
 function keyOf(state: State): string {
-  const actors = state.actors.map((a) => `${a.status}:${a.history.length}:${a.digest[0]}:${a.digest[1]}`).join('|');
-  return `${state.current}/${state.preemptions}/${state.memory.join(',')}/${actors}`;
+  const { memory, actors } = state;
+  const words = new Int32Array(2 + memory.length + 4 * actors.length);
+  words[0] = state.current;
+  words[1] = state.preemptions;
+  words.set(memory, 2);
+  let at = 2 + memory.length;
+  for (const actor of actors) {
+    words[at++] = STATUS_CODE[actor.status];
+    words[at++] = actor.history.length;
+    words[at++] = actor.digest[0];
+    words[at++] = actor.digest[1];
+  }
+  return Buffer.from(words.buffer).toString('latin1');
 }
 
 export function explore(model: Model, preemptionBound: number): Exploration {
@@ -214,7 +246,7 @@ export function explore(model: Model, preemptionBound: number): Exploration {
     ],
     current: 0,
     preemptions: 0,
-    schedule: [],
+    trail: null,
   };
   for (let i = 0; i < initial.actors.length; i++) initial = resume(initial, i, false);
   const memo = new Map<string, number>();
@@ -234,7 +266,7 @@ export function explore(model: Model, preemptionBound: number): Exploration {
         model.checkFinal?.(state.memory);
         paths = 1;
       } catch (error) {
-        violation = { message: (error as Error).message, schedule: [...state.schedule] };
+        violation = { message: (error as Error).message, schedule: scheduleOf(state.trail) };
       }
     }
     const currentGoesOn = choices.includes(state.current);
@@ -245,15 +277,15 @@ export function explore(model: Model, preemptionBound: number): Exploration {
       try {
         next = resume(state, i, true);
       } catch (error) {
-        violation = { message: (error as Error).message, schedule: [...state.schedule, state.actors[i].name] };
+        violation = { message: (error as Error).message, schedule: [...scheduleOf(state.trail), state.actors[i].name] };
         return 0;
       }
-      const step = `${state.actors[i].name}#${state.actors[i].history.length}`;
+      const { name, history } = state.actors[i];
       paths += visit({
         ...next,
         current: i,
         preemptions: state.preemptions + (preempts ? 1 : 0),
-        schedule: [...state.schedule, step],
+        trail: { actor: name, call: history.length, before: state.trail },
       });
       if (violation) return 0;
     }
