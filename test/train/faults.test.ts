@@ -18,10 +18,27 @@ import { digest, mnistConfig, runNode, tempDir, userErrorOf, type KernelKind } f
 const s = suite('worker faults');
 const faultyWorker = fileURLToPath(new URL('./fixtures/faulty-trainer.ts', import.meta.url));
 
-function config(kernels: KernelKind, workers: number, clipGradientNorm?: number): RunConfigInput {
-  const c = mnistConfig({ kernels, workers });
+function config(kernels: KernelKind, workers: number, clipGradientNorm?: number, units?: number): RunConfigInput {
+  const c = mnistConfig({ kernels, workers, units });
   // A hang becomes a failed step after 10 s instead of the default 120 s.
   return { ...c, train: { ...c.train, clipGradientNorm }, parallel: { ...c.parallel, stepTimeoutSeconds: 10 } };
+}
+
+/**
+ * For a fault in a clipped step's UPDATE phase: a model whose update is long (401,930 parameters in
+ * 64 ranges, Adam: ~2 ms of reference-kernel work), so that a worker woken by the phase's publish
+ * still finds ranges to take. With the small model the coordinator, woken on a loaded machine, took
+ * every one of its 13 short ranges before a worker ran (it preempts the worker on its core): the
+ * fault never fired in 5 tries in some full test runs. Few rows keep the steps cheap.
+ */
+function clippedConfig(workers: number): RunConfigInput {
+  const c = config('reference', workers, 0.5);
+  return {
+    ...c,
+    data: { source: 'mnist', train: 200, test: 0 },
+    model: { layers: [{ type: 'affine', units: 512 }, { type: 'relu' }, { type: 'affine', units: 10 }] },
+    train: { ...c.train, batchSize: 40, optimizer: { type: 'adam', learningRate: 0.001 } },
+  };
 }
 
 const cleanDigests = new Map<string, string>();
@@ -34,11 +51,18 @@ async function cleanDigest(kernels: KernelKind): Promise<string> {
 }
 
 /** Trains with the faulty worker module; returns the result (or the error) and how many faults fired. */
-async function faultyRun(fault: Omit<FaultSpec, 'dir'>, kernels: KernelKind, workers: number, clip?: number) {
+async function faultyRun(
+  fault: Omit<FaultSpec, 'dir'>,
+  kernels: KernelKind,
+  workers: number,
+  clip?: number,
+  units?: number,
+) {
   const dir = tempDir('shardprop-fault-');
   // Worker threads copy the environment when they start, the fresh ones of a retry too.
   process.env.SHARDPROP_FAULT = JSON.stringify({ ...fault, dir });
-  const run = train(config(kernels, workers, clip), { write: false, workerFile: faultyWorker });
+  const runConfig = clip === undefined ? config(kernels, workers, undefined, units) : clippedConfig(workers);
+  const run = train(runConfig, { write: false, workerFile: faultyWorker });
   run.catch(() => {}).finally(() => delete process.env.SHARDPROP_FAULT);
   return { run, fired: () => readdirSync(dir).length };
 }
@@ -86,7 +110,11 @@ for (const kernels of ['reference'] as const) {
 
 for (const kind of ['throw', 'exit'] as const) {
   s(`a worker that ${kind}s 3 times stops the run naming the step`, async () => {
-    const { run, fired } = await faultyRun({ kind, step: 3, times: 3, phase: 'chunk' }, 'reference', 2);
+    // Wider layers (~0.1 s of reference-kernel work per step): the fresh worker of each retry takes
+    // a chunk of the retried step before the coordinator has done them all, also on a loaded machine
+    // (with the narrow model a retry could complete without the worker, and the third fault hit
+    // another step).
+    const { run, fired } = await faultyRun({ kind, step: 3, times: 3, phase: 'chunk' }, 'reference', 2, undefined, 256);
     const error = await userErrorOf(run);
     assert.is(fired(), 3);
     assert.is(error.exitCode, 1);
@@ -108,16 +136,17 @@ s('3 threads, a fault twice (one retry left): same weights as without the fault'
 
 s('clipping: a worker that dies after its part of a clipped UPDATE: the retry gives the same weights', async () => {
   // The retry starts again from the TRAIN phase: the gradient is reduced afresh, never scaled twice.
-  // Two worker threads (three with the coordinator's): the UPDATE phase's few small ranges are
-  // more often taken by a worker than with one (some full test runs saw none fire with one).
   const { result, fired } = await runWithUpdateFault({ kind: 'exit', step: 3, phase: 'clipped-update' }, 'reference', {
     workers: 3,
     clip: 0.5,
   });
   assert.is(fired, 1, 'the fault fired in one of 5 runs');
-  const clean = await train(config('reference', 1, 0.5), { write: false });
+  const clean = await train(clippedConfig(1), { write: false });
   assert.is(digest(result.weights), digest(clean.weights), 'weights after a clipped step retried from mid-update');
-  assert.is.not(digest(clean.weights), await cleanDigest('reference'), 'clipping at 0.5 changed nothing');
+  const unclipped = clippedConfig(1);
+  unclipped.train = { ...unclipped.train, clipGradientNorm: undefined };
+  const notClipped = await train(unclipped, { write: false });
+  assert.is.not(digest(clean.weights), digest(notClipped.weights), 'clipping at 0.5 changed nothing');
 });
 
 s('a process whose run failed on worker faults ends by itself (no thread or timer left behind)', async () => {
