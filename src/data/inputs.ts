@@ -1,8 +1,9 @@
 /**
  * Reading a split's inputs whichever way they are stored (types.ts Inputs): float32 as they are,
- * bytes through their table of values. Training never decodes a whole split: a chunk's rows are
- * decoded as it gathers them (kernels gatherByteRows). These are for everything else: evaluation
- * blocks, checks and warnings, and tests.
+ * bytes through their table of values. Training decodes a whole split only into a float32 arena
+ * (parallel.inputStorage); in a byte arena a chunk's rows are decoded as it gathers them (kernels
+ * gatherByteRows). These are for everything else: filling a float32 arena, evaluation blocks,
+ * checks and warnings, and tests.
  */
 import type { ByteInputs, Inputs } from './types.ts';
 
