@@ -118,4 +118,11 @@ export const runConfigSchema = z
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.output<typeof runConfigSchema>;
+
+/**
+ * The parallel keys that decide only speed and memory, never the weights: a resumed run may change
+ * them (train/resume.ts), and a sweep's trial id leaves them out (sweep/trial-id.ts).
+ */
+export const SPEED_ONLY_PARALLEL_KEYS = ['workers', 'stepTimeoutSeconds', 'inputStorage'] as const;
+export type SpeedOnlyParallelKey = (typeof SPEED_ONLY_PARALLEL_KEYS)[number];
 export type OptimizerConfig = z.output<typeof optimizerSchema>;

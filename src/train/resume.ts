@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunConfig } from '../config/schema.ts';
+import { SPEED_ONLY_PARALLEL_KEYS, type RunConfig } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 import { latestCheckpoint, type Checkpoint } from './checkpoint.ts';
 
 /** Settings that change only the speed or the bookkeeping of a run, never its weights. */
-const SPEED_SETTINGS = [
-  'parallel.workers',
-  'parallel.stepTimeoutSeconds',
-  'parallel.inputStorage',
-  'checkpoint',
-  'output.dir',
-];
+const SPEED_SETTINGS = [...SPEED_ONLY_PARALLEL_KEYS.map((key) => `parallel.${key}`), 'checkpoint', 'output.dir'];
 
 /**
  * Where a run in `dir` continues from: its newest checkpoint, after checking that `config` is the
