@@ -50,9 +50,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
 export function pythonLines(
   file: string,
   sequential: string,
-  description: { preprocessing: Parameters<typeof describePreprocessing>[0]; loss: string },
+  description: {
+    preprocessing: Parameters<typeof describePreprocessing>[0];
+    loss: string;
+    input: { shape: readonly number[] };
+  },
 ): string {
   const preprocessing = description.preprocessing;
+  const shape = description.input.shape;
   const input =
     !preprocessing || preprocessing.kind === 'none'
       ? '# x: a float32 tensor of rows, as the training data (no preprocessing)'
@@ -68,7 +73,9 @@ export function pythonLines(
     'from safetensors.torch import load_file',
     `model = ${sequential}`,
     `model.load_state_dict(load_file(${JSON.stringify(file)}))`,
+    'model.eval()  # dropout off, batch norm on its running statistics',
     input,
+    ...(shape.length > 1 ? [`x = x.reshape(-1, ${shape.join(', ')})  # rows as [channels, height, width] images`] : []),
     output,
     '',
   ].join('\n');

@@ -121,6 +121,132 @@ s('the exported modules, applied as PyTorch does (y = x·Wᵀ + b), give the loa
   );
 });
 
+/**
+ * An image model: conv2d (stride and padding that differ across), relu, maxpool, batch-norm and an
+ * affine layer on images (nested Flatten modules), layer-norm, affine. Its export, applied as PyTorch
+ * defines each module (a direct convolution over the zero-padded image, not im2col), gives the loaded
+ * model's outputs.
+ */
+const imageConfig: RunConfigInput = {
+  seed: 1,
+  data: { source: 'synthetic', kind: 'xor', n: 20 },
+  model: {
+    layers: [
+      { type: 'conv2d', filters: 2, kernel: [2, 3], stride: [2, 1], padding: [1, 1] },
+      { type: 'relu' },
+      { type: 'maxpool', size: 2 },
+      { type: 'batch-norm', momentum: 0.75 },
+      { type: 'affine', units: 3 },
+      { type: 'layer-norm' },
+      { type: 'affine', units: 2 },
+    ],
+  },
+  train: {},
+};
+const imageWeights = {
+  // [filters 2, channels 1, 2, 3]
+  'layers.0.weight': [0.5, -1, 0.25, 1, 0.75, -0.5, -0.25, 0.5, 1, -1, 0.5, 0.25],
+  'layers.0.bias': [0.1, -0.2],
+  'layers.3.gamma': [1.5, 0.5, -1, 2],
+  'layers.3.beta': [0, 0.1, 0.2, -0.3],
+  'layers.3.running_mean': [0.5, 1, -0.5, 0.25],
+  'layers.3.running_var': [2, 0.5, 1, 4],
+  // [in 4, out 3]
+  'layers.4.weight': [1, -1, 0.5, 0.25, 2, -0.5, -1, 0.5, 1, 0.75, -0.25, 1.5],
+  'layers.4.bias': [0.1, 0, -0.1],
+  'layers.5.gamma': [1, -0.5, 2],
+  'layers.5.beta': [0.5, 0, -0.5],
+  // [in 3, out 2]
+  'layers.6.weight': [1, -2, 0.5, 1, -1, 0.25],
+  'layers.6.bias': [0.3, -0.3],
+};
+const imageRun = join(root, 'image-run');
+handMadeRun(imageRun, imageConfig, { features: 20, classes: 2 }, imageWeights, [1, 4, 5]);
+
+s(
+  'an image model: Conv2d, MaxPool2d, nested Flatten modules, BatchNorm1d, LayerNorm, and the reshape line',
+  async () => {
+    const { code, out } = await exportRun(imageRun, '--out', join(root, 'image.safetensors'));
+    assert.is(code, 0);
+    const sequential =
+      'nn.Sequential(nn.Conv2d(1, 2, kernel_size=(2, 3), stride=(2, 1), padding=(1, 1)), nn.ReLU(), ' +
+      'nn.MaxPool2d(kernel_size=(2, 2), stride=(2, 2)), ' +
+      'nn.Sequential(nn.Flatten(), nn.BatchNorm1d(4, eps=0.00001, momentum=0.25), nn.Unflatten(1, (2, 1, 2))), ' +
+      'nn.Sequential(nn.Flatten(), nn.Linear(4, 3)), nn.LayerNorm((3,), eps=0.00001), nn.Linear(3, 2))';
+    assert.match(out, `model = ${sequential}\n`);
+    assert.match(out, 'model.eval()');
+    assert.match(out, 'x = x.reshape(-1, 1, 4, 5)');
+    const { metadata, tensors } = readExport(join(root, 'image.safetensors'));
+    assert.is(metadata.module, sequential);
+    assert.equal(Object.keys(tensors).sort(), [
+      '0.bias',
+      '0.weight',
+      '3.1.bias',
+      '3.1.running_mean',
+      '3.1.running_var',
+      '3.1.weight',
+      '4.1.bias',
+      '4.1.weight',
+      '5.bias',
+      '5.weight',
+      '6.bias',
+      '6.weight',
+    ]);
+    assert.equal(tensors['0.weight'].shape, [2, 1, 2, 3]);
+
+    const t = (name: string) => tensors[name].values;
+    const conv = (image: number[]) => {
+      const [w, b] = [t('0.weight'), t('0.bias')];
+      const pixel = (y: number, x: number) => (y >= 0 && y < 4 && x >= 0 && x < 5 ? image[y * 5 + x] : 0);
+      const out: number[] = [];
+      for (let f = 0; f < 2; f++) {
+        for (let a = 0; a < 3; a++) {
+          for (let c = 0; c < 5; c++) {
+            let sum = b[f];
+            for (let i = 0; i < 2; i++)
+              for (let j = 0; j < 3; j++) sum += w[f * 6 + i * 3 + j] * pixel(2 * a - 1 + i, c - 1 + j);
+            out.push(sum);
+          }
+        }
+      }
+      return out; // [2, 3, 5]
+    };
+    // 2×2 windows, stride 2, on each 3×5 plane: one row of windows (rows 0–1), two across (columns 0–1, 2–3).
+    const maxpool = (v: number[]) =>
+      [0, 1].flatMap((f) =>
+        [0, 2].map((c) => Math.max(...[0, 1].flatMap((i) => [0, 1].map((j) => v[f * 15 + i * 5 + c + j])))),
+      );
+    const batchNorm = (v: number[]) =>
+      v.map(
+        (x, k) =>
+          ((x - t('3.1.running_mean')[k]) / Math.sqrt(t('3.1.running_var')[k] + 1e-5)) * t('3.1.weight')[k] +
+          t('3.1.bias')[k],
+      );
+    const linear = (v: number[], prefix: string) => {
+      const { shape, values } = tensors[`${prefix}weight`];
+      return Array.from({ length: shape[0] }, (_, j) =>
+        v.reduce((sum, x, k) => sum + x * values[j * shape[1] + k], t(`${prefix}bias`)[j]),
+      );
+    };
+    const layerNorm = (v: number[]) => {
+      const mean = v.reduce((a, b) => a + b) / v.length;
+      const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length;
+      return v.map((x, k) => ((x - mean) / Math.sqrt(variance + 1e-5)) * t('5.weight')[k] + t('5.bias')[k]);
+    };
+    const rows = [
+      Array.from({ length: 20 }, (_, i) => ((i * 7) % 11) / 10 - 0.3),
+      Array.from({ length: 20 }, (_, i) => Math.sin(i + 1)),
+    ];
+    const expected = rows.flatMap((image) =>
+      linear(layerNorm(linear(batchNorm(maxpool(conv(image).map((v) => Math.max(0, v)))), '4.1.')), '6.'),
+    );
+    const actual = loadModel(imageRun).forward(rows);
+    expected.forEach((v, i) =>
+      assert.ok(Math.abs(actual[i] - v) <= 1e-5 * (1 + Math.abs(v)), `${i}: ${actual[i]} vs ${v}`),
+    );
+  },
+);
+
 s('refuses an unknown format, a directory as --out, a run that is not one', async () => {
   const format = await exportRun(run, '--format', 'onnx');
   assert.is(format.code, 2);

@@ -62,9 +62,11 @@ export function handMadeRun(
   input: RunConfigInput,
   data: DescribedData,
   weights: Record<string, number[]>,
+  /** [channels, height, width] for an image model; default: flat rows of data.features. */
+  shape?: readonly number[],
 ): { config: RunConfig; plan: ModelPlan } {
   const config = parseConfig({ ...input, output: { dir } });
-  const plan = planModel(config.model, data.features);
+  const plan = planModel(config.model, shape ?? data.features);
   mkdirSync(dir, { recursive: true });
   const tensors: Record<string, NamedTensor> = {};
   for (const p of [...plan.params, ...plan.buffers]) {
