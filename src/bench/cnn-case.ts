@@ -31,6 +31,7 @@ export const command = {
     epochs: { type: 'string', value: 'N', default: '3', description: 'epochs, the first third of them warm-up' },
     train: { type: 'string', value: 'N', default: '8000', description: 'training digits (at most 10000)' },
     kernels: { type: 'string', value: 'K', default: 'wasm', description: 'wasm or reference' },
+    chunks: { type: 'string', value: 'N', description: 'chunks per batch (default: the cores)' },
   },
   positionals: { min: 0, max: 0, name: 'argument' },
 } as const;
@@ -66,8 +67,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const epochs = integerFlag(args.values.epochs, 'epochs')!;
     const count = integerFlag(args.values.train, 'train', { max: 10_000 })!;
     const kernels = choiceFlag(args.values.kernels, 'kernels', ['wasm', 'reference'] as const);
+    const chunks = integerFlag(args.values.chunks, 'chunks') ?? availableParallelism();
     const model = simpleConvNet();
-    const chunks = availableParallelism();
     const { metrics } = await train(
       {
         name: 'bench-cnn',

@@ -20,6 +20,7 @@ export const command = {
     workers: { type: 'string', value: 'N', default: '1', description: 'threads computing' },
     epochs: { type: 'string', value: 'N', default: '3', description: 'epochs, the first third of them warm-up' },
     kernels: { type: 'string', value: 'K', default: 'wasm', description: 'wasm or reference' },
+    chunks: { type: 'string', value: 'N', description: 'chunks per batch (default: the cores)' },
   },
   positionals: { min: 0, max: 0, name: 'argument' },
 } as const;
@@ -33,6 +34,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const workers = integerFlag(args.values.workers, 'workers', { max: MAX_WORKERS })!;
     const epochs = integerFlag(args.values.epochs, 'epochs')!;
     const kernels = choiceFlag(args.values.kernels, 'kernels', ['wasm', 'reference'] as const);
+    const chunks = integerFlag(args.values.chunks, 'chunks') ?? availableParallelism();
     const widths = [784, ...hidden, 10];
 
     const layers = widths.slice(1).flatMap((units, i) => {
@@ -48,7 +50,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         model: { layers, loss: 'softmax-cross-entropy' },
         train: { epochs, batchSize: batch, optimizer: { type: 'sgd', learningRate: 0.01 } },
         // Chunks fixed per machine, not per case: every worker count then does the same arithmetic.
-        parallel: { workers, chunks: availableParallelism(), kernels },
+        parallel: { workers, chunks, kernels },
       },
       { write: false, onEpoch: () => rssPerEpoch.push(process.memoryUsage().rss) },
     );
