@@ -150,4 +150,36 @@ s(
   },
 );
 
+s(
+  '--data IMAGES of another height and width than the model’s images: refused though the pixel count agrees',
+  async () => {
+    // [1, 1, 2] images → flatten → the xor run's affine: 1×2 IDX images evaluate, 2×1 ones are refused.
+    const image = join(root, 'image');
+    const layers = [{ type: 'flatten' as const }, { type: 'affine' as const, units: 2 }];
+    handMadeRun(
+      image,
+      { ...config(), model: { layers } },
+      data,
+      { 'layers.1.weight': weights['layers.0.weight'], 'layers.1.bias': [0, 0] },
+      [1, 1, 2],
+    );
+    const idx = (magic: number, dims: number[], bytes: number[]) => {
+      const header = Buffer.alloc(4 * (dims.length + 1));
+      [magic, ...dims].forEach((value, i) => header.writeUInt32BE(value, 4 * i));
+      return Buffer.concat([header, Buffer.from(bytes)]);
+    };
+    // The CSV's rows as images: [3, 1] → class 0, [0, 2] → class 1; labels 0 and 0 → 1 of 2 right.
+    writeFileSync(join(root, 'labels.idx'), idx(0x801, [2], [0, 0]));
+    writeFileSync(join(root, 'wide.idx'), idx(0x803, [2, 1, 2], [3, 1, 0, 2]));
+    const right = await evaluate(image, '--data', 'wide.idx', '--labels', 'labels.idx', '--json');
+    assert.is(right.err, '');
+    assert.is(JSON.parse(right.out).correct, 1);
+    writeFileSync(join(root, 'tall.idx'), idx(0x803, [2, 2, 1], [3, 1, 0, 2]));
+    const wrong = await evaluate(image, '--data', 'tall.idx', '--labels', 'labels.idx');
+    assert.is(wrong.code, 2);
+    assert.is(wrong.out, '');
+    assert.is(wrong.err, `✖ images of 2×1; the model takes 1×2 images → at ${join(root, 'tall.idx')}\n`);
+  },
+);
+
 s.run();

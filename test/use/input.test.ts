@@ -130,6 +130,15 @@ s(
       'images of 2×2 = 4 pixels; the model takes 3 features',
     );
     assert.match(
+      await errorOf(file(idxImages(2)), { features: 4, shape: [1, 4, 1] }),
+      '✖ images of 2×2; the model takes 4×1 images',
+    );
+    assert.match(
+      await errorOf(file(idxImages(2)), { features: 4, shape: [4, 1, 1] }),
+      '✖ images of 2×2; the model takes [4, 1, 1] images (IDX images have 1 channel)',
+    );
+    assert.equal((await read(file(idxImages(1)), { features: 4, shape: [1, 2, 2] })).rows, [[0, 1, 2, 3]]);
+    assert.match(
       await errorOf(file(idxImages(2).subarray(0, 20)), { features: 4 }),
       'truncated: the header promises 2 images',
     );
