@@ -44,6 +44,12 @@ export async function evaluateConfigSplit(
     const what = `rows of ${dataset.features} features; the model takes ${model.features}`;
     throw new UserError(`✖ ${source.name} gives ${what} → at ${source.name}`);
   }
+  // Images of another height and width (or channels) are other data, though their sizes agree.
+  const [modelShape, dataShape] = [model.description.input.shape, dataset.shape];
+  if (modelShape.length === 3 && dataShape?.length === 3 && modelShape.join() !== dataShape.join()) {
+    const what = `[${dataShape.join(', ')}] images; the model takes [${modelShape.join(', ')}]`;
+    throw new UserError(`✖ ${source.name} gives ${what} → at ${source.name}`);
+  }
   const rows = split === 'test' ? dataset.test : dataset.train;
   if (!rows) {
     throw new UserError(

@@ -179,6 +179,22 @@ s(
     assert.is(wrong.code, 2);
     assert.is(wrong.out, '');
     assert.is(wrong.err, `✖ images of 2×1; the model takes 1×2 images → at ${join(root, 'tall.idx')}\n`);
+    // The same images as --data CONFIG, an idx data section (both rows labelled right): its test row.
+    const labels = join(root, 'right-labels.idx');
+    writeFileSync(labels, idx(0x801, [2], [0, 1]));
+    const section = (images: string) => {
+      const path = join(root, `${images}.json`);
+      const split = { train: 1, test: 1, normalize: false };
+      writeFileSync(path, JSON.stringify({ source: 'idx', images: join(root, images), labels, ...split }));
+      return path;
+    };
+    const viaSection = await evaluate(image, '--data', section('wide.idx'), '--json');
+    assert.is(viaSection.err, '');
+    assert.is(JSON.parse(viaSection.out).correct, 1);
+    const tall = await evaluate(image, '--data', section('tall.idx'));
+    assert.is(tall.code, 2);
+    const name = `data config ${section('tall.idx')}`;
+    assert.is(tall.err, `✖ ${name} gives [1, 2, 1] images; the model takes [1, 1, 2] → at ${name}\n`);
   },
 );
 
