@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatIssues, readJsonFile } from '../io/json-file.ts';
-import { modelSchema } from '../config/model-schema.ts';
+import { modelSchema, type ModelConfig } from '../config/model-schema.ts';
+import { dataShapeSchema } from '../data/shape.ts';
 import { UserError } from '../errors.ts';
 import { parseGraphSpec } from '../graph/load.ts';
 import type { GradcheckSubject } from './check.ts';
@@ -35,9 +36,40 @@ export function subjectFromJson(input: unknown): LoadedSubject {
     const result = modelConfigSchema.safeParse(input);
     if (!result.success) throw new UserError(formatIssues(result.error.issues));
     const { model, seed, gradcheck } = result.data;
+    if (!hasInputs(input)) checkFlatBatchFits(model, input);
     return { kind: 'model', subject: modelSubject(model, { seed, ...gradcheck }) };
   }
   return { kind: 'graph', subject: graphSubject(parseGraphSpec(input)) };
+}
+
+const hasInputs = (input: object): boolean =>
+  'gradcheck' in input &&
+  typeof input.gradcheck === 'object' &&
+  input.gradcheck !== null &&
+  'inputs' in input.gradcheck;
+
+/** The layers that take [channels, height, width] images: no flat batch reaches them (no layer unflattens). */
+const IMAGE_LAYERS: ReadonlySet<string> = new Set(['conv2d', 'maxpool', 'avgpool']);
+
+/**
+ * The default batch is flat rows, which an image model cannot take. Its data's shape is not used
+ * instead: a check runs every parameter element twice through a float64 model, well over a
+ * minute for the book's CNN on 14×14 images already (432,000 weights at 28×28); a small image checks
+ * the same layers in seconds. So: say where the
+ * shape goes (the data's shape as the example when the config has one).
+ */
+function checkFlatBatchFits(model: ModelConfig, input: object): void {
+  const index = model.layers.findIndex((layer) => IMAGE_LAYERS.has(layer.type));
+  if (index < 0) return;
+  const data = 'data' in input && typeof input.data === 'object' && input.data !== null ? input.data : {};
+  const declared = dataShapeSchema.safeParse('shape' in data ? data.shape : undefined).data;
+  const mnist = 'source' in data && data.source === 'mnist' ? [1, 28, 28] : undefined;
+  const example = declared?.length === 3 ? declared : (mnist ?? [1, 8, 8]);
+  throw new UserError(
+    `model.layers[${index}] (${model.layers[index].type}) takes [channels, height, width] images, but the ` +
+      `check's random batch is rows of 5 features by default: give its per-sample shape, e.g. ` +
+      `"gradcheck": {"inputs": [${example.join(', ')}]} (a small image keeps the check fast)\n  → at gradcheck.inputs`,
+  );
 }
 
 export function loadSubject(path: string): LoadedSubject {
