@@ -43,7 +43,27 @@ s('names a truncated file and the size its header promises', async () => {
   const cut = writeTemp(dir, 'cut.idx', idxImages(3, 2, 2, pixels).subarray(0, 27));
   const message = await userErrorOf(() => load({ images: cut, labels }));
   assert.match(message, `${cut}: truncated`);
-  assert.match(message, '3 images of 2×2 (28 bytes) but the data is 27 bytes');
+  assert.match(message, '3 images of 2×2 (28 bytes) but the data is 27 bytes\n  → at data.images');
+});
+
+s('a file that cannot be read names the config key that gave it: images, labels, test or validation pair', async () => {
+  const cut = writeTemp(dir, 'cut-images.idx', idxImages(3, 2, 2, pixels).subarray(0, 27));
+  const gzipCut = writeTemp(dir, 'cut-images.idx.gz', gzipSync(idxImages(3, 2, 2, pixels)).subarray(0, 30));
+  const cases: [object, string, string][] = [
+    [{ images: labels, labels }, `${labels}: not an IDX images`, 'data.images'],
+    [{ images, labels: images }, `${images}: not an IDX labels`, 'data.labels'],
+    [{ images: gzipCut, labels }, `${gzipCut}: the gzip data ends early`, 'data.images'],
+    [{ images, labels, testImages: cut, testLabels: labels }, `${cut}: truncated`, 'data.testImages'],
+    [{ images, labels, testImages: gzipCut, testLabels: labels }, `${gzipCut}: the gzip data`, 'data.testImages'],
+    [{ images, labels, testImages: images, testLabels: cut }, `${cut}: not an IDX labels`, 'data.testLabels'],
+    [{ images, labels, validation: { images: cut, labels } }, `${cut}: truncated`, 'data.validation.images'],
+    [{ images, labels, validation: { images, labels: cut } }, `${cut}: not an IDX labels`, 'data.validation.labels'],
+  ];
+  for (const [config, message, key] of cases) {
+    const error = await userErrorOf(() => load(config));
+    assert.match(error, message);
+    assert.ok(error.endsWith(`\n  → at ${key}`), `${key}: ${error}`);
+  }
 });
 
 s('rejects bytes past the end the header promises', async () => {
