@@ -31,6 +31,13 @@ s('fills the defaults: one repeat, rank by testAccuracy (max); a loss ranks min'
   assert.is(trials.length, 1, 'no search space: the base config alone');
   const byLoss = parseSweep(sweep({ rank: { metric: 'testLoss' } }), 'sweep.json', () => 'out');
   assert.equal(byLoss.sweep.rank, { metric: 'testLoss', direction: 'min' });
+  for (const [metric, direction] of [
+    ['validationLoss', 'min'],
+    ['validationAccuracy', 'max'],
+  ]) {
+    const byValidation = parseSweep(sweep({ rank: { metric } }), 'sweep.json', () => 'out');
+    assert.equal(byValidation.sweep.rank, { metric, direction });
+  }
 });
 
 s('unknown keys, bad paths, empty value lists and bad ranges name their place in the file', () => {
