@@ -155,6 +155,22 @@ s(
   },
 );
 
+s('JSON: an image model takes a row nested as its [channels][height][width], read channel-major', async () => {
+  const image = { features: 6, shape: [2, 1, 3] };
+  const nested = file('[[[[1, 2, 3]], [[4, 5, 6]]],\n [1, 2, 3, 4, 5, 6]]');
+  assert.equal((await read(nested, image)).rows, [
+    [1, 2, 3, 4, 5, 6],
+    [1, 2, 3, 4, 5, 6],
+  ]);
+  const takes = 'the model takes 6 features (a flat row, or nested as [2][1][3])';
+  const ragged = file('[[[[1, 2, 3]], [[4, 5]]]]');
+  assert.match(await errorOf(ragged, image), `✖ row 0 is nested as [2][1][3], but its [1][0] holds 2 values; ${takes}`);
+  const other = file('[[[[1, 2, 3]]]]');
+  assert.match(await errorOf(other, image), `✖ row 0 is nested as [1][1][3]; ${takes}`);
+  assert.match(await errorOf(file('[[[[1, 2, "3"]], [[4, 5, 6]]]]'), image), '✖ row 0, feature 2: "3" is not a number');
+  assert.match(await errorOf(nested, { features: 6 }), '✖ row 0 is nested as [2][1][3]; the model takes 6 features →');
+});
+
 s('JSON: an array of rows or {rows, labels}; errors name the line the row starts on', async () => {
   assert.equal((await read(file('[[1, 2], [3, 4]]'), { features: 2 })).rows, [
     [1, 2],
