@@ -74,8 +74,9 @@ function rowsOf(raw: RawRows, images: IdxFile, rows: Uint32Array, start: number,
   return { inputs, labels: raw.labels.subarray(start, end), count: end - start };
 }
 
-function tooMany(what: string, wanted: number, path: string, available: number): UserError {
-  return new UserError(`data.${what} is ${wanted} but ${path} holds only ${available} rows`);
+/** `key` is where to change it: data.train, or data.test when only the test file is too short. */
+function tooMany(what: string, wanted: number, path: string, available: number, key = 'data.train'): UserError {
+  return new UserError(`data.${what} is ${wanted} but ${path} holds only ${available} rows\n  → at ${key}`);
 }
 
 /** Images of another file (test, validation) must be the size of the training images. */
@@ -101,7 +102,7 @@ async function fromTestFiles(config: IdxConfig, train: Pair, test: Pair, fits: F
   const trainCount = config.train ?? a.count;
   const testCount = config.test ?? b.count;
   if (trainCount > a.count) throw tooMany('train', trainCount, a.path, a.count);
-  if (testCount > b.count) throw tooMany('test', testCount, b.path, b.count);
+  if (testCount > b.count) throw tooMany('test', testCount, b.path, b.count, 'data.test');
   fits(trainCount, testCount);
   return {
     train: await readRows(train, firstRecords(trainCount)),

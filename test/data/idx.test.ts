@@ -123,7 +123,10 @@ s('holds out test rows of one file by a seeded, disjoint split', async () => {
 });
 
 s('rejects asking for more rows than the file holds', async () => {
-  assert.match(await userErrorOf(() => load({ images, labels, train: 3, test: 1 })), `only 3 rows`);
+  assert.match(await userErrorOf(() => load({ images, labels, train: 3, test: 1 })), `only 3 rows\n  → at data.train`);
+  const withTests = { images, labels, testImages: images, testLabels: labels };
+  assert.match(await userErrorOf(() => load({ ...withTests, train: 4 })), `only 3 rows\n  → at data.train`);
+  assert.match(await userErrorOf(() => load({ ...withTests, test: 4 })), `only 3 rows\n  → at data.test`);
 });
 
 s.run();
