@@ -51,7 +51,8 @@ async function atKey<T>(key: string, work: Promise<T>): Promise<T> {
 async function openPair(imagesPath: string, labelsPath: string, [imagesKey, labelsKey]: PairKeys): Promise<Pair> {
   const images = await atKey(imagesKey, openIdx(imagesPath, 'images'));
   const labelsFile = await atKey(labelsKey, openIdx(labelsPath, 'labels'));
-  checkCounts(imagesPath, images.count, labelsPath, labelsFile.count);
+  // Either file may be the wrong one; the labels file is named as the one to fix.
+  await atKey(labelsKey, (async () => checkCounts(imagesPath, images.count, labelsPath, labelsFile.count))());
   const labels = await atKey(labelsKey, readAllIdxRecords(labelsFile));
   return { images, labels, labelFile: { file: labelsPath, labels, locate: sampleIndex }, imagesKey };
 }

@@ -88,7 +88,7 @@ s('names both files when image and label counts differ', async () => {
   const two = writeTemp(dir, 'two-labels.idx', idxLabels([0, 1]));
   assert.match(
     await userErrorOf(() => load({ images, labels: two })),
-    `${images} holds 3 rows but ${two} holds 2 labels`,
+    `${images} holds 3 rows but ${two} holds 2 labels\n  → at data.labels`,
   );
 });
 
