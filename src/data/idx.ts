@@ -39,9 +39,9 @@ interface Pair {
 type PairKeys = readonly [images: string, labels: string];
 
 /** A file's own problem (truncated, not IDX, a bad gzip stream) names the config key that gave the file. */
-async function atKey<T>(key: string, work: Promise<T>): Promise<T> {
+async function atKey<T>(key: string, work: () => T | Promise<T>): Promise<T> {
   try {
-    return await work;
+    return await work();
   } catch (error) {
     if (!(error instanceof UserError) || error.message.includes('→ at ')) throw error;
     throw new UserError(`${error.message}\n  → at ${key}`, error.exitCode);
@@ -49,17 +49,17 @@ async function atKey<T>(key: string, work: Promise<T>): Promise<T> {
 }
 
 async function openPair(imagesPath: string, labelsPath: string, [imagesKey, labelsKey]: PairKeys): Promise<Pair> {
-  const images = await atKey(imagesKey, openIdx(imagesPath, 'images'));
-  const labelsFile = await atKey(labelsKey, openIdx(labelsPath, 'labels'));
+  const images = await atKey(imagesKey, () => openIdx(imagesPath, 'images'));
+  const labelsFile = await atKey(labelsKey, () => openIdx(labelsPath, 'labels'));
   // Either file may be the wrong one; the labels file is named as the one to fix.
-  await atKey(labelsKey, (async () => checkCounts(imagesPath, images.count, labelsPath, labelsFile.count))());
-  const labels = await atKey(labelsKey, readAllIdxRecords(labelsFile));
+  await atKey(labelsKey, () => checkCounts(imagesPath, images.count, labelsPath, labelsFile.count));
+  const labels = await atKey(labelsKey, () => readAllIdxRecords(labelsFile));
   return { images, labels, labelFile: { file: labelsPath, labels, locate: sampleIndex }, imagesKey };
 }
 
 /** Rows `rows` of a pair: their pixels (read from the file) and their labels. */
 async function readRows(pair: Pair, rows: Uint32Array): Promise<RawRows> {
-  const inputs = await atKey(pair.imagesKey, readIdxRecords(pair.images, rows));
+  const inputs = await atKey(pair.imagesKey, () => readIdxRecords(pair.images, rows));
   const labels = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) labels[i] = pair.labels[rows[i]];
   return { inputs: rereadable(inputs, rereadRows(pair.images, rows)), labels, count: rows.length };
