@@ -4,6 +4,7 @@
  * IDX labels file, JSON), streamed in blocks.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig } from '../config/schema.ts';
 import { loadDataset } from '../data/load.ts';
@@ -70,8 +71,14 @@ export async function evaluateConfigSplit(
     : undefined;
   return {
     evaluation: await model.evaluateAsync(rows, { blockRows }),
-    what: `the ${split} split of ${dataset.name} (from ${source.name})`,
+    what: `the ${split} split of ${splitSource(dataset.name, source.data, split)} (from ${source.name})`,
   };
+}
+
+/** The data a split is read from: a test file of its own when the config has one (not the training file). */
+function splitSource(datasetName: string, data: DataConfig, split: SplitName): string {
+  const testFile = 'testImages' in data ? data.testImages : 'testPath' in data ? data.testPath : undefined;
+  return split === 'test' && testFile ? `${data.source}:${basename(testFile)}` : datasetName;
 }
 
 /** A config given as --data: a run config (with a `data` section) or a bare data section (with `source`). */
