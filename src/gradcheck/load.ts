@@ -20,7 +20,14 @@ const modelConfigSchema = z.looseObject({
   gradcheck: z
     .strictObject({
       /** Features per sample, or the per-sample shape ([channels, height, width] for image layers). */
-      inputs: z.union([z.int().min(1).max(1024), z.array(z.int().min(1).max(1024)).min(1).max(3)]).default(5),
+      inputs: z
+        .union([
+          z.int().min(1).max(1024),
+          z.array(z.int().min(1).max(1024)).refine((shape) => shape.length === 1 || shape.length === 3, {
+            message: 'a shape is [features] or [channels, height, width]',
+          }),
+        ])
+        .default(5),
       rows: z.int().min(1).max(1024).default(4),
     })
     .default({ inputs: 5, rows: 4 }),

@@ -70,6 +70,12 @@ const bad: Array<[string, string[], RegExp | string, string?]> = [
   ],
   ['a bad spec', [writeTemp(scratch, 'spec.json', spec)], /✖ node "n": Invalid option/],
   [
+    'a gradcheck.inputs shape of 2 dimensions',
+    [writeTemp(scratch, 'flat2.json', JSON.stringify({ model: { layers: cnn }, gradcheck: { inputs: [12, 10] } }))],
+    '✖ a shape is [features] or [channels, height, width]',
+    'gradcheck.inputs',
+  ],
+  [
     'an image model without gradcheck.inputs (its data.shape is the example)',
     [writeTemp(scratch, 'cnn.json', JSON.stringify({ data: { shape: [3, 8, 6] }, model: { layers: cnn } }))],
     "✖ model.layers[1] (maxpool) takes [channels, height, width] images, but the check's random batch is rows " +
