@@ -59,11 +59,10 @@ const hasInputs = (input: object): boolean =>
 const IMAGE_LAYERS: ReadonlySet<string> = new Set(['conv2d', 'maxpool', 'avgpool']);
 
 /**
- * The default batch is flat rows, which an image model cannot take. Its data's shape is not used
- * instead: a check runs every parameter element twice through a float64 model, well over a
- * minute for the book's CNN on 14×14 images already (432,000 weights at 28×28); a small image checks
- * the same layers in seconds. So: say where the
- * shape goes (the data's shape as the example when the config has one).
+ * The default batch is flat rows, which an image model cannot take. The data's shape is not taken
+ * instead: a check runs every parameter element twice through a float64 model, well over a minute
+ * for the book's CNN on 14×14 images already (432,000 weights at 28×28), while a small image checks
+ * the same layers in seconds. So the error says where the shape goes, with the data's as the example.
  */
 function checkFlatBatchFits(model: ModelConfig, input: object): void {
   const index = model.layers.findIndex((layer) => IMAGE_LAYERS.has(layer.type));
