@@ -53,7 +53,12 @@ function checkSameInput(dir: string, inputShape: readonly number[]): void {
   }
   const input = typeof stored === 'object' && stored !== null && 'input' in stored ? stored.input : null;
   const shape = typeof input === 'object' && input !== null && 'shape' in input ? input.shape : null;
-  if (!Array.isArray(shape) || shape.join() === inputShape.join()) return;
+  if (!Array.isArray(shape) || !shape.every((n) => typeof n === 'number')) return;
+  const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+  // A flat shape of as many values is the same data: runs written before image shapes recorded
+  // the bundled digits and IDX files as [784].
+  const images = shape.length === 3 && inputShape.length === 3;
+  if (size(shape) === size(inputShape) && (!images || shape.join() === inputShape.join())) return;
   throw new UserError(
     `cannot resume ${dir}: its data gives rows of [${inputShape.join(', ')}] now, but the run trained on ` +
       `[${shape.join(', ')}] (its model.json): were the data files replaced?\n  → at data`,
