@@ -35,8 +35,14 @@ s('fills the defaults: one repeat, rank by testAccuracy (max); a loss ranks min'
     ['validationLoss', 'min'],
     ['validationAccuracy', 'max'],
   ]) {
-    const byValidation = parseSweep(sweep({ rank: { metric } }), 'sweep.json', () => 'out');
+    const validated = { ...tinyBase(), data: { source: 'synthetic', kind: 'spiral', n: 200, validation: 0.2 } };
+    const byValidation = parseSweep(sweep({ base: validated, rank: { metric } }), 'sweep.json', () => 'out');
     assert.equal(byValidation.sweep.rank, { metric, direction });
+    assert.is(
+      errorOf(sweep({ rank: { metric } })),
+      `✖ invalid sweep sweep.json: rank.metric ${metric} needs a validation split in every trial: set ` +
+        'data.validation in the base config (a share such as 0.1, or a file)\n  → at rank.metric',
+    );
   }
 });
 
