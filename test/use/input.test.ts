@@ -169,6 +169,12 @@ s('JSON: an image model takes a row nested as its [channels][height][width], rea
   assert.match(await errorOf(other, image), `✖ row 0 is nested as [1][1][3]; ${takes}`);
   assert.match(await errorOf(file('[[[[1, 2, "3"]], [[4, 5, 6]]]]'), image), '✖ row 0, feature 2: "3" is not a number');
   assert.match(await errorOf(nested, { features: 6 }), '✖ row 0 is nested as [2][1][3]; the model takes 6 features →');
+  // [2, 1, 1] images nest two one-value arrays, a row as long as a flat one.
+  const pixels = { features: 2, shape: [2, 1, 1] };
+  assert.equal((await read(file('[[[[7]], [[8]]], [9, 10]]'), pixels)).rows, [
+    [7, 8],
+    [9, 10],
+  ]);
 });
 
 s('JSON: an array of rows or {rows, labels}; errors name the line the row starts on', async () => {

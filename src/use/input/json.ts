@@ -71,10 +71,10 @@ export async function* readJsonBlocks(input: OpenedInput, options: ReadOptions):
  */
 function flatRow(row: unknown, options: ReadOptions): unknown[] | null {
   if (!Array.isArray(row)) return null;
-  if (row.length === options.features) return row;
+  // Nested first: an image of [c, 1, 1] nests c one-value arrays, as long as a flat row.
   const shape = options.shape;
-  if (shape?.length !== 3 || !nestedAs(row, shape)) return null;
-  return row.flat(shape.length - 1);
+  if (shape?.length === 3 && nestedAs(row, shape)) return row.flat(shape.length - 1);
+  return row.length === options.features ? row : null;
 }
 
 function nestedAs(value: unknown, shape: readonly number[]): boolean {
