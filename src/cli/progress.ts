@@ -135,7 +135,7 @@ export function formatEpoch(m: EpochMetrics, epochs: number): string {
     .join('  ');
 }
 
-/** A classifier's accuracies; a regressor's mse, mae and R² (train, then test). */
+/** A classifier's accuracies (train, validation, test); a regressor's mse, mae and R² (train, then test). */
 function scoreFields(m: EpochMetrics): Field[] {
   const f = (value: number | null | undefined): string => (value == null ? 'n/a' : formatNumber(value));
   if (m.trainMse !== undefined) {
@@ -143,6 +143,11 @@ function scoreFields(m: EpochMetrics): Field[] {
     if (m.testMse == null) return [train];
     return [train, { text: `test mse ${f(m.testMse)} mae ${f(m.testMae)} R² ${f(m.testR2)}`, keep: 7 }];
   }
-  const train = { text: `train acc ${f(m.trainAccuracy)}`, keep: 6 };
-  return m.testAccuracy == null ? [train] : [train, { text: `test acc ${f(m.testAccuracy)}`, keep: 7 }];
+  const fields: Field[] = [{ text: `train acc ${f(m.trainAccuracy)}`, keep: 6 }];
+  // With data.validation the test split is scored at the end only: the validation scores are the epoch's news.
+  if (m.validationAccuracy !== undefined) {
+    fields.push({ text: `val acc ${f(m.validationAccuracy)} loss ${f(m.validationLoss)}`, keep: 7 });
+  }
+  if (m.testAccuracy != null) fields.push({ text: `test acc ${f(m.testAccuracy)}`, keep: 7 });
+  return fields;
 }

@@ -31,19 +31,35 @@ interface Pair {
   images: IdxFile;
   labels: Uint8Array;
   labelFile: LabelFile;
+  /** The config key of the images file (`data.testImages`), for errors found while reading it. */
+  imagesKey: string;
 }
 
-async function openPair(imagesPath: string, labelsPath: string): Promise<Pair> {
-  const images = await openIdx(imagesPath, 'images');
-  const labelsFile = await openIdx(labelsPath, 'labels');
-  checkCounts(imagesPath, images.count, labelsPath, labelsFile.count);
-  const labels = await readAllIdxRecords(labelsFile);
-  return { images, labels, labelFile: { file: labelsPath, labels, locate: sampleIndex } };
+/** The config keys of a pair of files. */
+type PairKeys = readonly [images: string, labels: string];
+
+/** A file's own problem (truncated, not IDX, a bad gzip stream) names the config key that gave the file. */
+async function atKey<T>(key: string, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof UserError) || error.message.includes('→ at ')) throw error;
+    throw new UserError(`${error.message}\n  → at ${key}`, error.exitCode);
+  }
+}
+
+async function openPair(imagesPath: string, labelsPath: string, [imagesKey, labelsKey]: PairKeys): Promise<Pair> {
+  const images = await atKey(imagesKey, () => openIdx(imagesPath, 'images'));
+  const labelsFile = await atKey(labelsKey, () => openIdx(labelsPath, 'labels'));
+  // Either file may be the wrong one; the labels file is named as the one to fix.
+  await atKey(labelsKey, () => checkCounts(imagesPath, images.count, labelsPath, labelsFile.count));
+  const labels = await atKey(labelsKey, () => readAllIdxRecords(labelsFile));
+  return { images, labels, labelFile: { file: labelsPath, labels, locate: sampleIndex }, imagesKey };
 }
 
 /** Rows `rows` of a pair: their pixels (read from the file) and their labels. */
 async function readRows(pair: Pair, rows: Uint32Array): Promise<RawRows> {
-  const inputs = await readIdxRecords(pair.images, rows);
+  const inputs = await atKey(pair.imagesKey, () => readIdxRecords(pair.images, rows));
   const labels = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) labels[i] = pair.labels[rows[i]];
   return { inputs: rereadable(inputs, rereadRows(pair.images, rows)), labels, count: rows.length };
@@ -59,8 +75,9 @@ function rowsOf(raw: RawRows, images: IdxFile, rows: Uint32Array, start: number,
   return { inputs, labels: raw.labels.subarray(start, end), count: end - start };
 }
 
-function tooMany(what: string, wanted: number, path: string, available: number): UserError {
-  return new UserError(`data.${what} is ${wanted} but ${path} holds only ${available} rows`);
+/** `key` is where to change it: data.train, or data.test when only the test file is too short. */
+function tooMany(what: string, wanted: number, path: string, available: number, key = 'data.train'): UserError {
+  return new UserError(`data.${what} is ${wanted} but ${path} holds only ${available} rows\n  → at ${key}`);
 }
 
 /** Images of another file (test, validation) must be the size of the training images. */
@@ -86,7 +103,7 @@ async function fromTestFiles(config: IdxConfig, train: Pair, test: Pair, fits: F
   const trainCount = config.train ?? a.count;
   const testCount = config.test ?? b.count;
   if (trainCount > a.count) throw tooMany('train', trainCount, a.path, a.count);
-  if (testCount > b.count) throw tooMany('test', testCount, b.path, b.count);
+  if (testCount > b.count) throw tooMany('test', testCount, b.path, b.count, 'data.test');
   fits(trainCount, testCount);
   return {
     train: await readRows(train, firstRecords(trainCount)),
@@ -114,10 +131,15 @@ async function heldOut(config: IdxConfig, seed: number, pair: Pair, fits: Fits):
 }
 
 export async function loadIdx(config: IdxConfig, seed: number, maxBytes: number): Promise<Dataset> {
-  const train = await openPair(config.images, config.labels);
-  const test = config.testImages && config.testLabels ? await openPair(config.testImages, config.testLabels) : null;
+  const train = await openPair(config.images, config.labels, ['data.images', 'data.labels']);
+  const test =
+    config.testImages && config.testLabels
+      ? await openPair(config.testImages, config.testLabels, ['data.testImages', 'data.testLabels'])
+      : null;
   const validationFiles = typeof config.validation === 'object' ? config.validation : null;
-  const validation = validationFiles && (await openPair(validationFiles.images, validationFiles.labels));
+  const validationKeys = ['data.validation.images', 'data.validation.labels'] as const;
+  const validation =
+    validationFiles && (await openPair(validationFiles.images, validationFiles.labels, validationKeys));
   if (validation) checkSameSize(train.images, validation.images, 'data.validation.images');
   const features = train.images.recordBytes;
   // true: the pixel bytes ÷ 255; false: as they are.

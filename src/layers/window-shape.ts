@@ -16,9 +16,20 @@ export class ShapeMismatch extends Error {
 /** Largest kernel, stride or padding accepted (a window wider than any image would need is a typo). */
 const MAX_SIZE = 1 << 16;
 
-/** A size given as one number for both axes or as [height, width]. */
-export const sizePair = (min: number) =>
-  z.union([z.int().min(min).max(MAX_SIZE), z.tuple([z.int().min(min).max(MAX_SIZE), z.int().min(min).max(MAX_SIZE)])]);
+/**
+ * A size given as one number for both axes or as [height, width]. A value of neither form would
+ * get zod's bare "Invalid input": the message says which forms are taken and what was given.
+ */
+export const sizePair = (min: number) => {
+  const size = () => z.int().min(min).max(MAX_SIZE);
+  return z.union([size(), z.tuple([size(), size()])], {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `expected a whole number from ${min} to ${MAX_SIZE} or [height, width] of two, ` +
+          `got ${JSON.stringify(issue.input)}`
+        : undefined,
+  });
+};
 
 export type SizePair = number | readonly [number, number];
 

@@ -12,11 +12,17 @@ export function networkHtml(network: NetworkView): string {
     `<div class="layer ${escapeHtml(className)}"><div class="kind">${escapeHtml(kind)}</div>${lines.join('')}</div>`;
   const arrow = (n: number | null) => `<div class="arrow" aria-hidden="true">→<small>${width(n)}</small></div>`;
 
-  const boxes = [box('io', 'input', [`<div class="shape">${width(network.inputs)} features</div>`])];
+  // An image is drawn as its channels×height×width; a flat row as its width.
+  const image = (shape: readonly number[] | null) => (shape && shape.length > 1 ? shape.join('×') : null);
+  const inputImage = image(network.inputShape);
+  const input = inputImage ? `${inputImage} (${width(network.inputs)} values)` : `${width(network.inputs)} features`;
+  const boxes = [box('io', 'input', [`<div class="shape">${input}</div>`])];
   for (const layer of network.layers) {
     boxes.push(arrow(layer.inputs));
     const shape =
-      layer.type === 'affine' ? `${width(layer.inputs)} → ${width(layer.outputs)}` : `${width(layer.outputs)}`;
+      layer.type === 'affine'
+        ? `${width(layer.inputs)} → ${width(layer.outputs)}`
+        : (image(layer.outputShape) ?? `${width(layer.outputs)}`);
     const lines = [`<div class="shape">${shape}</div>`];
     if (layer.detail) lines.push(`<div class="detail">${escapeHtml(layer.detail)}</div>`);
     lines.push(`<div class="params">${layer.parameters ? formatNumber(layer.parameters) : 'no'} parameters</div>`);
@@ -29,7 +35,7 @@ export function networkHtml(network: NetworkView): string {
     layer.tensors.map((t) => [
       escapeHtml(`layers.${layer.index}.${t.name}`),
       escapeHtml(t.shape.join(' × ')),
-      formatNumber(t.count),
+      t.learned ? formatNumber(t.count) : `${formatNumber(t.count)} <span class="note">(not learned)</span>`,
     ]),
   );
   rows.push(['<strong>total</strong>', '', `<strong>${formatNumber(network.parameters)}</strong>`]);

@@ -21,6 +21,8 @@ export interface RunFiles {
   readonly summary: Record<string, unknown> | null;
   readonly confusion: Confusion | null;
   readonly tensors: TensorHeader | null;
+  /** model.json: each layer's input and output shape, and which tensors are learned parameters. */
+  readonly model: Record<string, unknown> | null;
 }
 
 export type MetricRow = Record<string, number | null>;
@@ -40,6 +42,7 @@ export function readRunFiles(dir: string, label = basename(dir.replace(/[\\/]+$/
     summary: readOptional(join(dir, 'summary.json'), (path) => readObject(path, 'run summary')),
     confusion: readOptional(join(dir, 'confusion.json'), readConfusion),
     tensors: readOptional(join(dir, 'model.safetensors'), readTensorHeader),
+    model: readOptional(join(dir, 'model.json'), (path) => readObject(path, 'model description')),
   };
 }
 

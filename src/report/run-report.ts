@@ -30,7 +30,7 @@ export async function buildRunReport(run: RunFiles): Promise<string> {
   ];
   if (run.confusion) sections.push(section('confusion', 'Confusion matrix', await confusionHtml(run.confusion)));
   sections.push(
-    section('network', 'Network', networkHtml(describeNetwork(run.config, run.tensors))),
+    section('network', 'Network', networkHtml(describeNetwork(run.config, run.tensors, run.model))),
     section('summary', 'Machine and timing', summaryHtml(run.summary)),
     section(
       'config',

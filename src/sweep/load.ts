@@ -35,12 +35,25 @@ export function parseSweep(
   const sweep = parsed.data;
   const base = baseConfig(sweep.base, file);
   const dir = outDir(sweep.name);
+  let trials: Trial[];
   try {
-    return { sweep, trials: expandTrials(sweep, base, dir), outDir: dir };
+    trials = expandTrials(sweep, base, dir);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     throw new UserError(`✖ invalid sweep ${file}:\n${error.message}`);
   }
+  checkRankMetric(sweep, trials, file);
+  return { sweep, trials, outDir: dir };
+}
+
+/** A validation metric needs a validation split in every trial: without one, each would rank n/a. */
+function checkRankMetric(sweep: Sweep, trials: readonly Trial[], file: string): void {
+  const metric = sweep.rank.metric;
+  if (!metric.startsWith('validation') || trials.every((trial) => trial.config.data.validation !== undefined)) return;
+  throw new UserError(
+    `✖ invalid sweep ${file}: rank.metric ${metric} needs a validation split in every trial: set data.validation ` +
+      `in the base config (a share such as 0.1, or a file)\n  → at rank.metric`,
+  );
 }
 
 function baseConfig(base: Sweep['base'], sweepFile: string): BaseConfig {

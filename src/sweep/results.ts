@@ -18,7 +18,10 @@ export interface TrialResult {
   repeat: number;
   seed: number;
   status: 'done' | 'failed';
-  /** The rank metric after the last epoch (null for a failed trial, or a metric the run does not have). */
+  /**
+   * The rank metric after the last epoch (a test score of a run with a validation split: summary.json's);
+   * null for a failed trial, or a metric the run does not have.
+   */
   value: number | null;
   /** The last line of metrics.jsonl. */
   final: MetricRow | null;
@@ -64,7 +67,7 @@ export function readCompletedTrial(trial: Trial, outDir: string, metric: RankMet
   return {
     ...identity(trial, outDir),
     status: 'done',
-    value: final[metric] ?? null,
+    value: rankValue(final, summary, metric),
     final,
     summary,
     weightsSha256: fileSha256(join(dir, 'model.safetensors')),
@@ -72,6 +75,15 @@ export function readCompletedTrial(trial: Trial, outDir: string, metric: RankMet
     failure: null,
     worker: null,
   };
+}
+
+/**
+ * The rank metric after the last epoch. With a validation split the epoch lines hold no test scores
+ * (null): the test split is scored once, at the end, into summary.json, and that is its value.
+ */
+function rankValue(final: MetricRow, summary: Record<string, unknown>, metric: RankMetric): number | null {
+  const value = final[metric] ?? summary[metric];
+  return typeof value === 'number' ? value : null;
 }
 
 /** The lines of an earlier results.jsonl by trial id (a resumed sweep keeps their record). */

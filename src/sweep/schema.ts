@@ -49,7 +49,15 @@ const distribution = z
 
 export type Distribution = z.infer<typeof distribution>;
 
-export const RANK_METRICS = ['testAccuracy', 'testLoss', 'trainAccuracy', 'loss'] as const;
+/** validation*: with data.validation, the metrics that choose between trials without looking at the test split. */
+export const RANK_METRICS = [
+  'testAccuracy',
+  'testLoss',
+  'trainAccuracy',
+  'loss',
+  'validationAccuracy',
+  'validationLoss',
+] as const;
 export type RankMetric = (typeof RANK_METRICS)[number];
 
 export const sweepSchema = z

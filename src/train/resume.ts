@@ -18,6 +18,8 @@ export function resumePoint(
   stateCount: number,
   warn: (message: string) => void,
   bufferCount = 0,
+  /** The per-sample shape of the data now; refused when the run trained on another. */
+  inputShape?: readonly number[],
 ): Checkpoint | null {
   let stored: unknown;
   try {
@@ -32,7 +34,35 @@ export function resumePoint(
         `in this config; only ${SPEED_SETTINGS.join(', ')} may change`,
     );
   }
+  if (inputShape) checkSameInput(dir, inputShape);
   return latestCheckpoint(dir, paramCount, stateCount, warn, bufferCount);
+}
+
+/**
+ * The same config can read other data (a data file replaced): rows of another shape would make
+ * every checkpoint look torn (another parameter count: the run started again from scratch), or,
+ * for images of another height and width but as many pixels, resume on pixels laid out anew.
+ * model.json, written when the run started, holds the shape it trained on.
+ */
+function checkSameInput(dir: string, inputShape: readonly number[]): void {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  } catch {
+    return; // a run from before model.json, or one whose model.json is gone: nothing to compare
+  }
+  const input = typeof stored === 'object' && stored !== null && 'input' in stored ? stored.input : null;
+  const shape = typeof input === 'object' && input !== null && 'shape' in input ? input.shape : null;
+  if (!Array.isArray(shape) || !shape.every((n) => typeof n === 'number')) return;
+  const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+  // A flat shape of as many values is the same data: runs written before image shapes recorded
+  // the bundled digits and IDX files as [784].
+  const images = shape.length === 3 && inputShape.length === 3;
+  if (size(shape) === size(inputShape) && (!images || shape.join() === inputShape.join())) return;
+  throw new UserError(
+    `cannot resume ${dir}: its data gives rows of [${inputShape.join(', ')}] now, but the run trained on ` +
+      `[${shape.join(', ')}] (its model.json): were the data files replaced?\n  → at data`,
+  );
 }
 
 interface Difference {

@@ -27,16 +27,20 @@ export function buildThreadModel(
 /** Floats of scratch one thread needs, measured by building its model with a counting allocator. */
 export function measureScratchFloats(plan: ModelPlan, maxRows: number, targetWidth = 1): number {
   const counter = countingAllocator();
+  let params: Float32Array;
   try {
-    buildThreadModel(
-      plan,
-      maxRows,
-      referenceKernels,
-      counter,
-      new Float32Array(plan.paramCount),
-      new Float32Array(plan.paramCount),
-      targetWidth,
+    params = new Float32Array(plan.paramCount);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // Before any activation is counted: the message must name the parameters (a conv2d on a padded
+    // image feeding an affine layer can ask for trillions), not "activations need more than 0.0 GiB".
+    throw new UserError(
+      `the model has ${plan.paramCount} parameters, ${(plan.paramCount / 2 ** 28).toFixed(1)} GiB as float32; ` +
+        `a run holds at most 4 GiB: use fewer units or filters, or a smaller image\n  → at model.layers`,
     );
+  }
+  try {
+    buildThreadModel(plan, maxRows, referenceKernels, counter, params, new Float32Array(plan.paramCount), targetWidth);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     // A buffer past what one typed array can hold (2^32 bytes here): the arena could not hold it either.

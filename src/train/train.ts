@@ -101,7 +101,7 @@ export async function train(input: RunConfig | RunConfigInput, options: TrainOpt
     const warn = options.onWarning ?? (() => {});
     const resumed =
       directory && options.resume
-        ? resumePoint(directory.path, config, plan.paramCount, stateCount, warn, plan.bufferCount)
+        ? resumePoint(directory.path, config, plan.paramCount, stateCount, warn, plan.bufferCount, plan.inputShape)
         : null;
     if (directory && !resumed) {
       directory.writeJson('config.json', config);

@@ -4,6 +4,7 @@
  * IDX labels file, JSON), streamed in blocks.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseConfig } from '../config/load.ts';
 import type { RunConfig } from '../config/schema.ts';
 import { loadDataset } from '../data/load.ts';
@@ -44,6 +45,12 @@ export async function evaluateConfigSplit(
     const what = `rows of ${dataset.features} features; the model takes ${model.features}`;
     throw new UserError(`✖ ${source.name} gives ${what} → at ${source.name}`);
   }
+  // Images of another height and width (or channels) are other data, though their sizes agree.
+  const [modelShape, dataShape] = [model.description.input.shape, dataset.shape];
+  if (modelShape.length === 3 && dataShape?.length === 3 && modelShape.join() !== dataShape.join()) {
+    const what = `[${dataShape.join(', ')}] images; the model takes [${modelShape.join(', ')}]`;
+    throw new UserError(`✖ ${source.name} gives ${what} → at ${source.name}`);
+  }
   const rows = split === 'test' ? dataset.test : dataset.train;
   if (!rows) {
     throw new UserError(
@@ -64,8 +71,14 @@ export async function evaluateConfigSplit(
     : undefined;
   return {
     evaluation: await model.evaluateAsync(rows, { blockRows }),
-    what: `the ${split} split of ${dataset.name} (from ${source.name})`,
+    what: `the ${split} split of ${splitSource(dataset.name, source.data, split)} (from ${source.name})`,
   };
+}
+
+/** The data a split is read from: a test file of its own when the config has one (not the training file). */
+function splitSource(datasetName: string, data: DataConfig, split: SplitName): string {
+  const testFile = 'testImages' in data ? data.testImages : 'testPath' in data ? data.testPath : undefined;
+  return split === 'test' && testFile ? `${data.source}:${basename(testFile)}` : datasetName;
 }
 
 /** A config given as --data: a run config (with a `data` section) or a bare data section (with `source`). */

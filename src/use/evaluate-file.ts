@@ -32,6 +32,7 @@ export async function evaluateFile(
   const blockRows = model.rowsPerBlock;
   const blocks = readInputBlocks(path, {
     features: model.features,
+    shape: model.description.input.shape,
     blockRows,
     labels: 'required',
     labelColumn: options.labelColumn,

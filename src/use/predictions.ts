@@ -44,6 +44,7 @@ export async function writePredictions(
   let max = -Infinity;
   const blocks = readInputBlocks(inputPath, {
     features: model.features,
+    shape: model.description.input.shape,
     blockRows: model.rowsPerBlock,
     labels: 'optional',
     labelColumn: options.labelColumn,

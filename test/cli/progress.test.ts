@@ -166,6 +166,13 @@ s('formatEpoch: the whole line for output that is not a terminal, numbers for pe
     'epoch 1/3  loss 0.5000  train acc 0.8333  test acc 0.7500  461,234 samples/s  1.50 s  (2 workers)',
   );
   assert.not.match(formatEpoch({ ...metrics(1), testAccuracy: null }, 3), /test acc/);
+  assert.not.match(formatEpoch(metrics(1), 3), /val acc/, 'no validation split: no validation field');
+  const validated = { ...metrics(1), testAccuracy: null, validationAccuracy: 0.6, validationLoss: 1.25 };
+  assert.is(
+    formatEpoch(validated, 3),
+    'epoch 1/3  loss 0.5000  train acc 0.8333  val acc 0.6000 loss 1.2500  461,234 samples/s  1.50 s  (2 workers)',
+  );
+  assert.match(formatEpoch({ ...validated, testAccuracy: 0.75 }, 3), 'val acc 0.6000 loss 1.2500  test acc 0.7500');
   assert.match(formatEpoch({ ...metrics(1), workers: 1 }, 3), /\(1 worker\)$/);
   assert.match(formatEpoch({ ...metrics(1), loss: 1.8e60 }, 3), 'loss 1.80e+60');
 });

@@ -43,7 +43,27 @@ s('names a truncated file and the size its header promises', async () => {
   const cut = writeTemp(dir, 'cut.idx', idxImages(3, 2, 2, pixels).subarray(0, 27));
   const message = await userErrorOf(() => load({ images: cut, labels }));
   assert.match(message, `${cut}: truncated`);
-  assert.match(message, '3 images of 2×2 (28 bytes) but the data is 27 bytes');
+  assert.match(message, '3 images of 2×2 (28 bytes) but the data is 27 bytes\n  → at data.images');
+});
+
+s('a file that cannot be read names the config key that gave it: images, labels, test or validation pair', async () => {
+  const cut = writeTemp(dir, 'cut-images.idx', idxImages(3, 2, 2, pixels).subarray(0, 27));
+  const gzipCut = writeTemp(dir, 'cut-images.idx.gz', gzipSync(idxImages(3, 2, 2, pixels)).subarray(0, 30));
+  const cases: [object, string, string][] = [
+    [{ images: labels, labels }, `${labels}: not an IDX images`, 'data.images'],
+    [{ images, labels: images }, `${images}: not an IDX labels`, 'data.labels'],
+    [{ images: gzipCut, labels }, `${gzipCut}: the gzip data ends early`, 'data.images'],
+    [{ images, labels, testImages: cut, testLabels: labels }, `${cut}: truncated`, 'data.testImages'],
+    [{ images, labels, testImages: gzipCut, testLabels: labels }, `${gzipCut}: the gzip data`, 'data.testImages'],
+    [{ images, labels, testImages: images, testLabels: cut }, `${cut}: not an IDX labels`, 'data.testLabels'],
+    [{ images, labels, validation: { images: cut, labels } }, `${cut}: truncated`, 'data.validation.images'],
+    [{ images, labels, validation: { images, labels: cut } }, `${cut}: not an IDX labels`, 'data.validation.labels'],
+  ];
+  for (const [config, message, key] of cases) {
+    const error = await userErrorOf(() => load(config));
+    assert.match(error, message);
+    assert.ok(error.endsWith(`\n  → at ${key}`), `${key}: ${error}`);
+  }
 });
 
 s('rejects bytes past the end the header promises', async () => {
@@ -68,7 +88,7 @@ s('names both files when image and label counts differ', async () => {
   const two = writeTemp(dir, 'two-labels.idx', idxLabels([0, 1]));
   assert.match(
     await userErrorOf(() => load({ images, labels: two })),
-    `${images} holds 3 rows but ${two} holds 2 labels`,
+    `${images} holds 3 rows but ${two} holds 2 labels\n  → at data.labels`,
   );
 });
 
@@ -103,7 +123,10 @@ s('holds out test rows of one file by a seeded, disjoint split', async () => {
 });
 
 s('rejects asking for more rows than the file holds', async () => {
-  assert.match(await userErrorOf(() => load({ images, labels, train: 3, test: 1 })), `only 3 rows`);
+  assert.match(await userErrorOf(() => load({ images, labels, train: 3, test: 1 })), `only 3 rows\n  → at data.train`);
+  const withTests = { images, labels, testImages: images, testLabels: labels };
+  assert.match(await userErrorOf(() => load({ ...withTests, train: 4 })), `only 3 rows\n  → at data.train`);
+  assert.match(await userErrorOf(() => load({ ...withTests, test: 4 })), `only 3 rows\n  → at data.test`);
 });
 
 s.run();

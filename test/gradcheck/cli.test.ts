@@ -58,6 +58,7 @@ s('--tolerance 0: the float32 backprop is not exact, so the check fails with exi
 });
 
 const spec = '{"inputs": {"a": 1}, "nodes": [{"name": "n", "op": "exp", "in": ["a"]}], "output": "n"}';
+const cnn = [{ type: 'relu' }, { type: 'maxpool', size: 2 }, { type: 'affine', units: 2 }];
 const bad: Array<[string, string[], RegExp | string, string?]> = [
   ['a missing file', ['no/such.json'], 'file not found', 'no/such.json'],
   ['invalid JSON', [writeTemp(scratch, 'broken.json', '{"model": ')], 'file is not valid JSON'],
@@ -68,6 +69,19 @@ const bad: Array<[string, string[], RegExp | string, string?]> = [
     'model.layers[0].type',
   ],
   ['a bad spec', [writeTemp(scratch, 'spec.json', spec)], /✖ node "n": Invalid option/],
+  [
+    'a gradcheck.inputs shape of 2 dimensions',
+    [writeTemp(scratch, 'flat2.json', JSON.stringify({ model: { layers: cnn }, gradcheck: { inputs: [12, 10] } }))],
+    '✖ a shape is [features] or [channels, height, width]',
+    'gradcheck.inputs',
+  ],
+  [
+    'an image model without gradcheck.inputs (its data.shape is the example)',
+    [writeTemp(scratch, 'cnn.json', JSON.stringify({ data: { shape: [3, 8, 6] }, model: { layers: cnn } }))],
+    "✖ model.layers[1] (maxpool) takes [channels, height, width] images, but the check's random batch is rows " +
+      'of 5 features by default: give its per-sample shape, e.g. "gradcheck": {"inputs": [3, 8, 6]}',
+    'gradcheck.inputs',
+  ],
   [
     '--tolerance lots',
     ['data/graphs/apple-orange.json', '--tolerance', 'lots'],
@@ -88,6 +102,14 @@ for (const [what, args, expected, at] of bad) {
     assertBadInput(await gradcheck(...args), expected, at);
   });
 }
+
+s('an image model with gradcheck.inputs is checked at that shape', async () => {
+  const config = { model: { layers: cnn }, data: { source: 'mnist' }, gradcheck: { inputs: [2, 4, 3] } };
+  const { code, stdout, stderr } = await gradcheck(writeTemp(scratch, 'cnn-shaped.json', JSON.stringify(config)));
+  assert.is(code, 0, stderr);
+  // maxpool 2 of [2, 4, 3] is [2, 2, 1]: the affine takes 4 features.
+  assert.match(stdout, /\nlayers\.2\.weight\s+8\s/);
+});
 
 s('--help prints the usage and the tolerance flag, exit 0', async () => {
   const { code, stdout } = await gradcheck('--help');

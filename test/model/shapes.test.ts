@@ -101,4 +101,20 @@ s('kernel, stride and padding are checked by the schema: whole, positive (paddin
   }
 });
 
+s('a size of neither form says which forms are taken and what it got, not zod\'s bare "Invalid input"', () => {
+  for (const [kernel, got] of [
+    [[3, 3, 3], '[3,3,3]'],
+    ['3', '"3"'],
+    [2.5, '2.5'],
+  ] as const) {
+    const result = modelSchema.safeParse({ layers: [{ type: 'conv2d', filters: 2, kernel }] });
+    assert.equal(
+      result.error?.issues.map((issue) => [issue.path.join('.'), issue.message]),
+      [['layers.0.kernel', `expected a whole number from 1 to 65536 or [height, width] of two, got ${got}`]],
+    );
+  }
+  const stride = modelSchema.safeParse({ layers: [{ type: 'maxpool', size: 2, stride: [1] }] });
+  assert.match(stride.error!.issues[0].message, 'expected a whole number from 1 to 65536 or [height, width] of two');
+});
+
 s.run();

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { encodeSafetensors } from '../../src/io/safetensors.ts';
 import { formatNumber } from '../../src/report/html.ts';
 import { buildRunReport, writeRunReport } from '../../src/report/run-report.ts';
 import { readRunFiles } from '../../src/report/run-files.ts';
 import {
   ariaLabels,
   chartHtml,
+  CLASSIFIER_CONFIG,
   CONFUSION,
   REGRESSION_CONFIG,
   REGRESSION_METRICS,
@@ -101,6 +103,60 @@ s('the network without a weights file: shapes from the config (mnist: 784 inputs
   const page = await buildRunReport(readRunFiles(dir));
   assert.match(page, '784 → 10</div>');
   assert.match(page, /<strong>7,850<\/strong>/); // 784·10 + 10
+});
+
+s('an image model: shapes from model.json, not from the conv weight (its leading dimension is filters)', async () => {
+  // [1, 6, 6] → conv2d 2@3×3 → [2, 4, 4] → batch-norm (32 features) → maxpool 2 → [2, 2, 2] → affine 3.
+  const layers = [
+    { type: 'conv2d', filters: 2, kernel: 3 },
+    { type: 'batch-norm' },
+    { type: 'maxpool', size: 2 },
+    { type: 'affine', units: 3 },
+  ];
+  const config = { ...CLASSIFIER_CONFIG, data: { source: 'idx', images: 'i', labels: 'l' }, model: { layers } };
+  const tensors: Record<string, number[]> = {
+    'layers.0.weight': [2, 1, 3, 3],
+    'layers.0.bias': [2],
+    'layers.1.gamma': [32],
+    'layers.1.beta': [32],
+    'layers.1.running_mean': [32],
+    'layers.1.running_var': [32],
+    'layers.3.weight': [8, 3],
+    'layers.3.bias': [3],
+  };
+  const learned = (index: number) =>
+    Object.entries(tensors)
+      .filter(([name]) => name.startsWith(`layers.${index}.`) && !name.includes('running'))
+      .map(([name, shape]) => ({ name, shape }));
+  const shapes = [[1, 6, 6], [2, 4, 4], [2, 4, 4], [2, 2, 2], [3]];
+  const described = {
+    layers: layers.map((layer, i) => ({
+      type: layer.type,
+      inputShape: shapes[i],
+      outputShape: shapes[i + 1],
+      params: learned(i),
+    })),
+  };
+  const weights = encodeSafetensors(
+    Object.fromEntries(
+      Object.entries(tensors).map(([name, shape]) => [
+        name,
+        { shape, data: new Float32Array(shape.reduce((a, b) => a * b)) },
+      ]),
+    ),
+  );
+  const dir = writeRun(join(root, 'image'), {
+    'config.json': JSON.stringify(config),
+    'model.json': JSON.stringify(described),
+    'model.safetensors': weights,
+  });
+  const network = /<section id="network">[\s\S]*?<\/section>/.exec(await buildRunReport(readRunFiles(dir)))![0];
+  const boxes = [...network.matchAll(/<div class="shape">([^<]*)<\/div>/g)].map((m) => m[1]);
+  assert.equal(boxes, ['1×6×6 (36 values)', '2×4×4', '2×4×4', '2×2×2', '8 → 3', '3 outputs']);
+  assert.match(network, '20 parameters'); // conv: 2·9 + 2
+  assert.match(network, '64 parameters'); // batch norm: gamma and beta of 32; the running statistics are not learned
+  assert.match(network, /layers\.1\.running_var<\/th><td>32<\/td><td>32 <span class="note">\(not learned\)/);
+  assert.match(network, /<strong>111<\/strong>/); // 20 + 64 + 8·3 + 3, as summary.json's parameters
 });
 
 s('a run that stopped before its first epoch (config.json only): a page without charts that says so', async () => {

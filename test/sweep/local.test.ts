@@ -131,4 +131,31 @@ s('a directory holding another trial, or an unfinished one, is not taken for com
   assert.ok(existsSync(join(fake, 'trials', a.id, 'summary.json')));
 });
 
+s('a base with a validation split ranks by validation metrics, and by test scores from summary.json', async () => {
+  const validated = join(dir, 'validated');
+  const base = { ...tinyBase(), data: { source: 'synthetic', kind: 'spiral', n: 200, validation: 0.25 } };
+  const grid = { 'train.optimizer.learningRate': [0.05, 0.2] };
+  writeJson(join(dir, 'validated.json'), { name: 'v', base, grid, rank: { metric: 'validationLoss' } });
+  const { code, stdout, stderr } = await sweepCli(dir, 'validated.json', '--out', 'validated');
+  assert.is(code, 0, stderr);
+  assert.match(rankedTable(stdout), /^rank +learningRate +validationLoss \(min\) +trial\n +1 /);
+  const results = readResults(validated);
+  for (const r of results) {
+    assert.is(typeof r.value, 'number');
+    assert.is(r.value, r.final!.validationLoss);
+    // The epoch lines hold no test score when a validation split chooses: the run scores it once, at the end.
+    assert.is(r.final!.testAccuracy, null);
+  }
+  const { trials: validatedTrials } = parseSweep(
+    { name: 'v', base, grid },
+    join(dir, 'validated.json'),
+    () => validated,
+  );
+  for (const [i, trial] of validatedTrials.entries()) {
+    const byTest = readCompletedTrial(trial, validated, 'testAccuracy')!;
+    assert.is(typeof byTest.value, 'number');
+    assert.is(byTest.value, results[i].summary!.testAccuracy);
+  }
+});
+
 s.run();

@@ -31,6 +31,19 @@ s('fills the defaults: one repeat, rank by testAccuracy (max); a loss ranks min'
   assert.is(trials.length, 1, 'no search space: the base config alone');
   const byLoss = parseSweep(sweep({ rank: { metric: 'testLoss' } }), 'sweep.json', () => 'out');
   assert.equal(byLoss.sweep.rank, { metric: 'testLoss', direction: 'min' });
+  for (const [metric, direction] of [
+    ['validationLoss', 'min'],
+    ['validationAccuracy', 'max'],
+  ]) {
+    const validated = { ...tinyBase(), data: { source: 'synthetic', kind: 'spiral', n: 200, validation: 0.2 } };
+    const byValidation = parseSweep(sweep({ base: validated, rank: { metric } }), 'sweep.json', () => 'out');
+    assert.equal(byValidation.sweep.rank, { metric, direction });
+    assert.is(
+      errorOf(sweep({ rank: { metric } })),
+      `✖ invalid sweep sweep.json: rank.metric ${metric} needs a validation split in every trial: set ` +
+        'data.validation in the base config (a share such as 0.1, or a file)\n  → at rank.metric',
+    );
+  }
 });
 
 s('unknown keys, bad paths, empty value lists and bad ranges name their place in the file', () => {

@@ -16,6 +16,28 @@ s('an activation larger than a typed array is named (was: RangeError: Invalid ty
   assert.match(error.message, '→ at model.layers');
 });
 
+s('parameters larger than a typed array are named as parameters (was: activations need more than 0.0 GiB)', () => {
+  // [1, 12, 10] padded by 60000 → conv2d 64 filters of 3×3 → [64, 120010, 120008] → affine 10.
+  const conv = {
+    type: 'conv2d' as const,
+    filters: 64,
+    kernel: 3,
+    padding: 60000,
+    stride: 1,
+    init: 'he' as const,
+    std: 0.01,
+  };
+  const plan = planModel(
+    { layers: [conv, { type: 'affine', units: 10, init: 'he', std: 0.01 }], loss: 'mse' },
+    [1, 12, 10],
+  );
+  const parameters = 64 * 9 + 64 + 64 * 120010 * 120008 * 10 + 10;
+  assert.is(plan.paramCount, parameters);
+  const error = userErrorOf(() => measureScratchFloats(plan, 17));
+  assert.match(error.message, `the model has ${parameters} parameters, 34337.4 GiB as float32`);
+  assert.match(error.message, '→ at model.layers');
+});
+
 s('more threads than cores: a warning that names both (the weights do not change)', async () => {
   const threads = availableParallelism() + 1;
   const warnings: string[] = [];

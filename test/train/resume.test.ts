@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunConfigInput } from '../../src/config/schema.ts';
 import { train } from '../../src/index.ts';
+import { idxImages, idxLabels } from '../data/helpers.ts';
 import { digest, spiralConfig, tempDir, userErrorOf } from './helpers.ts';
 
 /**
@@ -109,6 +110,42 @@ s('an unreadable newest checkpoint is skipped with a warning: the older one give
   assert.is(resumed.summary.resumedFromStep, 6);
   assert.is(digest(resumed.weights), reference.digest);
 });
+
+s(
+  'a data file replaced by images of another height and width (as many pixels) is refused, the run untouched',
+  async () => {
+    // 8 images of 2×3 pixels, then the same bytes as 3×2 images: [flatten, affine] has the same
+    // parameter count on both, so the checkpoint reads back and the run would go on, on pixels laid out anew.
+    const dir = tempDir();
+    const [images, labels] = [join(dir, 'images.idx'), join(dir, 'labels.idx')];
+    const pixels = Array.from({ length: 48 }, (_, i) => (i * 37) % 256);
+    writeFileSync(images, idxImages(8, 2, 3, pixels));
+    writeFileSync(labels, idxLabels([0, 1, 0, 1, 1, 0, 1, 0]));
+    const run = join(dir, 'run');
+    const idxConfig: RunConfigInput = {
+      ...config(run),
+      data: { source: 'idx', images, labels },
+      model: { layers: [{ type: 'flatten' }, { type: 'affine', units: 2 }] },
+      train: { epochs: 2, batchSize: 2 },
+    };
+    const controller = new AbortController();
+    await train(idxConfig, { signal: controller.signal, onStep: (step) => step.step === 3 && controller.abort() });
+    const before = readFileSync(join(run, 'summary.json'), 'utf8');
+    writeFileSync(images, idxImages(8, 3, 2, pixels));
+    const error = await userErrorOf(train(idxConfig, { resume: true }));
+    assert.is(
+      error.message,
+      `cannot resume ${run}: its data gives rows of [1, 3, 2] now, but the run trained on [1, 2, 3] ` +
+        '(its model.json): were the data files replaced?\n  → at data',
+    );
+    assert.is(readFileSync(join(run, 'summary.json'), 'utf8'), before, 'the run directory is as it was');
+    writeFileSync(images, idxImages(8, 2, 3, pixels));
+    // A run written before image shapes recorded its IDX rows flat: as many values are the same data.
+    const described = JSON.parse(readFileSync(join(run, 'model.json'), 'utf8'));
+    writeFileSync(join(run, 'model.json'), JSON.stringify({ ...described, input: { features: 6, shape: [6] } }));
+    assert.is((await train(idxConfig, { resume: true })).summary.status, 'complete', 'the same data resumes');
+  },
+);
 
 s('resuming a directory that holds no run is refused', async () => {
   const error = await userErrorOf(train(config(tempDir()), { resume: true }));

@@ -150,4 +150,56 @@ s(
   },
 );
 
+s('--data IMAGES or an idx section: other heights and widths are refused; a test file names its split', async () => {
+  // [1, 1, 2] images → flatten → the xor run's affine: 1×2 IDX images evaluate, 2×1 ones are refused.
+  const image = join(root, 'image');
+  const layers = [{ type: 'flatten' as const }, { type: 'affine' as const, units: 2 }];
+  handMadeRun(
+    image,
+    { ...config(), model: { layers } },
+    data,
+    { 'layers.1.weight': weights['layers.0.weight'], 'layers.1.bias': [0, 0] },
+    [1, 1, 2],
+  );
+  const idx = (magic: number, dims: number[], bytes: number[]) => {
+    const header = Buffer.alloc(4 * (dims.length + 1));
+    [magic, ...dims].forEach((value, i) => header.writeUInt32BE(value, 4 * i));
+    return Buffer.concat([header, Buffer.from(bytes)]);
+  };
+  // The CSV's rows as images: [3, 1] → class 0, [0, 2] → class 1; labels 0 and 0 → 1 of 2 right.
+  writeFileSync(join(root, 'labels.idx'), idx(0x801, [2], [0, 0]));
+  writeFileSync(join(root, 'wide.idx'), idx(0x803, [2, 1, 2], [3, 1, 0, 2]));
+  const right = await evaluate(image, '--data', 'wide.idx', '--labels', 'labels.idx', '--json');
+  assert.is(right.err, '');
+  assert.is(JSON.parse(right.out).correct, 1);
+  writeFileSync(join(root, 'tall.idx'), idx(0x803, [2, 2, 1], [3, 1, 0, 2]));
+  const wrong = await evaluate(image, '--data', 'tall.idx', '--labels', 'labels.idx');
+  assert.is(wrong.code, 2);
+  assert.is(wrong.out, '');
+  assert.is(wrong.err, `✖ images of 2×1; the model takes 1×2 images → at ${join(root, 'tall.idx')}\n`);
+  // The same images as --data CONFIG, an idx data section (both rows labelled right): its test row.
+  const labels = join(root, 'right-labels.idx');
+  writeFileSync(labels, idx(0x801, [2], [0, 1]));
+  const section = (images: string) => {
+    const path = join(root, `${images}.json`);
+    const split = { train: 1, test: 1, normalize: false };
+    writeFileSync(path, JSON.stringify({ source: 'idx', images: join(root, images), labels, ...split }));
+    return path;
+  };
+  const viaSection = await evaluate(image, '--data', section('wide.idx'), '--json');
+  assert.is(viaSection.err, '');
+  assert.is(JSON.parse(viaSection.out).correct, 1);
+  // With a test file of its own, the test split is named by that file, not by the training file.
+  const withTestFile = join(root, 'with-test-file.json');
+  writeFileSync(join(root, 'wide-test.idx'), idx(0x803, [2, 1, 2], [3, 1, 0, 2]));
+  const files = { images: join(root, 'wide.idx'), testImages: join(root, 'wide-test.idx'), testLabels: labels };
+  writeFileSync(withTestFile, JSON.stringify({ source: 'idx', labels, ...files, normalize: false }));
+  const named = JSON.parse((await evaluate(image, '--data', withTestFile, '--json')).out);
+  assert.is(named.data, `the test split of idx:wide-test.idx (from data config ${withTestFile})`);
+  const tall = await evaluate(image, '--data', section('tall.idx'));
+  assert.is(tall.code, 2);
+  const name = `data config ${section('tall.idx')}`;
+  assert.is(tall.err, `✖ ${name} gives [1, 2, 1] images; the model takes [1, 1, 2] → at ${name}\n`);
+});
+
 s.run();

@@ -130,6 +130,15 @@ s(
       'images of 2×2 = 4 pixels; the model takes 3 features',
     );
     assert.match(
+      await errorOf(file(idxImages(2)), { features: 4, shape: [1, 4, 1] }),
+      '✖ images of 2×2; the model takes 4×1 images',
+    );
+    assert.match(
+      await errorOf(file(idxImages(2)), { features: 4, shape: [4, 1, 1] }),
+      '✖ images of 2×2; the model takes [4, 1, 1] images (IDX images have 1 channel)',
+    );
+    assert.equal((await read(file(idxImages(1)), { features: 4, shape: [1, 2, 2] })).rows, [[0, 1, 2, 3]]);
+    assert.match(
       await errorOf(file(idxImages(2).subarray(0, 20)), { features: 4 }),
       'truncated: the header promises 2 images',
     );
@@ -145,6 +154,28 @@ s(
     assert.match(await errorOf(file(Buffer.from([0x1f, 0x8b, 1, 2, 3])), { features: 2 }), 'bad gzip data');
   },
 );
+
+s('JSON: an image model takes a row nested as its [channels][height][width], read channel-major', async () => {
+  const image = { features: 6, shape: [2, 1, 3] };
+  const nested = file('[[[[1, 2, 3]], [[4, 5, 6]]],\n [1, 2, 3, 4, 5, 6]]');
+  assert.equal((await read(nested, image)).rows, [
+    [1, 2, 3, 4, 5, 6],
+    [1, 2, 3, 4, 5, 6],
+  ]);
+  const takes = 'the model takes 6 features (a flat row, or nested as [2][1][3])';
+  const ragged = file('[[[[1, 2, 3]], [[4, 5]]]]');
+  assert.match(await errorOf(ragged, image), `✖ row 0 is nested as [2][1][3], but its [1][0] holds 2 values; ${takes}`);
+  const other = file('[[[[1, 2, 3]]]]');
+  assert.match(await errorOf(other, image), `✖ row 0 is nested as [1][1][3]; ${takes}`);
+  assert.match(await errorOf(file('[[[[1, 2, "3"]], [[4, 5, 6]]]]'), image), '✖ row 0, feature 2: "3" is not a number');
+  assert.match(await errorOf(nested, { features: 6 }), '✖ row 0 is nested as [2][1][3]; the model takes 6 features →');
+  // [2, 1, 1] images nest two one-value arrays, a row as long as a flat one.
+  const pixels = { features: 2, shape: [2, 1, 1] };
+  assert.equal((await read(file('[[[[7]], [[8]]], [9, 10]]'), pixels)).rows, [
+    [7, 8],
+    [9, 10],
+  ]);
+});
 
 s('JSON: an array of rows or {rows, labels}; errors name the line the row starts on', async () => {
   assert.equal((await read(file('[[1, 2], [3, 4]]'), { features: 2 })).rows, [

@@ -125,6 +125,55 @@ s('inputs far outside the training range: the predictions and a warning', async 
   assert.match(err, /^warning: the inputs span 0 to 255 .* training inputs spanned -2 to 2/);
 });
 
+/** An IDX images file of rows × cols images holding the given pixels, image after image. */
+function idxImages(rows: number, cols: number, pixels: number[]): Buffer {
+  const header = Buffer.alloc(16);
+  [0x803, pixels.length / (rows * cols), rows, cols].forEach((value, i) => header.writeUInt32BE(value, 4 * i));
+  return Buffer.concat([header, Buffer.from(pixels)]);
+}
+
+s(
+  'an image model takes IDX images of its own height and width (not others of as many pixels), and nested JSON',
+  async () => {
+    // [1, 2, 3] images → flatten → affine 2 with W picking pixel 0 (class 0) and pixel 5 (class 1).
+    const image = join(root, 'image');
+    const layers = [{ type: 'flatten' as const }, { type: 'affine' as const, units: 2 }];
+    const pick = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    handMadeRun(
+      image,
+      { ...config(), model: { layers } },
+      { features: 6, classes: 2 },
+      {
+        'layers.1.weight': pick,
+        'layers.1.bias': [0, 0],
+      },
+      [1, 2, 3],
+    );
+    const pixels = [9, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 7];
+    writeFileSync(join(root, 'right.idx'), idxImages(2, 3, pixels));
+    assert.is((await predict(image, 'right.idx')).out, 'class\n0\n1\n');
+    writeFileSync(join(root, 'transposed.idx'), idxImages(3, 2, pixels));
+    const wrong = await predict(image, 'transposed.idx', '--out', 'transposed.csv');
+    assert.is(wrong.code, 2);
+    assert.is(wrong.out, '');
+    assert.is(wrong.err, `✖ images of 3×2; the model takes 2×3 images → at ${join(root, 'transposed.idx')}\n`);
+    assert.not.ok(existsSync(join(root, 'transposed.csv')), 'no --out file appears');
+    // The same two images as JSON, nested [channel][row][column] as numpy's tolist() gives them.
+    const nested = [
+      [
+        [9, 0, 0],
+        [0, 0, 1],
+      ],
+      [
+        [0, 0, 0],
+        [0, 0, 7],
+      ],
+    ].map((image) => [image]);
+    writeFileSync(join(root, 'nested.json'), JSON.stringify(nested));
+    assert.is((await predict(image, 'nested.json')).out, 'class\n0\n1\n');
+  },
+);
+
 s('spawned: npm run predict', async () => {
   const result = await runScript('predict', [run, input, '--probabilities']);
   assert.is(result.stderr, '');

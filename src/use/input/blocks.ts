@@ -16,6 +16,8 @@ export interface InputBlock {
 export interface ReadOptions {
   /** Features per row the model takes. */
   readonly features: number;
+  /** The model's input shape: IDX images must match it when it is an image's [channels, height, width]. */
+  readonly shape?: readonly number[];
   readonly blockRows: number;
   /** Whether rows must come with a label (eval), may (predict: a label column is dropped), or not. */
   readonly labels: 'required' | 'optional';

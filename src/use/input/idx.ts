@@ -36,6 +36,7 @@ async function* imageBlocks(
   const view = new DataView(header.buffer, header.byteOffset, 16);
   if (view.getUint32(0) !== IDX_IMAGES_MAGIC) throw new UserError(`✖ not an IDX images file → at ${path}`);
   const [count, rows, cols] = [view.getUint32(4), view.getUint32(8), view.getUint32(12)];
+  checkImageShape(rows, cols, options.shape, path);
   if (rows * cols !== options.features) {
     throw new UserError(
       `✖ images of ${rows}×${cols} = ${rows * cols} pixels; the model takes ${options.features} features → at ${path}`,
@@ -63,6 +64,19 @@ async function* imageBlocks(
   }
   const last = builder.flush();
   if (last) yield last;
+}
+
+/**
+ * A model of images takes one height and width: 10×12 images are not 12×10 ones, though their
+ * pixel counts agree (training refuses such a test file too). IDX images have one channel.
+ */
+function checkImageShape(rows: number, cols: number, shape: readonly number[] | undefined, path: string): void {
+  if (shape?.length !== 3) return;
+  const [channels, height, width] = shape;
+  if (channels === 1 && height === rows && width === cols) return;
+  const takes =
+    channels === 1 ? `${height}×${width} images` : `[${shape.join(', ')}] images (IDX images have 1 channel)`;
+  throw new UserError(`✖ images of ${rows}×${cols}; the model takes ${takes} → at ${path}`);
 }
 
 /** The labels of an IDX labels file (raw or gzipped). */

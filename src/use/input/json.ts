@@ -39,10 +39,11 @@ export async function* readJsonBlocks(input: OpenedInput, options: ReadOptions):
   const where = (i: number) => `${path}:${rowLines[i] ?? 1}`;
   const builder = new BlockBuilder(options, where, labels !== null, targets ? width : 0);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    if (!Array.isArray(row) || row.length !== options.features) {
-      const got = Array.isArray(row) ? `${row.length} values` : `a ${typeOf(row)}`;
-      throw new UserError(`✖ row ${i} is ${got}; the model takes ${options.features} features → at ${where(i)}`);
+    const row = flatRow(rows[i], options);
+    if (!row) {
+      const nested = options.shape?.length === 3 ? ` (a flat row, or nested as ${dims(options.shape)})` : '';
+      const takes = `the model takes ${options.features} features${nested}`;
+      throw new UserError(`✖ row ${i} is ${describeRow(rows[i], options.shape)}; ${takes} → at ${where(i)}`);
     }
     const values = builder.row();
     for (let j = 0; j < row.length; j++) {
@@ -61,6 +62,52 @@ export async function* readJsonBlocks(input: OpenedInput, options: ReadOptions):
   }
   const last = builder.flush();
   if (last) yield last;
+}
+
+/**
+ * A row's values: a flat row of the model's features, or an image nested as the model's
+ * [channels][height][width] (what numpy's or PyTorch's `tolist()` gives), read channel-major as
+ * training stores it. Null when it is neither.
+ */
+function flatRow(row: unknown, options: ReadOptions): unknown[] | null {
+  if (!Array.isArray(row)) return null;
+  // Nested first: an image of [c, 1, 1] nests c one-value arrays, as long as a flat row.
+  const shape = options.shape;
+  if (shape?.length === 3 && nestedAs(row, shape)) return row.flat(shape.length - 1);
+  return row.length === options.features ? row : null;
+}
+
+function nestedAs(value: unknown, shape: readonly number[]): boolean {
+  if (shape.length === 0) return !Array.isArray(value);
+  if (!Array.isArray(value) || value.length !== shape[0]) return false;
+  return value.every((part) => nestedAs(part, shape.slice(1)));
+}
+
+const dims = (shape: readonly number[]) => shape.map((n) => `[${n}]`).join('');
+
+/**
+ * `4 values`; a nested row by the lengths of its first elements, `nested as [3][8][5]`, and where
+ * it stops matching the model's shape when those agree (`but its [2][7] holds 5 values`).
+ */
+function describeRow(row: unknown, shape: readonly number[] | undefined): string {
+  if (!Array.isArray(row)) return `a ${typeOf(row)}`;
+  if (!Array.isArray(row[0])) return `${row.length} values`;
+  const lengths: number[] = [];
+  for (let part: unknown = row; Array.isArray(part); part = part[0]) lengths.push(part.length);
+  const ragged = shape && lengths.join() === shape.join() ? firstMismatch(row, shape, '') : null;
+  return `nested as ${dims(lengths)}${ragged ? `, but its ${ragged}` : ''}`;
+}
+
+/** Where `value` first differs from `shape`: `[2][7] holds 5 values`, `[0][1][3] is a string`. */
+function firstMismatch(value: unknown, shape: readonly number[], at: string): string | null {
+  if (shape.length === 0) return Array.isArray(value) ? `${at} is an array` : null;
+  if (!Array.isArray(value)) return `${at} is a ${typeOf(value)}`;
+  if (value.length !== shape[0]) return `${at} holds ${value.length} values`;
+  for (let k = 0; k < value.length; k++) {
+    const found = firstMismatch(value[k], shape.slice(1), `${at}[${k}]`);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** Target i: a number (one output) or an array of one number per output. */
