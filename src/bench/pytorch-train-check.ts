@@ -29,6 +29,7 @@ import { loadModel } from '../use/load.ts';
 import { PYTHON, torchAvailable } from './pytorch.ts';
 
 const SHAPE = [2, 9, 10];
+const FEATURES = SHAPE.reduce((a, b) => a * b);
 const [ROWS, CLASSES] = [48, 4];
 type Train = RunConfigInput['train'];
 type Layers = NonNullable<RunConfigInput['model']>['layers'];
@@ -136,11 +137,10 @@ const CASES: Case[] = [
 /** Seeded rows whose class shifts a seventh of the features, as CSV (label first). */
 function writeData(path: string): void {
   const rng = createRng(5);
-  const features = SHAPE.reduce((a, b) => a * b);
-  const lines = [['label', ...Array.from({ length: features }, (_, i) => `f${i}`)].join(',')];
+  const lines = [['label', ...Array.from({ length: FEATURES }, (_, i) => `f${i}`)].join(',')];
   for (let r = 0; r < ROWS; r++) {
     const c = r % CLASSES;
-    const row = Array.from({ length: features }, (_, i) => (rng.normal() + (i % 7 === c ? 0.3 * c : 0)).toFixed(4));
+    const row = Array.from({ length: FEATURES }, (_, i) => (rng.normal() + (i % 7 === c ? 0.3 * c : 0)).toFixed(4));
     lines.push([c, ...row].join(','));
   }
   writeFileSync(path, lines.join('\n') + '\n');
@@ -159,10 +159,12 @@ function writeInitialRun(config: RunConfigInput, dir: string): void {
     (tensors[p.name] = { shape: [...p.shape], data: flat.slice(p.offset, p.offset + p.size) });
   plan.params.forEach(take(values));
   plan.buffers.forEach(take(buffers));
-  const features = SHAPE.reduce((a, b) => a * b);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(parsed));
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(describeModel(parsed, plan, { features, classes: CLASSES })));
+  writeFileSync(
+    join(dir, 'model.json'),
+    JSON.stringify(describeModel(parsed, plan, { features: FEATURES, classes: CLASSES })),
+  );
   writeFileSync(join(dir, 'model.safetensors'), encodeSafetensors(tensors, weightsMetadata(0)));
 }
 
